@@ -1,0 +1,341 @@
+"""Opening and creating registers: file checks, pragmas, migrations, transactions.
+
+A file is only ever opened by SQLite after its header says it is an actreg
+register, so an empty file, a CSV or another program's database is refused
+without being touched. Writes go through :func:`write_transaction`: one
+``BEGIN IMMEDIATE`` each, so two actregs on one file queue rather than fork.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from db.clock import utc_now, utc_text
+from db.errors import ActregError, NotARegister, ReadOnlyRegister, WriteFailed
+
+#: PRAGMA application_id of every actreg register: "ACTR".
+APPLICATION_ID = 0x41435452
+BUSY_TIMEOUT_S = 10.0
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class RegisterConnection(sqlite3.Connection):
+    """A connection to one register, knowing its path and whether it is read-only."""
+
+    path: Path
+    readonly: bool = False
+    #: Why the register is read-only, or other things the user should see (a banner).
+    notices: list[str]
+
+
+def schema_sql() -> str:
+    """The text of schema.sql: inside the package when installed, at the repo root in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schema.sql", here.parent / "schema.sql"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise ActregError("schema.sql is missing from this installation of actreg: reinstall it")
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    conn.executescript(schema_sql())
+
+
+#: Ordered migrations; the register's PRAGMA user_version counts those applied.
+MIGRATIONS = [_migration_1]
+
+
+def schema_version() -> int:
+    return len(MIGRATIONS)
+
+
+# --- file checks ------------------------------------------------------------
+
+
+def check_register_file(path: Path) -> None:
+    """Refuse, with a specific message, anything that is not an actreg register.
+
+    Reads only the 100-byte SQLite header: a foreign file is never opened by
+    SQLite, so it cannot be changed (not even a journal recovered).
+    """
+    if not path.exists():
+        raise NotARegister(
+            f"{path}: no register here. Create one with `actreg init` (or `actreg demo`)."
+        )
+    if path.is_dir():
+        raise NotARegister(f"{path} is a folder, not an actreg register file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise NotARegister(f"{path} cannot be read: {exc.strerror}.") from None
+    if not header:
+        raise NotARegister(f"{path} is empty (0 bytes): it is not an actreg register.")
+    if not header.startswith(_SQLITE_MAGIC):
+        raise NotARegister(f"{path} is {_describe_foreign(header)}, not an actreg register.")
+    if len(header) < 100 or path.stat().st_size < 512:
+        raise NotARegister(f"{path} is damaged: the file is cut short. Restore it from a backup.")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise NotARegister(
+            f"{path} is an SQLite database of another application, not an actreg register."
+        )
+
+
+def _describe_foreign(header: bytes) -> str:
+    if header.startswith(b"PK\x03\x04"):
+        return "a zip file (an Excel or Word document?): use `actreg import` for spreadsheets"
+    try:
+        text = header.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "not an SQLite database (its first bytes are not an SQLite header)"
+    if "," in text or ";" in text or "\t" in text:
+        return "a text file (it looks like CSV): use `actreg import` for spreadsheets"
+    return "a text file"
+
+
+# --- opening ----------------------------------------------------------------
+
+
+def _connect(uri: str, *, readonly: bool) -> RegisterConnection:
+    # isolation_level=None: no implicit transactions; every write opens its own
+    # BEGIN IMMEDIATE (Python's implicit BEGIN DEFERRED forks the chain under load).
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=BUSY_TIMEOUT_S,
+        isolation_level=None,
+        check_same_thread=False,  # the TUI reads in worker threads, one at a time
+        factory=RegisterConnection,
+    )
+    conn.readonly = readonly
+    conn.notices = []
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _uri(path: Path, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    quoted = str(path.resolve()).replace("?", "%3f").replace("#", "%23")
+    return f"file:{quoted}" + (f"?{query}" if query else "")
+
+
+def _writable(path: Path) -> str | None:
+    """None if actreg may write here, else why not (shown in the read-only banner)."""
+    if not os.access(path, os.W_OK):
+        return f"{path.name} is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return f"the folder {path.parent} is read-only"
+    return None
+
+
+def open_register(path: str | Path, *, readonly: bool = False) -> RegisterConnection:
+    """Open an existing register; read-only (with a notice) if the file cannot be written."""
+    path = Path(path)
+    check_register_file(path)
+    why_readonly = "opened read-only" if readonly else _writable(path)
+    try:
+        if why_readonly:
+            conn = _open_readonly(path)
+            conn.notices.append(f"Read-only: {why_readonly}. Changes cannot be saved.")
+        else:
+            conn = _connect(_uri(path), readonly=False)
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.path = path
+        _check_schema(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise NotARegister(f"{path} is damaged ({exc}). Restore it from a backup.") from None
+    return conn
+
+
+def _open_readonly(path: Path) -> RegisterConnection:
+    conn = _connect(_uri(path, mode="ro"), readonly=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL register in a read-only folder cannot create its -shm file;
+        # immutable=1 reads it as it stands on disk.
+        conn.close()
+        conn = _connect(_uri(path, mode="ro", immutable="1"), readonly=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+
+
+def _check_schema(conn: RegisterConnection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    newest = schema_version()
+    if version > newest:
+        conn.close()
+        raise NotARegister(
+            f"{path} was written by a newer actreg (schema version {version}; this actreg "
+            f"reads up to {newest}). Upgrade actreg to open it."
+        )
+    if version < newest:
+        if conn.readonly:
+            conn.close()
+            raise NotARegister(
+                f"{path} needs upgrading to schema version {newest}, but it is read-only."
+            )
+        backup = path.with_name(f"{path.name}.v{version}-{time.strftime('%Y%m%d%H%M%S')}.bak")
+        if version > 0:
+            # A migration rewrites tables: keep the old file first.
+            from db.integrity import backup_to
+
+            backup_to(conn, backup)
+            conn.notices.append(f"Upgraded from schema {version}; the old file is in {backup}.")
+        migrate(conn)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply every migration the file lacks, each in its own transaction."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # executescript would COMMIT first; run the statements one by one instead.
+            _run_script(conn, step)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _run_script(conn: sqlite3.Connection, step) -> None:
+    if step is _migration_1:
+        for statement in _split_sql(schema_sql()):
+            conn.execute(statement)
+    else:
+        step(conn)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a script into complete statements (triggers contain ';' of their own)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def create_register(
+    path: str | Path, *, name: str, organisation: str | None = None
+) -> RegisterConnection:
+    """Create a new, empty register at `path`; refuse if anything is there already.
+
+    The file is built under a temporary name and linked into place, so a crash
+    never leaves a half-made register, and an existing file is never replaced.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise ActregError(f"{path} already exists: actreg will not overwrite it.")
+    if not path.parent.is_dir():
+        raise ActregError(f"{path.parent} does not exist: create the folder first.")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    try:
+        conn = _connect(_uri(temp), readonly=False)
+        conn.execute("PRAGMA journal_mode = WAL")
+        migrate(conn)
+        now = utc_text(utc_now())
+        settings = {"name": name, "organisation": organisation or "", "created_at": now}
+        with write_transaction(conn):
+            conn.executemany(
+                "INSERT INTO register_setting (key, value) VALUES (?, ?)", settings.items()
+            )
+        conn.close()  # a clean close checkpoints and removes the -wal file
+        os.link(temp, path)  # fails if someone created `path` meanwhile
+    except FileExistsError:
+        raise ActregError(f"{path} already exists: actreg will not overwrite it.") from None
+    except OSError as exc:
+        raise ActregError(f"cannot create {path}: {exc.strerror}.") from None
+    finally:
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return open_register(path)
+
+
+# --- transactions -----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One BEGIN IMMEDIATE transaction: all of it commits, or none of it.
+
+    IMMEDIATE takes the write lock before reading, so the head hash and the
+    action's version read inside cannot be changed by another writer before the
+    commit; the busy timeout queues writers instead of failing them.
+    """
+    if getattr(conn, "readonly", False):
+        raise ReadOnlyRegister(
+            "This register is open read-only: " + "; ".join(getattr(conn, "notices", []) or [""])
+        )
+    _begin_immediate(conn)
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            raise _write_error(exc) from None
+        raise
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    deadline = time.monotonic() + 3 * BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise _write_error(exc) from None
+            if time.monotonic() > deadline:
+                raise WriteFailed(
+                    "The register is busy: another actreg has been writing to it for "
+                    f"{3 * BUSY_TIMEOUT_S:.0f} s. Nothing was changed; try again."
+                ) from None
+            time.sleep(0.05)
+
+
+def _write_error(exc: sqlite3.OperationalError) -> ActregError:
+    text = str(exc)
+    if "full" in text:
+        return WriteFailed(
+            "The disk is full (or the register reached its size limit). "
+            "Nothing was changed; free some space and try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyRegister(
+            "The register cannot be written (read-only file, folder or disk). Nothing was changed."
+        )
+    if "locked" in text or "busy" in text:
+        return WriteFailed(
+            "The register is busy (another actreg is writing). Nothing was changed; try again."
+        )
+    if "disk I/O" in text:
+        return WriteFailed("The disk reported an I/O error. Nothing was changed.")
+    return WriteFailed(f"SQLite refused the write ({text}). Nothing was changed.")
+
+
+def setting(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    row = conn.execute("SELECT value FROM register_setting WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default

@@ -1,0 +1,156 @@
+"""Proving the register is what it claims: the hash chain, the replay, backups.
+
+``verify`` recomputes every entry's hash from its content and its
+predecessor's hash, replays the whole log through the same fold the writes
+use, and compares the result with the ``action`` table field by field. An
+edit anywhere (a log entry, or the projection behind the log's back) is
+named; the head hash it prints lets a committee paper be checked later
+(``--expect``), even if the whole file were rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import log
+from db.errors import ActregError, WriteFailed
+from db.projection import ACTION_COLUMNS, apply_entry
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class VerifyReport:
+    entries: int = 0
+    actions: int = 0
+    head_hash: str = log.GENESIS_HASH
+    quick_check: str = "ok"
+    problems: list[str] = field(default_factory=list)
+    expected_found: bool | None = None  # None: no --expect given
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.expected_found is not False
+
+
+def verify(
+    conn: sqlite3.Connection, *, expect: str | None = None, progress: Progress | None = None
+) -> VerifyReport:
+    """Check the file, the chain and the projection; never raises for a damaged register."""
+    report = VerifyReport()
+    try:
+        _verify(conn, report, expect, progress)
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"the file is damaged: SQLite says {exc!s}")
+    return report
+
+
+def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress | None) -> None:
+    result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    report.quick_check = "ok" if result == ["ok"] else "; ".join(result[:5])
+    if report.quick_check != "ok":
+        report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
+    total = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]
+    expect = expect.strip().lower() if expect else None
+    if expect is not None:
+        report.expected_found = False
+    prev_id, prev_hash = 0, log.GENESIS_HASH
+    chain_ok = True
+    actions: dict[int, dict] = {}
+    by_uuid: dict[str, log.LogEntry] = {}
+    for entry in log.entries(conn):
+        report.entries += 1
+        if progress and report.entries % 20_000 == 0:
+            progress(report.entries, total)
+        if expect is not None and entry.hash == expect:
+            report.expected_found = True
+        if chain_ok:
+            problem = _chain_problem(entry, prev_id, prev_hash)
+            if problem:
+                report.problems.append(problem)
+                chain_ok = False
+        prev_id, prev_hash = entry.id, entry.hash
+        superseded = by_uuid.get(entry.supersedes) if entry.supersedes else None
+        if entry.kind in ("created", "target_date"):
+            by_uuid[entry.uuid] = entry
+        try:
+            actions[entry.action_id] = apply_entry(actions.get(entry.action_id), entry, superseded)
+        except (ValueError, KeyError, TypeError) as exc:
+            report.problems.append(f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}")
+            return
+    report.head_hash = prev_hash
+    if progress:
+        progress(report.entries, total)
+    _compare_projection(conn, actions, report)
+
+
+def _chain_problem(entry: log.LogEntry, prev_id: int, prev_hash: str) -> str | None:
+    where = f"entry #{entry.id} ({entry.uuid}, {entry.kind}, recorded {entry.recorded_at})"
+    if entry.id != prev_id + 1:
+        return f"{where}: entries #{prev_id + 1}–#{entry.id - 1} are missing from the log"
+    if entry.prev_hash != prev_hash:
+        return f"{where}: it does not follow entry #{prev_id} (the chain is broken here)"
+    if log.expected_hash(entry) != entry.hash:
+        return f"{where}: its content does not match its hash: it was changed after it was written"
+    return None
+
+
+def _compare_projection(conn, replayed: dict[int, dict], report: VerifyReport) -> None:
+    stored = {
+        row[0]: dict(zip(ACTION_COLUMNS, row, strict=True))
+        for row in conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action")
+    }
+    report.actions = len(stored)
+    mismatches = []
+    for action_id in sorted(set(stored) | set(replayed)):
+        have, want = stored.get(action_id), replayed.get(action_id)
+        if have is None:
+            mismatches.append(f"action {want['ref']} is in the log but missing from the table")
+        elif want is None:
+            mismatches.append(f"action {have['ref']} is in the table but has no log history")
+        else:
+            for column in ACTION_COLUMNS:
+                if have[column] != want[column]:
+                    mismatches.append(
+                        f"action {want['ref']}: {column} is {have[column]!r} in the table but "
+                        f"the log says {want[column]!r}"
+                    )
+    if mismatches:
+        shown = mismatches[:10]
+        more = len(mismatches) - len(shown)
+        report.problems.append(
+            "the action table does not match the log: "
+            + "; ".join(shown)
+            + (f"; and {more} more" if more else "")
+        )
+
+
+def backup_to(conn: sqlite3.Connection, destination: str | Path) -> Path:
+    """Copy the register with SQLite's backup API: consistent even while others write."""
+    destination = Path(destination)
+    if destination.exists():
+        raise ActregError(f"{destination} already exists: choose a new file for the backup.")
+    temp = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
+    try:
+        target = sqlite3.connect(temp)
+        try:
+            conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            target.close()
+        os.link(temp, destination)
+    except OSError as exc:
+        raise ActregError(f"cannot write the backup {destination}: {exc.strerror}.") from None
+    except sqlite3.Error as exc:
+        raise WriteFailed(
+            f"the backup to {destination} failed ({exc}); no backup was made."
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return destination

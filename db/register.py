@@ -1,0 +1,543 @@
+"""The write side: one function per thing a person does to the register.
+
+Each function is one ``BEGIN IMMEDIATE`` transaction that appends its log
+entries and updates the ``action`` projection together, through the same fold
+(:func:`db.projection.apply_entry`) that ``verify`` replays. Each takes the
+version of the action the caller last saw (``expected_version``): if someone
+else has changed the action since, the write is refused, never merged blindly.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from db import log
+from db.clock import Clock, utc_now, utc_text
+from db.connection import write_transaction
+from db.errors import InputError, NotFound, StaleVersion
+from db.models import (
+    EDITABLE_FIELDS,
+    ActionDraft,
+    check_value,
+    clean_line,
+    clean_long,
+    clean_percent,
+    clean_reason,
+    clean_required_line,
+    label,
+    parse_date,
+    parse_rag,
+    parse_status,
+    validate,
+)
+from db.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry, encode
+
+
+@dataclass
+class _Write:
+    """The state of one open write transaction: the chain head and touched actions."""
+
+    conn: sqlite3.Connection
+    author: str
+    clock: Clock
+    head_id: int = 0
+    head_hash: str = log.GENESIS_HASH
+    head_time: str | None = None
+    appended: list[log.LogEntry] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.head_id, self.head_hash, self.head_time = log.head(self.conn)
+
+    def now(self) -> str:
+        # Entries are kept in time order even if the system clock steps back,
+        # so that "as at" (which cuts the log by time) always cuts a prefix.
+        now = utc_text(self.clock())
+        return max(now, self.head_time) if self.head_time else now
+
+    def append(
+        self,
+        row: Row | None,
+        action_id: int,
+        kind: str,
+        *,
+        superseded: log.LogEntry | None = None,
+        **values,
+    ) -> Row:
+        entry = log.make_entry(
+            prev_id=self.head_id,
+            prev_hash=self.head_hash,
+            action_id=action_id,
+            kind=kind,
+            author=self.author,
+            recorded_at=self.now(),
+            **values,
+        )
+        log.insert_entry(self.conn, entry)
+        self.head_id, self.head_hash, self.head_time = entry.id, entry.hash, entry.recorded_at
+        self.appended.append(entry)
+        return apply_entry(row, entry, superseded)
+
+
+def _author(author: str) -> str:
+    return check_value("author", clean_required_line, author)
+
+
+def _load(conn: sqlite3.Connection, ref: str) -> Row:
+    row = conn.execute(
+        f"SELECT {', '.join(ACTION_COLUMNS)} FROM action WHERE ref = ?", (ref.strip(),)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"ref: no action {ref.strip()!r} in this register")
+    return dict(zip(ACTION_COLUMNS, row, strict=True))
+
+
+def _check_version(row: Row, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != row["version"]:
+        raise StaleVersion(
+            f"Action {row['ref']} was changed by someone else since you opened it "
+            f"(version {expected_version} is now {row['version']}). Nothing was saved: "
+            "reload it to see the change, then try again."
+        )
+
+
+def _save(conn: sqlite3.Connection, before: Row | None, after: Row) -> None:
+    if before is None:
+        columns = ", ".join(ACTION_COLUMNS)
+        marks = ", ".join("?" * len(ACTION_COLUMNS))
+        conn.execute(
+            f"INSERT INTO action ({columns}) VALUES ({marks})", [after[c] for c in ACTION_COLUMNS]
+        )
+        return
+    # Only the changed columns, so the FTS trigger (on ref/title/description) runs when it must.
+    changed = [c for c in ACTION_COLUMNS if after[c] != before[c]]
+    assignments = ", ".join(f"{c} = ?" for c in changed)
+    conn.execute(
+        f"UPDATE action SET {assignments} WHERE id = ?", [after[c] for c in changed] + [after["id"]]
+    )
+
+
+def _ref_free(conn: sqlite3.Connection, ref: str, *, except_id: int | None = None) -> None:
+    row = conn.execute("SELECT id, ref, title FROM action WHERE ref = ?", (ref,)).fetchone()
+    if row and row[0] != except_id:
+        raise InputError(f"ref: {ref!r} is already used by action {row[1]} ({row[2]!r})")
+
+
+def _remember_source(conn: sqlite3.Connection, source: str | None) -> None:
+    if source:
+        conn.execute("INSERT OR IGNORE INTO source (title) VALUES (?)", (source,))
+
+
+# --- intents ----------------------------------------------------------------
+
+
+def add_action(
+    conn: sqlite3.Connection,
+    draft: ActionDraft | dict,
+    *,
+    author: str,
+    clock: Clock = utc_now,
+    commentary: str | None = None,
+) -> Row:
+    """Add an action. `draft` is an ActionDraft or a dict of its fields (validated here)."""
+    if isinstance(draft, dict):
+        draft = validate(ActionDraft, **draft)
+    author = _author(author)
+    if commentary is not None:
+        commentary = check_value("commentary", clean_long, commentary) or None
+    values = draft.model_dump()
+    with write_transaction(conn):
+        _ref_free(conn, draft.ref)
+        _remember_source(conn, draft.source)
+        action_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM action").fetchone()[0]
+        created = {k: values[k] for k in CREATED_FIELDS}
+        w = _Write(conn, author, clock)
+        row = w.append(
+            None,
+            action_id,
+            "created",
+            commentary=commentary,
+            new_value=json.dumps(created, ensure_ascii=False, sort_keys=True),
+        )
+        _save(conn, None, row)
+    return row
+
+
+def record_update(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    author: str,
+    note: str | None = None,
+    status: str | None = None,
+    rag: str | None = None,
+    target_date: str | None = None,
+    percent_complete: int | str | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """A progress update: a note and/or a new status, RAG, target date or percent, at once.
+
+    A new RAG or target date needs a reason (it is recorded with the change).
+    """
+    author = _author(author)
+    problems: list[str] = []
+
+    def checked(name, check, value):
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except ValueError as exc:
+            problems.append(f"{label(name)}: {exc}")
+            return None
+
+    note = checked("note", clean_long, note) or None
+    status = checked("status", parse_status, status)
+    rag = checked("rag", parse_rag, rag)
+    target_date = checked("target_date", parse_date, target_date)
+    percent = checked("percent_complete", clean_percent, percent_complete)
+    reason = checked("reason", clean_long, reason) or None
+    if (rag or target_date) and not reason:
+        problems.append("reason: is required with a new RAG or target date: say why")
+    if problems:
+        raise InputError(problems)
+    if not any(v is not None for v in (note, status, rag, target_date, percent)):
+        raise InputError("nothing to record: give a note, status, RAG, target date or percent")
+
+    with write_transaction(conn):
+        before = row = _load(conn, ref)
+        _check_version(row, expected_version)
+        unchanged = [
+            f"{label(name)}: is already {value}"
+            for name, value in (
+                ("target_date", target_date),
+                ("rag", rag),
+                ("status", status),
+                ("percent_complete", percent),
+            )
+            if value is not None and row[name] == value
+        ]
+        if unchanged:
+            raise InputError(unchanged)
+        w = _Write(conn, author, clock)
+        aid = row["id"]
+        if target_date is not None:
+            row = w.append(
+                row,
+                aid,
+                "target_date",
+                field="target_date",
+                old_value=row["target_date"],
+                new_value=target_date,
+                commentary=reason,
+            )
+        if rag is not None:
+            row = w.append(
+                row, aid, "rag", field="rag", old_value=row["rag"], new_value=rag, commentary=reason
+            )
+        if status is not None:
+            row = w.append(
+                row,
+                aid,
+                "status",
+                field="status",
+                old_value=row["status"],
+                new_value=status,
+                commentary=reason,
+            )
+        if percent is not None:
+            row = w.append(
+                row,
+                aid,
+                "field_edit",
+                field="percent_complete",
+                old_value=encode(row["percent_complete"]),
+                new_value=str(percent),
+            )
+        if note is not None:
+            row = w.append(row, aid, "note", commentary=note)
+        _save(conn, before, row)
+    return row
+
+
+def record_note(
+    conn,
+    ref: str,
+    note: str,
+    *,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """A progress note from the owner: commentary only, no field changes."""
+    if not (note or "").strip():
+        raise InputError("note: must not be empty")
+    return record_update(
+        conn, ref, author=author, note=note, expected_version=expected_version, clock=clock
+    )
+
+
+def change_status(
+    conn,
+    ref: str,
+    status: str,
+    *,
+    author: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    return record_update(
+        conn,
+        ref,
+        author=author,
+        status=status,
+        reason=reason,
+        expected_version=expected_version,
+        clock=clock,
+    )
+
+
+def set_rag(
+    conn,
+    ref: str,
+    rag: str,
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Set the RAG rating: an officer's judgement, so it always carries a reason."""
+    check_value("reason", clean_reason, reason or "")
+    return record_update(
+        conn,
+        ref,
+        author=author,
+        rag=rag,
+        reason=reason,
+        expected_version=expected_version,
+        clock=clock,
+    )
+
+
+def move_target_date(
+    conn,
+    ref: str,
+    target_date: str,
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Re-date an action. The original target date never changes; revisions are counted."""
+    check_value("reason", clean_reason, reason or "")
+    return record_update(
+        conn,
+        ref,
+        author=author,
+        target_date=target_date,
+        reason=reason,
+        expected_version=expected_version,
+        clock=clock,
+    )
+
+
+def edit_field(
+    conn,
+    ref: str,
+    field_name: str,
+    value: str | None,
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Change one descriptive field (title, owner, ...), with a reason."""
+    name = field_name.strip().lower().replace("-", "_").replace(" ", "_")
+    if name not in EDITABLE_FIELDS:
+        hint = {
+            "status": "change the status",
+            "rag": "set the RAG",
+            "target_date": "re-date it",
+            "evidence": "add evidence",
+        }.get(name)
+        wanted = ", ".join(EDITABLE_FIELDS)
+        raise InputError(
+            f"field: {field_name!r} cannot be edited here"
+            + (f" ({hint} instead)" if hint else f"; editable fields: {wanted}")
+        )
+    new_value = check_value(name, EDITABLE_FIELDS[name], value if value is not None else "")
+    reason = check_value("reason", clean_reason, reason or "")
+    author = _author(author)
+    with write_transaction(conn):
+        before = _load(conn, ref)
+        _check_version(before, expected_version)
+        if before[name] == new_value:
+            raise InputError(f"{label(name)}: is already {new_value!r}; nothing to change")
+        if name == "ref":
+            _ref_free(conn, new_value, except_id=before["id"])
+        if name == "source":
+            _remember_source(conn, new_value)
+        w = _Write(conn, author, clock)
+        row = w.append(
+            before,
+            before["id"],
+            "field_edit",
+            field=name,
+            old_value=encode(before[name]),
+            new_value=encode(new_value),
+            commentary=reason,
+        )
+        _save(conn, before, row)
+    return row
+
+
+def add_evidence(
+    conn,
+    ref: str,
+    evidence: str,
+    *,
+    author: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Record a reference to evidence (a report, a minute, a link) that work was done."""
+    evidence = check_value("evidence", clean_required_line, evidence or "")
+    note = check_value("note", clean_long, note) if note else None
+    author = _author(author)
+    with write_transaction(conn):
+        before = _load(conn, ref)
+        _check_version(before, expected_version)
+        w = _Write(conn, author, clock)
+        row = w.append(
+            before, before["id"], "evidence", field="evidence", new_value=evidence, commentary=note
+        )
+        _save(conn, before, row)
+    return row
+
+
+def close_action(
+    conn,
+    ref: str,
+    *,
+    author: str,
+    evidence: str | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Close (verified): needs evidence, given now or recorded before."""
+    evidence = check_value("evidence", clean_line, evidence) if evidence else None
+    note = check_value("note", clean_long, note) if note else None
+    author = _author(author)
+    with write_transaction(conn):
+        before = row = _load(conn, ref)
+        _check_version(row, expected_version)
+        if row["status"] == "closed":
+            raise InputError(f"status: action {row['ref']} is already closed")
+        if not evidence and not row["evidence"]:
+            raise InputError(
+                "evidence: is required to close an action that has none recorded "
+                "(what shows it is done? a report, minute or link)"
+            )
+        w = _Write(conn, author, clock)
+        if evidence:
+            row = w.append(row, row["id"], "evidence", field="evidence", new_value=evidence)
+        row = w.append(
+            row,
+            row["id"],
+            "status",
+            field="status",
+            old_value=row["status"],
+            new_value="closed",
+            commentary=note,
+        )
+        _save(conn, before, row)
+    return row
+
+
+def correct_entry(
+    conn,
+    entry_uuid: str,
+    *,
+    reason: str,
+    author: str,
+    value: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Correct an earlier entry by appending one that supersedes it; nothing is edited.
+
+    For a change (status, RAG, target date, field edit, evidence) `value` is the
+    right value (give the old one to undo it). For a note, `value` is the
+    corrected text. The reason says what was wrong.
+    """
+    reason = check_value("reason", clean_reason, reason or "")
+    author = _author(author)
+    with write_transaction(conn):
+        found = conn.execute(
+            f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE uuid = ?",
+            ((entry_uuid or "").strip(),),
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"entry: no log entry {entry_uuid!r} in this register")
+        target = log.from_row(found)
+        ref = conn.execute("SELECT ref FROM action WHERE id = ?", (target.action_id,)).fetchone()[0]
+        before = _load(conn, ref)
+        _check_version(before, expected_version)
+        field_name, old, new = _correction_change(target, before, value)
+        w = _Write(conn, author, clock)
+        row = w.append(
+            before,
+            before["id"],
+            "correction",
+            field=field_name,
+            old_value=old,
+            new_value=new,
+            commentary=reason,
+            supersedes=target.uuid,
+            superseded=target,
+        )
+        _save(conn, before, row)
+    return row
+
+
+def _correction_change(target: log.LogEntry, row: Row, value: str | None):
+    """(field, old, new) for a correction of `target`, validated like the original."""
+    kind = target.kind
+    if kind in ("note", "chased", "import") or (kind == "created" and value is None):
+        text = check_value("value", clean_long, value or "")
+        if not text.strip():
+            raise InputError("value: give the corrected text of the note")
+        return "commentary", target.commentary, text
+    if kind == "created":
+        # Only the original target date can be corrected on a creation entry.
+        new = check_value("target_date", parse_date, value)
+        return "target_date", encode(row["original_target_date"]), new
+    if kind == "correction":
+        raise InputError("entry: correct the original entry, not a correction of it")
+    if value is None:
+        raise InputError(f"value: give the right {label(target.field or kind)}")
+    if kind == "evidence":
+        lines = (row["evidence"] or "").split("\n")
+        fixed = [
+            check_value("evidence", clean_line, value) if x == target.new_value else x
+            for x in lines
+        ]
+        return "evidence", row["evidence"], "\n".join(x for x in fixed if x) or None
+    name = target.field or kind
+    checks = {
+        "status": parse_status,
+        "rag": parse_rag,
+        "target_date": parse_date,
+        **EDITABLE_FIELDS,
+    }
+    new = check_value(name, checks[name], value)
+    return name, encode(row[name]), encode(new)

@@ -1,0 +1,226 @@
+-- actreg register schema, applied as migration 1.
+--
+-- Later changes are new migrations in db/migrations.py, tracked in
+-- PRAGMA user_version; PRAGMA application_id marks the file as an actreg
+-- register (both are set by db/connection.py, not here, so that this file
+-- stays a plain description of the tables).
+--
+-- The progress_log is the source of truth. The action table is a projection
+-- of it that every write updates in the same transaction as the log append;
+-- `actreg verify` replays the log and compares.
+
+-- Register settings: name, organisation, created_at, stale_days ...
+CREATE TABLE register_setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Reviews and reports whose recommendations produce actions. Reference data:
+-- an action names its source by title, so the log alone rebuilds the action.
+CREATE TABLE source (
+    id        INTEGER PRIMARY KEY,
+    title     TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    reference TEXT,
+    issued_on TEXT CHECK (issued_on IS NULL OR issued_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+);
+
+-- The current state of every action: a projection of progress_log.
+CREATE TABLE action (
+    id                   INTEGER PRIMARY KEY,
+    ref                  TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(ref) > 0),
+    ref_key              TEXT NOT NULL,   -- natural sort key: A2 before A10
+    title                TEXT NOT NULL CHECK (length(title) > 0),
+    description          TEXT,
+    source               TEXT COLLATE NOCASE,
+    recommendation       TEXT,
+    theme                TEXT,
+    directorate          TEXT,
+    owner                TEXT,
+    priority             TEXT NOT NULL DEFAULT 'medium'
+                         CHECK (priority IN ('high', 'medium', 'low')),
+    acceptance           TEXT NOT NULL DEFAULT 'accepted'
+                         CHECK (acceptance IN ('accepted', 'in_principle', 'not_accepted')),
+    original_target_date TEXT,
+    target_date          TEXT,
+    target_revisions     INTEGER NOT NULL DEFAULT 0,
+    status               TEXT NOT NULL DEFAULT 'not_started'
+                         CHECK (status IN ('not_started', 'in_progress', 'implemented',
+                                           'closed', 'superseded', 'cancelled')),
+    rag                  TEXT CHECK (rag IS NULL OR rag IN ('red', 'amber', 'green')),
+    rag_reason           TEXT,
+    percent_complete     INTEGER NOT NULL DEFAULT 0
+                         CHECK (percent_complete BETWEEN 0 AND 100),
+    completion_criterion TEXT,
+    evidence             TEXT,   -- evidence references, one per line, oldest first
+    completed_date       TEXT,
+    created_at           TEXT NOT NULL,
+    version              INTEGER NOT NULL DEFAULT 1,   -- = number of log entries for this action
+    last_entry_id        INTEGER REFERENCES progress_log (id),
+    last_update_at       TEXT,   -- recorded_at of last_entry_id
+    last_commentary      TEXT,   -- the newest non-empty commentary
+    last_commentary_at   TEXT
+);
+
+CREATE INDEX action_ref_key     ON action (ref_key);
+CREATE INDEX action_status      ON action (status);
+CREATE INDEX action_rag         ON action (rag);
+CREATE INDEX action_owner       ON action (owner COLLATE NOCASE);
+CREATE INDEX action_directorate ON action (directorate COLLATE NOCASE);
+CREATE INDEX action_theme       ON action (theme COLLATE NOCASE);
+CREATE INDEX action_target      ON action (target_date);
+CREATE INDEX action_last_update ON action (last_update_at);
+
+-- The append-only progress log. Each entry's hash is SHA-256 over the
+-- previous entry's hash and a canonical encoding of the entry (db/integrity.py).
+CREATE TABLE progress_log (
+    id          INTEGER PRIMARY KEY,   -- chain order
+    uuid        TEXT NOT NULL UNIQUE,
+    -- Deferred: a 'created' entry is appended before the action row it creates.
+    action_id   INTEGER NOT NULL REFERENCES action (id) DEFERRABLE INITIALLY DEFERRED,
+    kind        TEXT NOT NULL
+                CHECK (kind IN ('created', 'note', 'status', 'rag', 'target_date', 'field_edit',
+                                'evidence', 'correction', 'chased', 'import')),
+    field       TEXT,
+    old_value   TEXT,
+    new_value   TEXT,
+    commentary  TEXT,
+    author      TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,   -- UTC, ISO 8601, e.g. 2026-11-28T18:06:40.123456Z
+    supersedes  TEXT REFERENCES progress_log (uuid),
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL UNIQUE
+);
+
+CREATE INDEX progress_log_action   ON progress_log (action_id, id);
+CREATE INDEX progress_log_recorded ON progress_log (recorded_at);
+
+-- Append-only, enforced by the database itself.
+CREATE TRIGGER progress_log_no_update BEFORE UPDATE ON progress_log
+BEGIN
+    SELECT RAISE(ABORT, 'progress_log is append-only: entries cannot be changed');
+END;
+
+CREATE TRIGGER progress_log_no_delete BEFORE DELETE ON progress_log
+BEGIN
+    SELECT RAISE(ABORT, 'progress_log is append-only: entries cannot be deleted');
+END;
+
+-- REPLACE deletes the conflicting row without firing DELETE triggers (recursive
+-- triggers are off by default), so the insert itself must refuse a clash.
+CREATE TRIGGER progress_log_no_replace BEFORE INSERT ON progress_log
+WHEN EXISTS (SELECT 1 FROM progress_log WHERE id = NEW.id OR uuid = NEW.uuid OR hash = NEW.hash)
+BEGIN
+    SELECT RAISE(ABORT, 'progress_log is append-only: an entry with this id, uuid or hash exists');
+END;
+
+-- Full-text search over action text and over commentary.
+CREATE VIRTUAL TABLE action_fts USING fts5 (
+    ref, title, description,
+    content = 'action', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER action_fts_insert AFTER INSERT ON action
+BEGIN
+    INSERT INTO action_fts (rowid, ref, title, description)
+    VALUES (NEW.id, NEW.ref, NEW.title, NEW.description);
+END;
+
+CREATE TRIGGER action_fts_update AFTER UPDATE OF ref, title, description ON action
+BEGIN
+    INSERT INTO action_fts (action_fts, rowid, ref, title, description)
+    VALUES ('delete', OLD.id, OLD.ref, OLD.title, OLD.description);
+    INSERT INTO action_fts (rowid, ref, title, description)
+    VALUES (NEW.id, NEW.ref, NEW.title, NEW.description);
+END;
+
+CREATE TRIGGER action_fts_delete AFTER DELETE ON action
+BEGIN
+    INSERT INTO action_fts (action_fts, rowid, ref, title, description)
+    VALUES ('delete', OLD.id, OLD.ref, OLD.title, OLD.description);
+END;
+
+CREATE VIRTUAL TABLE commentary_fts USING fts5 (
+    commentary,
+    content = 'progress_log', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER commentary_fts_insert AFTER INSERT ON progress_log
+WHEN NEW.commentary IS NOT NULL AND NEW.commentary <> ''
+BEGIN
+    INSERT INTO commentary_fts (rowid, commentary) VALUES (NEW.id, NEW.commentary);
+END;
+
+-- Committees, their meetings, and the snapshots frozen for each meeting.
+CREATE TABLE committee (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    cadence TEXT NOT NULL DEFAULT 'every'
+            CHECK (cadence IN ('every', 'every_other', 'quarterly', 'six_monthly'))
+);
+
+CREATE TABLE meeting (
+    id             INTEGER PRIMARY KEY,
+    committee_id   INTEGER NOT NULL REFERENCES committee (id),
+    meeting_date   TEXT NOT NULL,
+    paper_deadline TEXT NOT NULL,
+    title          TEXT,
+    UNIQUE (committee_id, meeting_date)
+);
+
+CREATE INDEX meeting_date ON meeting (meeting_date);
+
+CREATE TABLE snapshot (
+    id            INTEGER PRIMARY KEY,
+    meeting_id    INTEGER NOT NULL REFERENCES meeting (id),
+    taken_at      TEXT NOT NULL,
+    taken_by      TEXT NOT NULL,
+    cut_off       TEXT NOT NULL,
+    log_head_hash TEXT NOT NULL,   -- hash of the last entry at or before cut_off
+    rows_hash     TEXT NOT NULL,   -- SHA-256 over the frozen rows
+    row_count     INTEGER NOT NULL,
+    supersedes    INTEGER REFERENCES snapshot (id)   -- a --replace snapshot names the one it replaces
+);
+
+CREATE TABLE snapshot_row (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot (id),
+    position    INTEGER NOT NULL,
+    ref         TEXT NOT NULL,
+    data        TEXT NOT NULL,   -- the frozen row as canonical JSON
+    PRIMARY KEY (snapshot_id, position)
+) WITHOUT ROWID;
+
+-- Snapshots are immutable once taken.
+CREATE TRIGGER snapshot_no_update BEFORE UPDATE ON snapshot
+BEGIN
+    SELECT RAISE(ABORT, 'snapshots are immutable: a snapshot cannot be changed');
+END;
+
+CREATE TRIGGER snapshot_no_delete BEFORE DELETE ON snapshot
+BEGIN
+    SELECT RAISE(ABORT, 'snapshots are immutable: a snapshot cannot be deleted');
+END;
+
+CREATE TRIGGER snapshot_no_replace BEFORE INSERT ON snapshot
+WHEN EXISTS (SELECT 1 FROM snapshot WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'snapshots are immutable: a snapshot with this id exists');
+END;
+
+CREATE TRIGGER snapshot_row_no_update BEFORE UPDATE ON snapshot_row
+BEGIN
+    SELECT RAISE(ABORT, 'snapshots are immutable: a snapshot row cannot be changed');
+END;
+
+CREATE TRIGGER snapshot_row_no_delete BEFORE DELETE ON snapshot_row
+BEGIN
+    SELECT RAISE(ABORT, 'snapshots are immutable: a snapshot row cannot be deleted');
+END;
+
+CREATE TRIGGER snapshot_row_no_replace BEFORE INSERT ON snapshot_row
+WHEN EXISTS (SELECT 1 FROM snapshot_row
+             WHERE snapshot_id = NEW.snapshot_id AND position = NEW.position)
+BEGIN
+    SELECT RAISE(ABORT, 'snapshots are immutable: this snapshot row exists');
+END;
