@@ -1,0 +1,1 @@
+"""Benchmarks: a generated large register, and the TUI timed against its budgets."""
