@@ -93,6 +93,9 @@ CREATE TABLE progress_log (
 
 CREATE INDEX progress_log_action   ON progress_log (action_id, id);
 CREATE INDEX progress_log_recorded ON progress_log (recorded_at);
+-- The as-at rebuild (db/asat.py): each field's newest entry per action, and the creations.
+CREATE INDEX progress_log_field    ON progress_log (action_id, field, id);
+CREATE INDEX progress_log_created  ON progress_log (id) WHERE kind = 'created';
 
 -- Append-only, enforced by the database itself.
 CREATE TRIGGER progress_log_no_update BEFORE UPDATE ON progress_log

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from db import log
 from db.errors import ActregError, WriteFailed
-from db.projection import ACTION_COLUMNS, apply_entry
+from db.projection import ACTION_COLUMNS, Replayer
 
 Progress = Callable[[int, int], None]
 
@@ -61,8 +61,7 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
         report.expected_found = False
     prev_id, prev_hash = 0, log.GENESIS_HASH
     chain_ok = True
-    actions: dict[int, dict] = {}
-    by_uuid: dict[str, log.LogEntry] = {}
+    replayer = Replayer()
     for entry in log.entries(conn):
         report.entries += 1
         if progress and report.entries % 20_000 == 0:
@@ -75,18 +74,15 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
                 report.problems.append(problem)
                 chain_ok = False
         prev_id, prev_hash = entry.id, entry.hash
-        superseded = by_uuid.get(entry.supersedes) if entry.supersedes else None
-        if entry.kind in ("created", "target_date"):
-            by_uuid[entry.uuid] = entry
         try:
-            actions[entry.action_id] = apply_entry(actions.get(entry.action_id), entry, superseded)
+            replayer.apply(entry)
         except (ValueError, KeyError, TypeError) as exc:
             report.problems.append(f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}")
             return
     report.head_hash = prev_hash
     if progress:
         progress(report.entries, total)
-    _compare_projection(conn, actions, report)
+    _compare_projection(conn, replayer.actions, report)
 
 
 def _chain_problem(entry: log.LogEntry, prev_id: int, prev_hash: str) -> str | None:

@@ -298,6 +298,8 @@ class ActionDraft(_Input):
     status: Status = "not_started"
     rag: OptRag = None
     percent_complete: Percent = 0
+    completed_date: OptIsoDate = None
+    """When the work was done (for actions that arrive already implemented or closed)."""
 
 
 #: Fields that `edit_field` may change, each with the check its new value gets.

@@ -63,11 +63,20 @@ CREATED_FIELDS = (
     "status",
     "rag",
     "percent_complete",
+    "completed_date",
 )
 
+#: Fields an entry other than 'created' may set, by naming it in `field`.
+SETTABLE_FIELDS = frozenset({*CREATED_FIELDS, "evidence", "original_target_date"})
+CREATED_DEFAULTS = {
+    "priority": "medium",
+    "acceptance": "accepted",
+    "status": "not_started",
+    "percent_complete": 0,
+}
+#: Kinds whose commentary is housekeeping, not progress (see latest_commentary).
+NOT_PROGRESS_KINDS = frozenset({"field_edit", "chased", "correction"})
 _INT_FIELDS = {"percent_complete", "target_revisions"}
-_DONE_STATUSES = {"implemented", "closed"}
-_NOT_PROGRESS = {"field_edit", "chased"}
 
 Row = dict[str, object]
 
@@ -91,8 +100,11 @@ def encode(value: object) -> str | None:
 def apply_entry(row: Row | None, entry: LogEntry, superseded: LogEntry | None = None) -> Row:
     """Return the action as it stands after `entry` (the input is not changed).
 
-    `superseded` is the entry a correction supersedes (needed to know what a
-    correction undoes: correcting a re-date also takes back its revision).
+    Every entry that changes a field names it and carries the field's whole new
+    value, so "the value as at T" is simply the newest such entry at or before
+    T (which is what the SQL as-at rebuild in db/asat.py relies on). The only
+    counted field is target_revisions: +1 per re-date, -1 when a correction
+    takes a re-date back (`superseded` is the entry a correction corrects).
     """
     if entry.kind == "created":
         new = _created(entry)
@@ -102,110 +114,92 @@ def apply_entry(row: Row | None, entry: LogEntry, superseded: LogEntry | None = 
                 f"entry {entry.uuid} changes action {entry.action_id} before it exists"
             )
         new = dict(row)
-        _apply_change(new, entry, superseded)
+        field = entry.field
+        if field is not None and field != "commentary":
+            if field not in SETTABLE_FIELDS:
+                raise ValueError(f"entry {entry.uuid} sets {field!r}, which no entry may set")
+            new[field] = decode(field, entry.new_value)
+            if field == "ref":
+                new["ref_key"] = ref_key(str(entry.new_value))
+            elif field == "rag":
+                new["rag_reason"] = entry.commentary
+        if entry.kind == "target_date":
+            new["target_revisions"] = int(new["target_revisions"]) + 1
+        elif undoes_redate(entry, superseded):
+            new["target_revisions"] = max(0, int(new["target_revisions"]) - 1)
     new["version"] = int(new["version"]) + 1
     new["last_entry_id"] = entry.id
     new["last_update_at"] = entry.recorded_at
-    # The latest commentary is the progress story a committee reads, so the reasons
-    # for housekeeping edits and chasers do not displace it.
-    if entry.commentary and entry.kind not in _NOT_PROGRESS and entry.field != "commentary":
-        new["last_commentary"] = entry.commentary
+    commentary = latest_commentary(entry)
+    if commentary is not None:
+        new["last_commentary"] = commentary
         new["last_commentary_at"] = entry.recorded_at
     return new
+
+
+def undoes_redate(entry: LogEntry, superseded: LogEntry | None) -> bool:
+    """A correction that puts a re-dated target back where it was takes the revision back.
+
+    (A correction to a different date fixes a mistyped re-date: still one revision.)
+    """
+    return (
+        entry.kind == "correction"
+        and entry.field == "target_date"
+        and superseded is not None
+        and superseded.kind == "target_date"
+        and entry.new_value == superseded.old_value
+    )
+
+
+def latest_commentary(entry: LogEntry) -> str | None:
+    """The progress commentary an entry contributes, if any.
+
+    The latest commentary is the progress story a committee reads, so the
+    reasons for housekeeping edits and chasers do not displace it; a corrected
+    note's new text does.
+    """
+    if entry.field == "commentary":
+        return entry.new_value
+    if entry.commentary and entry.kind not in NOT_PROGRESS_KINDS:
+        return entry.commentary
+    return None
 
 
 def _created(entry: LogEntry) -> Row:
     values = json.loads(entry.new_value or "{}")
     row: Row = dict.fromkeys(ACTION_COLUMNS)
-    row.update(
-        priority="medium",
-        acceptance="accepted",
-        status="not_started",
-        percent_complete=0,
-        target_revisions=0,
-    )
+    row.update(CREATED_DEFAULTS)
     row.update({k: v for k, v in values.items() if k in CREATED_FIELDS})
     row["id"] = entry.action_id
     row["ref_key"] = ref_key(str(row["ref"]))
     row["original_target_date"] = row["target_date"]
+    row["target_revisions"] = 0
     row["created_at"] = entry.recorded_at
     row["version"] = 0
     if row["rag"] is not None:
         row["rag_reason"] = entry.commentary
-    if row["status"] in _DONE_STATUSES:
-        row["completed_date"] = entry.recorded_at[:10]
     return row
 
 
-def _apply_change(row: Row, entry: LogEntry, superseded: LogEntry | None) -> None:
-    kind, field, value = entry.kind, entry.field, entry.new_value
-    if kind in ("note", "chased"):
-        return
-    if kind == "evidence":
-        row["evidence"] = f"{row['evidence']}\n{value}" if row["evidence"] else value
-        return
-    if kind == "target_date":
-        row["target_date"] = value
-        row["target_revisions"] = int(row["target_revisions"]) + 1
-        return
-    if kind == "correction":
-        _apply_correction(row, entry, superseded)
-        return
-    if kind == "status":
-        field = "status"
-    elif kind == "rag":
-        field = "rag"
-    if field is None:
-        raise ValueError(f"entry {entry.uuid} of kind {kind} names no field")
-    _set_field(row, field, value, entry)
+class Replayer:
+    """Folds entries one at a time, remembering the re-dates a correction may take back."""
 
+    def __init__(self) -> None:
+        self.actions: dict[int, Row] = {}
+        self._redates: dict[str, LogEntry] = {}
 
-def _set_field(row: Row, field: str, value: str | None, entry: LogEntry) -> None:
-    if field not in row or field in ("id", "version", "last_entry_id", "created_at"):
-        raise ValueError(f"entry {entry.uuid} changes {field!r}, which no entry may change")
-    row[field] = decode(field, value)
-    if field == "ref":
-        row["ref_key"] = ref_key(str(value))
-    elif field == "rag":
-        row["rag_reason"] = entry.commentary
-    elif field == "status":
-        if value in _DONE_STATUSES:
-            row["completed_date"] = row["completed_date"] or entry.recorded_at[:10]
-        else:
-            row["completed_date"] = None
-
-
-def _apply_correction(row: Row, entry: LogEntry, superseded: LogEntry | None) -> None:
-    field = entry.field
-    if field is None or field == "commentary":
-        if field == "commentary":
-            row["last_commentary"] = entry.new_value
-            row["last_commentary_at"] = entry.recorded_at
-        return
-    if superseded is not None and superseded.kind == "target_date" and field == "target_date":
-        # Taking back a re-date: the revision it counted goes too.
-        row["target_date"] = entry.new_value
-        row["target_revisions"] = max(0, int(row["target_revisions"]) - 1)
-        return
-    if superseded is not None and superseded.kind == "created" and field == "target_date":
-        # The original target date was mistyped: it is the one thing a correction may fix.
-        row["original_target_date"] = entry.new_value
-        if int(row["target_revisions"]) == 0:
-            row["target_date"] = entry.new_value
-        return
-    if field == "evidence":
-        row["evidence"] = entry.new_value
-        return
-    _set_field(row, field, entry.new_value, entry)
+    def apply(self, entry: LogEntry) -> Row:
+        if entry.kind == "target_date":
+            self._redates[entry.uuid] = entry
+        superseded = self._redates.get(entry.supersedes) if entry.supersedes else None
+        row = apply_entry(self.actions.get(entry.action_id), entry, superseded)
+        self.actions[entry.action_id] = row
+        return row
 
 
 def replay(entries: Iterable[LogEntry]) -> dict[int, Row]:
     """Fold the log (in chain order) into every action's state, keyed by action id."""
-    actions: dict[int, Row] = {}
-    by_uuid: dict[str, LogEntry] = {}
+    replayer = Replayer()
     for entry in entries:
-        superseded = by_uuid.get(entry.supersedes) if entry.supersedes else None
-        if entry.kind in ("created", "target_date"):  # the only kinds a correction looks at
-            by_uuid[entry.uuid] = entry
-        actions[entry.action_id] = apply_entry(actions.get(entry.action_id), entry, superseded)
-    return actions
+        replayer.apply(entry)
+    return replayer.actions

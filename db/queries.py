@@ -11,12 +11,12 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from db import log
+from db import asat, log
 from db.clock import parse_utc_text, today, utc_text
 from db.connection import setting
 from db.errors import NotFound
 from db.models import FINISHED_STATUSES
-from db.projection import ACTION_COLUMNS, Row, replay
+from db.projection import ACTION_COLUMNS, Row
 
 #: Days without an entry after which an action is stale, when no meeting or
 #: snapshot marks the start of the current cycle.
@@ -169,10 +169,10 @@ def action_log(
 
 def register_as_at(conn: sqlite3.Connection, moment: str) -> list[Row]:
     """Every action as it stood at `moment` (UTC text), rebuilt from the log alone."""
-    actions = replay(log.entries(conn, until=moment))
+    head, _ = asat.head_at(conn, moment)
     on = min(today(), parse_utc_text(moment).date())
     stale_before = cycle_start(conn, on)
-    rows = [with_flags(r, on=on, stale_before=stale_before) for r in actions.values()]
+    rows = [with_flags(r, on=on, stale_before=stale_before) for r in asat.rebuild(conn, head)]
     return sorted(rows, key=lambda r: r["ref_key"])
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 
 from db import log
 from db.clock import Clock, utc_now, utc_text
@@ -34,27 +33,24 @@ from db.models import (
 )
 from db.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry, encode
 
+#: Statuses that mean the work is done, and so carry a completed date.
+DONE_STATUSES = frozenset({"implemented", "closed"})
 
-@dataclass
+
 class _Write:
-    """The state of one open write transaction: the chain head and touched actions."""
+    """One open write transaction: the chain head, and the time all its entries share.
 
-    conn: sqlite3.Connection
-    author: str
-    clock: Clock
-    head_id: int = 0
-    head_hash: str = log.GENESIS_HASH
-    head_time: str | None = None
-    appended: list[log.LogEntry] = field(default_factory=list)
+    Every entry of one transaction carries the same recorded_at, so an as-at
+    rebuild (which cuts the log by time) sees a whole update or none of it.
+    """
 
-    def __post_init__(self) -> None:
-        self.head_id, self.head_hash, self.head_time = log.head(self.conn)
-
-    def now(self) -> str:
-        # Entries are kept in time order even if the system clock steps back,
-        # so that "as at" (which cuts the log by time) always cuts a prefix.
-        now = utc_text(self.clock())
-        return max(now, self.head_time) if self.head_time else now
+    def __init__(self, conn: sqlite3.Connection, author: str, clock: Clock) -> None:
+        self.conn, self.author = conn, author
+        self.head_id, self.head_hash, head_time = log.head(conn)
+        now = utc_text(clock())
+        # Kept in time order even if the system clock steps back, so that a cut
+        # by time is always a prefix of the chain.
+        self.recorded_at = max(now, head_time) if head_time else now
 
     def append(
         self,
@@ -71,13 +67,50 @@ class _Write:
             action_id=action_id,
             kind=kind,
             author=self.author,
-            recorded_at=self.now(),
+            recorded_at=self.recorded_at,
             **values,
         )
         log.insert_entry(self.conn, entry)
-        self.head_id, self.head_hash, self.head_time = entry.id, entry.hash, entry.recorded_at
-        self.appended.append(entry)
+        self.head_id, self.head_hash = entry.id, entry.hash
         return apply_entry(row, entry, superseded)
+
+    def set_status(
+        self,
+        row: Row,
+        status: str,
+        *,
+        kind: str = "status",
+        commentary: str | None = None,
+        completed_date: str | None = None,
+        supersedes: str | None = None,
+    ) -> Row:
+        """A status change, and the completed date it implies, as entries of their own."""
+        row = self.append(
+            row,
+            row["id"],
+            kind,
+            field="status",
+            old_value=row["status"],
+            new_value=status,
+            commentary=commentary,
+            supersedes=supersedes,
+        )
+        if status in DONE_STATUSES:
+            done_on = completed_date or row["completed_date"] or self.recorded_at[:10]
+        elif status in ("not_started", "in_progress"):
+            done_on = None  # reopened: it is not done any more
+        else:
+            return row  # superseded / cancelled keep whatever was recorded
+        if done_on != row["completed_date"]:
+            row = self.append(
+                row,
+                row["id"],
+                "field_edit",
+                field="completed_date",
+                old_value=row["completed_date"],
+                new_value=done_on,
+            )
+        return row
 
 
 def _author(author: str) -> str:
@@ -239,15 +272,7 @@ def record_update(
                 row, aid, "rag", field="rag", old_value=row["rag"], new_value=rag, commentary=reason
             )
         if status is not None:
-            row = w.append(
-                row,
-                aid,
-                "status",
-                field="status",
-                old_value=row["status"],
-                new_value=status,
-                commentary=reason,
-            )
+            row = w.set_status(row, status, commentary=reason)
         if percent is not None:
             row = w.append(
                 row,
@@ -416,9 +441,7 @@ def add_evidence(
         before = _load(conn, ref)
         _check_version(before, expected_version)
         w = _Write(conn, author, clock)
-        row = w.append(
-            before, before["id"], "evidence", field="evidence", new_value=evidence, commentary=note
-        )
+        row = _append_evidence(w, before, evidence, commentary=note)
         _save(conn, before, row)
     return row
 
@@ -430,11 +453,18 @@ def close_action(
     author: str,
     evidence: str | None = None,
     note: str | None = None,
+    completed_date: str | None = None,
     expected_version: int | None = None,
     clock: Clock = utc_now,
 ) -> Row:
-    """Close (verified): needs evidence, given now or recorded before."""
+    """Close (verified): needs evidence, given now or recorded before.
+
+    `completed_date` is when the work was done (default: when it was first
+    marked implemented, else today).
+    """
     evidence = check_value("evidence", clean_line, evidence) if evidence else None
+    if completed_date is not None:
+        completed_date = check_value("completed date", parse_date, completed_date)
     note = check_value("note", clean_long, note) if note else None
     author = _author(author)
     with write_transaction(conn):
@@ -449,16 +479,8 @@ def close_action(
             )
         w = _Write(conn, author, clock)
         if evidence:
-            row = w.append(row, row["id"], "evidence", field="evidence", new_value=evidence)
-        row = w.append(
-            row,
-            row["id"],
-            "status",
-            field="status",
-            old_value=row["status"],
-            new_value="closed",
-            commentary=note,
-        )
+            row = _append_evidence(w, row, evidence)
+        row = w.set_status(row, "closed", commentary=note, completed_date=completed_date)
         _save(conn, before, row)
     return row
 
@@ -492,46 +514,68 @@ def correct_entry(
         ref = conn.execute("SELECT ref FROM action WHERE id = ?", (target.action_id,)).fetchone()[0]
         before = _load(conn, ref)
         _check_version(before, expected_version)
-        field_name, old, new = _correction_change(target, before, value)
         w = _Write(conn, author, clock)
-        row = w.append(
-            before,
-            before["id"],
-            "correction",
-            field=field_name,
-            old_value=old,
-            new_value=new,
-            commentary=reason,
-            supersedes=target.uuid,
-            superseded=target,
-        )
+        row = _append_correction(w, target, before, value, reason)
         _save(conn, before, row)
     return row
 
 
-def _correction_change(target: log.LogEntry, row: Row, value: str | None):
-    """(field, old, new) for a correction of `target`, validated like the original."""
-    kind = target.kind
+def _append_evidence(w: _Write, row: Row, evidence: str, commentary: str | None = None) -> Row:
+    """Evidence accumulates, one reference per line; the entry carries the whole new list."""
+    combined = f"{row['evidence']}\n{evidence}" if row["evidence"] else evidence
+    return w.append(
+        row,
+        row["id"],
+        "evidence",
+        field="evidence",
+        old_value=row["evidence"],
+        new_value=combined,
+        commentary=commentary,
+    )
+
+
+def _append_correction(
+    w: _Write, target: log.LogEntry, row: Row, value: str | None, reason: str
+) -> Row:
+    """Append the entries that put `target` right, each validated like the original."""
+    kind, aid = target.kind, row["id"]
+
+    def correction(current: Row, field: str, old, new) -> Row:
+        return w.append(
+            current,
+            aid,
+            "correction",
+            field=field,
+            old_value=encode(old),
+            new_value=encode(new),
+            commentary=reason,
+            supersedes=target.uuid,
+            superseded=target,
+        )
+
+    if kind == "correction":
+        raise InputError("entry: correct the original entry, not a correction of it")
     if kind in ("note", "chased", "import") or (kind == "created" and value is None):
         text = check_value("value", clean_long, value or "")
         if not text.strip():
             raise InputError("value: give the corrected text of the note")
-        return "commentary", target.commentary, text
-    if kind == "created":
-        # Only the original target date can be corrected on a creation entry.
-        new = check_value("target_date", parse_date, value)
-        return "target_date", encode(row["original_target_date"]), new
-    if kind == "correction":
-        raise InputError("entry: correct the original entry, not a correction of it")
+        return correction(row, "commentary", target.commentary, text)
     if value is None:
         raise InputError(f"value: give the right {label(target.field or kind)}")
+    if kind == "created":
+        # A mistyped original target date is the one thing a creation may have corrected.
+        new = check_value("target_date", parse_date, value)
+        row = correction(row, "original_target_date", row["original_target_date"], new)
+        if row["target_revisions"] == 0:
+            row = correction(row, "target_date", row["target_date"], new)
+        return row
     if kind == "evidence":
-        lines = (row["evidence"] or "").split("\n")
-        fixed = [
-            check_value("evidence", clean_line, value) if x == target.new_value else x
-            for x in lines
-        ]
-        return "evidence", row["evidence"], "\n".join(x for x in fixed if x) or None
+        added = (target.new_value or "").split("\n")[-1]
+        fixed = check_value("evidence", clean_line, value)
+        lines = [fixed if line == added else line for line in (row["evidence"] or "").split("\n")]
+        return correction(
+            row, "evidence", row["evidence"], "\n".join(x for x in lines if x) or None
+        )
     name = target.field or kind
     checks = {
         "status": parse_status,
@@ -539,5 +583,11 @@ def _correction_change(target: log.LogEntry, row: Row, value: str | None):
         "target_date": parse_date,
         **EDITABLE_FIELDS,
     }
+    if name not in checks:
+        raise InputError(f"entry: a {label(name)} entry cannot be corrected; record a new change")
     new = check_value(name, checks[name], value)
-    return name, encode(row[name]), encode(new)
+    if row[name] == new:
+        raise InputError(f"{label(name)}: is already {new!r}; nothing to correct")
+    if name == "status":
+        return w.set_status(row, new, kind="correction", commentary=reason, supersedes=target.uuid)
+    return correction(row, name, row[name], new)
