@@ -87,7 +87,11 @@ class Step:
     fields: dict = field(default_factory=dict)
 
 
-def upd(days, by=None, **fields):  # a progress update: status, rag, target, percent, note
+def upd(days, by=None, **fields):
+    """A progress update: status, rag, target (months from now), percent, note, reason.
+
+    A new RAG or target date needs a reason, as in the app; a status change may have one.
+    """
     return Step(days, "update", by, fields)
 
 
@@ -121,7 +125,7 @@ ACTIONS = [
          "assessment, route design, tender and award, owned jointly by CYPE and GET.",
          criterion="Timetable agreed by CMT and its milestones met for one planning cycle.",
          history=[
-             upd(360, status="in_progress", rag="green", percent=20, note="Draft timetable "
+             upd(360, status="in_progress", rag="green", percent=20, reason="Draft timetable "
                  "shared with SEN managers in CYPE for comment."),
              upd(300, percent=70, note="Consulted the parent carer forum and the operators' "
                  "liaison group; their comments are incorporated."),
@@ -137,7 +141,7 @@ ACTIONS = [
          "families told, well before pupils start.",
          criterion="At least 95% of routes awarded eight weeks before the start of term.",
          history=[
-             upd(340, status="in_progress", rag="green", percent=15, note="Tender calendar "
+             upd(340, status="in_progress", rag="green", percent=15, reason="Tender calendar "
                  "drafted: route tenders to open in the term before, award six weeks later."),
              note(230, "Tender round launched two weeks late because assessment data arrived "
                   "late (see A14)."),
@@ -152,7 +156,7 @@ ACTIONS = [
          description="Widen the market of operators able to bid for SEN routes at short notice.",
          criterion="Refreshed DPS live with more operators admitted than before.",
          history=[
-             upd(370, status="in_progress", rag="green", percent=10, note="Market engagement "
+             upd(370, status="in_progress", rag="green", percent=10, reason="Market engagement "
                  "event held with 42 operators."),
              upd(280, percent=60, note="Refreshed DPS live; 18 new operators admitted so far."),
              upd(230, status="implemented", percent=100, note="Final admission round closed."),
@@ -165,7 +169,7 @@ ACTIONS = [
          "carry a recorded key or officer decision.",
          criterion="Amended rules published; decision records found for the next awards.",
          history=[
-             upd(375, status="in_progress", rag="green", percent=30, note="Amendment to the "
+             upd(375, status="in_progress", rag="green", percent=30, reason="Amendment to the "
                  "Contract Procedure Rules drafted with Legal."),
              upd(330, status="implemented", percent=100, note="Amendment approved by Council as "
                  "part of the Constitution update."),
@@ -177,7 +181,7 @@ ACTIONS = [
          description="Legal and Finance sign-off before any urgent transport contract is awarded.",
          criterion="Checkpoint applied to every urgent award; sampled by Internal Audit.",
          history=[
-             upd(350, status="in_progress", rag="green", percent=10, note="Checkpoint design "
+             upd(350, status="in_progress", rag="green", percent=10, reason="Checkpoint design "
                  "agreed with Legal and Finance."),
              upd(240, percent=50, note="Piloted on the tender round; two awards paused until "
                  "sign-off was complete."),
@@ -212,7 +216,7 @@ ACTIONS = [
          description="Rewrite the transport guide and decision letters with parents and carers.",
          criterion="Revised guide published and endorsed by the parent carer forum.",
          history=[
-             upd(365, status="in_progress", rag="green", percent=25, note="Three co-design "
+             upd(365, status="in_progress", rag="green", percent=25, reason="Three co-design "
                  "workshops held with the parent carer forum."),
              upd(300, status="implemented", percent=100, note="Revised guide published and sent "
                  "with every decision letter."),
@@ -225,7 +229,7 @@ ACTIONS = [
          description="A staffed line for transport queries during the first two weeks of term.",
          criterion="Line operated for one start of term with answer times reported.",
          history=[
-             upd(330, status="in_progress", rag="green", percent=20, note="Business case for a "
+             upd(330, status="in_progress", rag="green", percent=20, reason="Business case for a "
                  "dedicated line agreed."),
              upd(120, percent=60, note="Contact centre staff trained; call scripts written with "
                  "SEN Operations."),
@@ -238,8 +242,8 @@ ACTIONS = [
          description="A responsibility matrix (RACI) for SEN transport from assessment to route.",
          criterion="RACI signed by both Corporate Directors and published to staff.",
          history=[
-             upd(380, status="in_progress", rag="green", percent=40, note="Draft RACI tested with "
-                 "both management teams."),
+             upd(380, status="in_progress", rag="green", percent=40, reason="Draft RACI "
+                 "tested with both management teams."),
              upd(345, status="implemented", percent=100, note="RACI signed by both Corporate "
                  "Directors."),
              close(340, "Verified: published on the staff intranet and used by the joint board.",
@@ -251,7 +255,7 @@ ACTIONS = [
          "emergency routes, out of hours included.",
          criterion="Protocol tested in a live exercise and signed off by the joint board.",
          history=[
-             upd(350, status="in_progress", rag="green", percent=15, note="Draft protocol shared "
+             upd(350, status="in_progress", rag="green", percent=15, reason="Draft protocol shared "
                  "with both directorate management teams."),
              upd(215, target=-4, rag="amber", reason="Not yet agreed who holds the decision to "
                  "commission emergency routes out of hours."),
@@ -280,7 +284,7 @@ ACTIONS = [
          criterion="Two reports considered by the Cabinet Committee, complaints data included.",
          commentary="Accepted in principle: frequency and format are for the Cabinet Committee.",
          history=[
-             upd(300, status="in_progress", rag="green", percent=20, note="The Cabinet "
+             upd(300, status="in_progress", rag="green", percent=20, reason="The Cabinet "
                  "Committee agreed to a six-monthly performance report."),
              upd(210, percent=50, note="First report considered; Members asked for complaints "
                  "data to be included (see A18)."),
@@ -303,7 +307,7 @@ ACTIONS = [
          history=[  # entered with the wrong year (6, not -6), then corrected
              correct_target(390, -6, "Target date keyed with the wrong year when the table was "
                             "set up; corrected to the date in the agreed management response."),
-             upd(355, status="in_progress", rag="green", percent=10, note="Interface "
+             upd(355, status="in_progress", rag="green", percent=10, reason="Interface "
                  "specification agreed with both system suppliers."),
              upd(215, target=-3, rag="amber", reason="The routing system supplier delayed the "
                  "interface release by three months."),
@@ -318,7 +322,7 @@ ACTIONS = [
          "sent, visible to both directorates.",
          criterion="Dashboard refreshed automatically and used by the joint board.",
          history=[
-             upd(340, status="in_progress", rag="green", percent=20, note="Weekly report of "
+             upd(340, status="in_progress", rag="green", percent=20, reason="Weekly report of "
                  "applications awaiting assessment is live."),
              upd(190, percent=55, note="Dashboard prototype shown to the joint board; measures "
                  "agreed."),
@@ -329,7 +333,7 @@ ACTIONS = [
          description="Enough trained staff in post before the peak applications period.",
          criterion="Establishment agreed and vacancies below 5% at the start of the peak.",
          history=[
-             upd(345, status="in_progress", rag="green", percent=15, note="Establishment review "
+             upd(345, status="in_progress", rag="green", percent=15, reason="Establishment review "
                  "started with HR."),
              upd(240, percent=40, note="6.5 FTE vacancies found in the eligibility team; "
                  "recruitment campaign launched."),
@@ -350,7 +354,7 @@ ACTIONS = [
          description="Learn from complaints and Ombudsman decisions, not only answer them.",
          criterion="Quarterly themes report considered by the board for a year.",
          history=[
-             upd(310, status="in_progress", rag="green", percent=20, note="Transport complaints "
+             upd(310, status="in_progress", rag="green", percent=20, reason="Transport complaints "
                  "are now tagged so that themes can be reported."),
              upd(200, percent=45, note="First themes report: late confirmation and driver "
                  "changes are the top two themes."),
@@ -387,8 +391,8 @@ ACTIONS = [
          description="Every live contract on the register with value, term and manager.",
          criterion="Register reconciled to the ledger with no unexplained contracts.",
          history=[
-             upd(240, status="in_progress", rag="green", percent=20, note="Gap analysis: 118 live "
-                 "contracts are not on the register, 46 of them in GET."),
+             upd(240, status="in_progress", rag="green", percent=20, reason="Gap analysis: "
+                 "118 live contracts are not on the register, 46 of them in GET."),
              upd(150, percent=55, note="All transport contracts are now on the register."),
              upd(70, target=1, rag="amber", reason="Remaining entries depend on directorate "
                  "returns and two directorates are late; escalated to CMT."),
@@ -399,7 +403,7 @@ ACTIONS = [
          description="Accountability for each contract sits with a named officer.",
          criterion="Internal Audit follow-up sample finds no exceptions.",
          history=[
-             upd(230, status="in_progress", rag="green", percent=50, note="Managers named for "
+             upd(230, status="in_progress", rag="green", percent=50, reason="Managers named for "
                  "all transport contracts."),
              upd(180, status="implemented", percent=100, note="Every contract over £100,000 has "
                  "a named manager on the register."),
@@ -411,7 +415,7 @@ ACTIONS = [
          description="A mandatory course for every named contract manager.",
          criterion="All named contract managers have completed the course.",
          history=[
-             upd(220, status="in_progress", rag="green", percent=10, note="Course commissioned "
+             upd(220, status="in_progress", rag="green", percent=10, reason="Course commissioned "
                  "from the Commercial team."),
              upd(100, percent=60, note="First cohort of 24 officers completed the course."),
              upd(14, status="implemented", percent=100, note="All managers named under IA2 have "
@@ -424,7 +428,7 @@ ACTIONS = [
          "quarter with every operator.",
          criterion="Quarterly reviews held with all operators for two quarters.",
          history=[
-             upd(235, status="in_progress", rag="green", percent=15, note="KPI set drafted: "
+             upd(235, status="in_progress", rag="green", percent=15, reason="KPI set drafted: "
                  "punctuality, vehicle checks, safeguarding compliance."),
              upd(150, rag="amber", percent=35, reason="Operators' data returns are incomplete; "
                  "a contract variation is needed to make them mandatory."),
@@ -483,7 +487,6 @@ class _Story:
     """The scripted data, placed on the calendar relative to `now`."""
 
     def __init__(self, now: dt.datetime):
-        self.now = now
         self.today = now.date()
 
     def target(self, months: int) -> str:
