@@ -179,7 +179,9 @@ CREATE TABLE snapshot (
     meeting_id    INTEGER NOT NULL REFERENCES meeting (id),
     taken_at      TEXT NOT NULL,
     taken_by      TEXT NOT NULL,
-    cut_off       TEXT NOT NULL,
+    cut_off       TEXT NOT NULL,   -- UTC instant the register is frozen as at
+    stale_before  TEXT NOT NULL,   -- the cycle start its stale flags were computed from
+    log_head_id   INTEGER NOT NULL,
     log_head_hash TEXT NOT NULL,   -- hash of the last entry at or before cut_off
     rows_hash     TEXT NOT NULL,   -- SHA-256 over the frozen rows
     row_count     INTEGER NOT NULL,

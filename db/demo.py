@@ -22,7 +22,7 @@ import random
 import sqlite3
 from dataclasses import dataclass, field
 
-from db import cycles, register
+from db import cycles, register, snapshots
 from db.clock import utc_now
 from db.errors import ActregError
 from db.queries import action_log, get_action, register_info
@@ -479,7 +479,8 @@ def build_demo(conn: sqlite3.Connection, *, now: dt.datetime | None = None) -> N
     cycles.add_committee(conn, COMMITTEE, cadence="quarterly")
     for day, title in story.meetings():
         cycles.add_meeting(conn, day.isoformat(), committee=COMMITTEE, title=title)
-    for event in sorted(story.events(), key=lambda e: (e.at, e.seq)):
+    events = story.events() + story.snapshots(conn, now)
+    for event in sorted(events, key=lambda e: (e.at, e.seq)):
         _replay(conn, event, story)
 
 
@@ -528,6 +529,17 @@ class _Story:
                 )
                 if step.verb == "edit" and step.fields["field"] == "owner":
                     owner = step.fields["value"]  # the new owner posts the later updates
+        return events
+
+    def snapshots(self, conn: sqlite3.Connection, now: dt.datetime) -> list[_Event]:
+        """The keeper freezes the table the morning after each due meeting's paper deadline."""
+        events = []
+        for meeting in cycles.list_meetings(conn):
+            deadline = dt.date.fromisoformat(meeting["paper_deadline"])
+            at = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(8, 45), dt.UTC)
+            if meeting["due"] and at < now:
+                fields = {"meeting": meeting["meeting_date"]}
+                events.append(_Event(at, 10_000 + len(events), "", "keeper", "snapshot", fields))
         return events
 
     def _office_day(self, days_ago: int) -> dt.datetime:
@@ -591,5 +603,7 @@ def _replay(conn: sqlite3.Connection, event: _Event, story: _Story) -> None:
         register.correct_entry(
             conn, created.uuid, value=story.target(f["target"]), reason=f["reason"], **common
         )
+    elif event.verb == "snapshot":
+        snapshots.take_snapshot(conn, f["meeting"], committee=COMMITTEE, **common)
     else:
         raise ValueError(f"demo data: unknown step {event.verb!r}")

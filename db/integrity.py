@@ -28,6 +28,7 @@ Progress = Callable[[int, int], None]
 class VerifyReport:
     entries: int = 0
     actions: int = 0
+    snapshots: int = 0
     head_hash: str = log.GENESIS_HASH
     quick_check: str = "ok"
     problems: list[str] = field(default_factory=list)
@@ -83,6 +84,10 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
     if progress:
         progress(report.entries, total)
     _compare_projection(conn, replayer.actions, report)
+    from db.snapshots import check_snapshots, list_snapshots
+
+    report.snapshots = len(list_snapshots(conn))
+    report.problems += check_snapshots(conn)
 
 
 def _chain_problem(entry: log.LogEntry, prev_id: int, prev_hash: str) -> str | None:

@@ -35,7 +35,7 @@ def _order(sort: str, descending: bool) -> str:
 
 def page_actions(
     conn: sqlite3.Connection,
-    flt: ActionFilter = ActionFilter(),
+    flt: ActionFilter | None = None,
     *,
     sort: str = "ref",
     descending: bool = False,
@@ -43,6 +43,7 @@ def page_actions(
     offset: int = 0,
 ) -> list[Row]:
     """One page of the actions matching `flt`, sorted, each with its derived flags."""
+    flt = flt or ActionFilter()
     on = today()
     stale_before = cycle_start(conn, on)
     where, params = _where(flt, on=on, stale_before=stale_before)

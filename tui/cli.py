@@ -14,6 +14,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from db.errors import ActregError
+from tui.verbs import UsageError
 
 
 def _version() -> str:
@@ -30,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import verbs
+    from tui import cycle_verbs, verbs
 
     # The global options work before or after the verb (`actreg --db f list`
     # and `actreg list --db f`); SUPPRESS keeps the verb's copy from
@@ -143,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="also confirm this hash (e.g. from a committee paper) is in the history",
     )
 
+    cycle_verbs.add_parsers(verb)
+
     p = verb("backup", verbs.backup, "copy the register safely (even while it is in use)")
     p.add_argument("destination")
     return parser
@@ -169,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args) or 0
     except ActregError as exc:
         _fail(str(exc))
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        _fail(f"usage error: {exc}")
+        return 2
     except sqlite3.DatabaseError as exc:
         _fail(
             f"the register could not be read or written ({exc}). Run `actreg verify`; "

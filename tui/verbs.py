@@ -21,6 +21,10 @@ from db.models import check_value, clean_required_line, parse_moment, parse_rag,
 from tui import output
 
 
+class UsageError(Exception):
+    """Arguments argparse could not check on its own (exit 2, like its own errors)."""
+
+
 def register_path(args: argparse.Namespace) -> Path:
     """--db, else $ACTREG_DB, else register.db in the user data folder."""
     chosen = getattr(args, "db", None) or os.environ.get("ACTREG_DB")

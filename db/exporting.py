@@ -1,0 +1,212 @@
+"""Committee exports: a snapshot as CSV, Markdown, HTML, XLSX or DOCX.
+
+:func:`build_table` gathers what every format shows (the frozen rows, the
+"change since last meeting" per action, and the provenance: register,
+committee, meeting, cut-off, snapshot id and hashes). The writers in
+db/export_formats/ are pure functions of that table. :func:`write_atomic`
+writes to a temporary file beside the target and renames it, so a failed
+export never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import diffs, snapshots
+from db.connection import setting
+from db.errors import ActregError, InputError
+from db.models import STATUS_LABELS
+
+FORMATS = ("csv", "md", "html", "xlsx", "docx")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    """The column's heading, as committee papers and spreadsheets show it."""
+    key: str
+    """The key of the value in ExportTable.cells()."""
+
+
+#: Every column of the full table (CSV, XLSX), in order. A documented, stable
+#: contract: actreg's own import maps these headers back to fields.
+FULL_COLUMNS = (
+    Column("Ref", "ref"),
+    Column("Action", "title"),
+    Column("Description", "description"),
+    Column("Source", "source"),
+    Column("Recommendation", "recommendation"),
+    Column("Theme", "theme"),
+    Column("Lead directorate", "directorate"),
+    Column("Owner", "owner"),
+    Column("Priority", "priority"),
+    Column("Acceptance", "acceptance"),
+    Column("Status", "status"),
+    Column("RAG", "rag"),
+    Column("RAG reason", "rag_reason"),
+    Column("% complete", "percent_complete"),
+    Column("Original target date", "original_target_date"),
+    Column("Current target date", "target_date"),
+    Column("Target revisions", "target_revisions"),
+    Column("Overdue", "overdue"),
+    Column("Completion criterion", "completion_criterion"),
+    Column("Evidence", "evidence"),
+    Column("Completed date", "completed_date"),
+    Column("Latest update", "last_commentary"),
+    Column("Latest update date", "last_commentary_date"),
+    Column("Change since last meeting", "change"),
+)
+
+#: The narrower table a committee paper prints (Markdown, HTML, DOCX).
+PAPER_COLUMNS = (
+    Column("Ref", "ref"),
+    Column("Action", "title"),
+    Column("Owner", "owner"),
+    Column("Lead directorate", "directorate"),
+    Column("Status", "status"),
+    Column("RAG", "rag"),
+    Column("Target date", "target_cell"),
+    Column("Latest update", "last_commentary"),
+    Column("Change since last meeting", "change"),
+)
+
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+_LABELS = {
+    "priority": {"high": "High", "medium": "Medium", "low": "Low"},
+    "acceptance": {"accepted": "Accepted", "in_principle": "In principle",
+                   "not_accepted": "Not accepted"},
+    "status": STATUS_LABELS,
+    "rag": RAG_LABELS,
+}  # fmt: skip
+
+
+@dataclass
+class ExportTable:
+    """Everything an export shows; every writer is a pure function of this."""
+
+    register_name: str
+    organisation: str
+    committee: str
+    meeting_date: str
+    paper_deadline: str
+    cut_off: str
+    snapshot_id: int
+    rows_hash: str
+    log_head_hash: str
+    taken_at: str
+    taken_by: str
+    rows: list[dict]
+    changes: dict[int, str] = field(default_factory=dict)
+    """Action id -> the "change since last meeting" text."""
+    diff: diffs.Diff | None = None
+    """The changes since the previous snapshot (None for the first snapshot)."""
+    compared_with: str | None = None
+
+    def title(self) -> str:
+        return f"{self.register_name}: {self.committee}, {self.meeting_date}"
+
+    def provenance(self) -> list[tuple[str, str]]:
+        """The facts every export prints, so a table can be checked against the register."""
+        return [
+            ("Register", self.register_name),
+            ("Organisation", self.organisation),
+            ("Committee", self.committee),
+            ("Meeting date", self.meeting_date),
+            ("Cut-off (UTC)", self.cut_off),
+            ("Snapshot", f"#{self.snapshot_id}, taken {self.taken_at} by {self.taken_by}"),
+            ("Snapshot SHA-256", self.rows_hash),
+            ("Log head hash", self.log_head_hash),
+            ("Compared with", self.compared_with or "no earlier snapshot"),
+        ]
+
+    def cells(self, row: dict) -> dict[str, object]:
+        """One row's values for display: labels for vocabularies, None for empty."""
+        out = dict(row)
+        for key, labels in _LABELS.items():
+            out[key] = labels.get(row[key], row[key]) if row[key] is not None else None
+        out["overdue"] = "Yes" if row["overdue"] else "No"
+        out["last_commentary_date"] = (row["last_commentary_at"] or "")[:10] or None
+        out["change"] = self.changes.get(row["id"], "No change")
+        target = row["target_date"] or ""
+        if row["target_revisions"]:
+            target += f" (was {row['original_target_date']}; revised {row['target_revisions']}x)"
+        if row["overdue"]:
+            target += " OVERDUE"
+        out["target_cell"] = target or None
+        return out
+
+
+def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None
+                ) -> ExportTable:  # fmt: skip
+    """The export of a meeting's current snapshot, with changes since the one before."""
+    snap = snapshots.meeting_snapshot(conn, meeting_date, committee)
+    rows = snapshots.snapshot_rows(conn, snap["id"])
+    earlier = [s for s in snapshots.list_snapshots(conn)
+               if not s["superseded"] and s["cut_off"] < snap["cut_off"]]  # fmt: skip
+    diff = compared = None
+    if earlier:
+        previous = max(earlier, key=lambda s: s["cut_off"])
+        diff = diffs.compare(
+            snapshots.snapshot_rows(conn, previous["id"]), rows,
+            from_label=f"{previous['committee']} {previous['meeting_date']}",
+            to_label=f"{snap['committee']} {snap['meeting_date']}",
+            from_cut_off=previous["cut_off"], to_cut_off=snap["cut_off"],
+        )  # fmt: skip
+        compared = f"snapshot #{previous['id']} ({previous['meeting_date']} meeting)"
+    return ExportTable(
+        register_name=setting(conn, "name", "") or "",
+        organisation=setting(conn, "organisation", "") or "",
+        committee=snap["committee"], meeting_date=snap["meeting_date"],
+        paper_deadline=snap["paper_deadline"], cut_off=snap["cut_off"],
+        snapshot_id=snap["id"], rows_hash=snap["rows_hash"],
+        log_head_hash=snap["log_head_hash"], taken_at=snap["taken_at"],
+        taken_by=snap["taken_by"], rows=rows,
+        changes=diff.summaries() if diff else {}, diff=diff, compared_with=compared,
+    )  # fmt: skip
+
+
+def default_filename(table: ExportTable, fmt: str) -> str:
+    """e.g. 'governance-and-audit-committee-2026-12-15.csv'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", table.committee.lower()).strip("-") or "committee"
+    return f"{slug}-{table.meeting_date}.{fmt}"
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call write(temp) for a temp file beside `path`, then rename it into place."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"output: {path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise InputError(f"output: the folder {path.parent} does not exist")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        write(temp)
+        with open(temp, "rb") as done:  # on disk before the rename makes it visible
+            os.fsync(done.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ActregError(
+            f"cannot write {path}: {exc.strerror or exc}. No file was written."
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return path
+
+
+def export(table: ExportTable, fmt: str, path: Path) -> Path:
+    """Write `table` as `fmt` to `path`, atomically."""
+    from db.export_formats import WRITERS
+
+    if fmt not in WRITERS:
+        raise InputError(f"format: {fmt!r} is not one of: {', '.join(FORMATS)}")
+    return write_atomic(path, lambda temp: WRITERS[fmt](table, temp))

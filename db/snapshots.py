@@ -1,0 +1,185 @@
+"""Snapshots: the register frozen as at a meeting's cut-off, immutable and checkable.
+
+A snapshot's rows are the as-at rebuild of the register at its cut-off, with
+the derived flags as they stood that day, each stored as canonical JSON; its
+``rows_hash`` is SHA-256 over those rows and ``log_head_hash`` is the chain's
+head at the cut-off. Because the rows come from the log alone, ``verify`` can
+rebuild every snapshot and prove that nobody altered it afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+
+from db import asat, log
+from db.clock import Clock, parse_utc_text, utc_now, utc_text
+from db.connection import write_transaction
+from db.cycles import find_meeting
+from db.errors import InputError, NotFound
+from db.models import check_value, clean_required_line, parse_moment
+from db.projection import Row
+from db.queries import cycle_start, with_flags
+
+#: What a snapshot freezes of each action, in this order: a stable contract that
+#: every export's columns are drawn from.
+SNAPSHOT_FIELDS = (
+    "id", "ref", "title", "description", "source", "recommendation", "theme", "directorate",
+    "owner", "priority", "acceptance", "status", "rag", "rag_reason", "percent_complete",
+    "original_target_date", "target_date", "target_revisions", "slipped", "overdue",
+    "days_overdue", "stale", "completion_criterion", "evidence", "completed_date", "created_at",
+    "last_update_at", "last_commentary", "last_commentary_at", "version",
+)  # fmt: skip
+
+
+def frozen_rows(conn: sqlite3.Connection, head: int, cut_off: str, stale_before: str
+                ) -> list[dict]:  # fmt: skip
+    """The register after entry `head`, flags as on the cut-off's date, in ref order."""
+    on = parse_utc_text(cut_off).date()
+    rows = [with_flags(r, on=on, stale_before=stale_before) for r in asat.rebuild(conn, head)]
+    rows.sort(key=lambda r: r["ref_key"])
+    return [{k: r[k] for k in SNAPSHOT_FIELDS} for r in rows]
+
+
+def encode_row(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def rows_hash(encoded: list[str]) -> str:
+    digest = hashlib.sha256()
+    for line in encoded:
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def default_cut_off(paper_deadline: str, now: dt.datetime) -> str:
+    """The end of the paper-deadline day (UTC), or now if that is still to come."""
+    end = parse_moment(paper_deadline, end_of_day=True)
+    return min(end, utc_text(now))
+
+
+def take_snapshot(
+    conn: sqlite3.Connection,
+    meeting_date: str,
+    *,
+    author: str,
+    committee: str | None = None,
+    as_at: str | None = None,
+    replace: bool = False,
+    clock: Clock = utc_now,
+) -> dict:
+    """Freeze the register for a meeting. One per meeting unless `replace`.
+
+    `replace` keeps the earlier snapshot and records that the new one supersedes it.
+    """
+    author = check_value("author", clean_required_line, author)
+    meeting = find_meeting(conn, meeting_date, committee)
+    now = clock()
+    if as_at is not None:
+        cut_off = check_value("as at", parse_moment, as_at)
+        if cut_off > utc_text(now):
+            raise InputError(f"as at: {as_at} is in the future; a snapshot freezes what is known")
+    else:
+        cut_off = default_cut_off(meeting["paper_deadline"], now)
+    with write_transaction(conn):
+        current = meeting["snapshot_id"]
+        if current is not None and not replace:
+            raise InputError(
+                f"meeting: the {meeting['meeting_date']} meeting already has snapshot "
+                f"#{current}. Use --replace to take a new one (the old one is kept, marked "
+                "as superseded)."
+            )
+        head_id, head_hash = asat.head_at(conn, cut_off)
+        stale_before = cycle_start(conn, parse_utc_text(cut_off).date())
+        encoded = [encode_row(r) for r in frozen_rows(conn, head_id, cut_off, stale_before)]
+        cursor = conn.execute(
+            "INSERT INTO snapshot (meeting_id, taken_at, taken_by, cut_off, stale_before,"
+            " log_head_id, log_head_hash, rows_hash, row_count, supersedes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (meeting["id"], utc_text(now), author, cut_off, stale_before, head_id,
+             head_hash or log.GENESIS_HASH, rows_hash(encoded), len(encoded), current),
+        )  # fmt: skip
+        snapshot_id = cursor.lastrowid
+        conn.executemany(
+            "INSERT INTO snapshot_row (snapshot_id, position, ref, data) VALUES (?, ?, ?, ?)",
+            ((snapshot_id, i, json.loads(d)["ref"], d) for i, d in enumerate(encoded)),
+        )
+    return get_snapshot(conn, snapshot_id)
+
+
+_SNAPSHOT_SQL = (
+    "SELECT s.id, m.meeting_date, c.name, m.paper_deadline, s.taken_at, s.taken_by, s.cut_off,"
+    " s.stale_before, s.log_head_id, s.log_head_hash, s.rows_hash, s.row_count, s.supersedes,"
+    " EXISTS (SELECT 1 FROM snapshot n WHERE n.supersedes = s.id)"
+    " FROM snapshot s JOIN meeting m ON m.id = s.meeting_id"
+    " JOIN committee c ON c.id = m.committee_id"
+)
+_SNAPSHOT_KEYS = ("id", "meeting_date", "committee", "paper_deadline", "taken_at", "taken_by",
+                  "cut_off", "stale_before", "log_head_id", "log_head_hash", "rows_hash",
+                  "row_count", "supersedes", "superseded")  # fmt: skip
+
+
+def _snapshot(row) -> dict:
+    out = dict(zip(_SNAPSHOT_KEYS, row, strict=True))
+    out["superseded"] = bool(out["superseded"])
+    return out
+
+
+def get_snapshot(conn: sqlite3.Connection, snapshot_id: int) -> dict:
+    row = conn.execute(f"{_SNAPSHOT_SQL} WHERE s.id = ?", (snapshot_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"snapshot: no snapshot #{snapshot_id}")
+    return _snapshot(row)
+
+
+def list_snapshots(conn: sqlite3.Connection) -> list[dict]:
+    """Every snapshot, oldest meeting first; superseded ones are marked."""
+    rows = conn.execute(f"{_SNAPSHOT_SQL} ORDER BY m.meeting_date, s.id").fetchall()
+    return [_snapshot(r) for r in rows]
+
+
+def meeting_snapshot(conn: sqlite3.Connection, meeting_date: str,
+                     committee: str | None = None) -> dict:  # fmt: skip
+    """The current (not superseded) snapshot of a meeting."""
+    meeting = find_meeting(conn, meeting_date, committee)
+    if meeting["snapshot_id"] is None:
+        raise NotFound(
+            f"meeting: the {meeting['meeting_date']} meeting has no snapshot yet; take one "
+            f"with `actreg snapshot --meeting {meeting['meeting_date']}`"
+        )
+    return get_snapshot(conn, meeting["snapshot_id"])
+
+
+def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
+    cursor = conn.execute(
+        "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snapshot_id,)
+    )
+    return [json.loads(data) for (data,) in cursor]
+
+
+def check_snapshots(conn: sqlite3.Connection) -> list[str]:
+    """Problems with any snapshot: altered rows, or rows the log does not reproduce."""
+    problems = []
+    for snap in list_snapshots(conn):
+        name = f"snapshot #{snap['id']} ({snap['committee']}, {snap['meeting_date']})"
+        stored = [d for (d,) in conn.execute(
+            "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snap["id"],)
+        )]  # fmt: skip
+        if len(stored) != snap["row_count"] or rows_hash(stored) != snap["rows_hash"]:
+            problems.append(f"{name}: its rows do not match its hash: they were altered")
+            continue
+        head_id, head_hash = asat.head_at(conn, snap["cut_off"])
+        if (
+            head_id != snap["log_head_id"]
+            or (head_hash or log.GENESIS_HASH) != snap["log_head_hash"]
+        ):
+            problems.append(f"{name}: the log at its cut-off is not the log it was taken from")
+            continue
+        rebuilt = frozen_rows(conn, head_id, snap["cut_off"], snap["stale_before"])
+        if [encode_row(r) for r in rebuilt] != stored:
+            problems.append(f"{name}: its rows differ from the register rebuilt from the log "
+                            "as at its cut-off")  # fmt: skip
+    return problems

@@ -1,0 +1,80 @@
+"""The action card: every field, the derived flags and the progress log, newest first."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from db.queries import action_log, get_action
+from tui.background import run_db
+from tui.card import card_lines
+from tui.screens.editing import EDIT_BINDINGS, ActionEditing
+from tui.widgets.lines_view import LinesView
+
+
+class ActionScreen(ActionEditing, Screen):
+    """One action, read from the register; edits reload it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        *EDIT_BINDINGS,
+    ]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.row: dict | None = None
+        self.entries: list = []
+        self.loads = 0  # completed loads (tests and the bench wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Action {self.ref}", id="card-title", classes="title-bar")
+        yield LinesView(id="card")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(LinesView).focus()
+        self.load()
+
+    def load(self) -> None:
+        gateway, ref = self.app.gateway, self.ref
+
+        def work():
+            row = gateway.call(get_action, ref)
+            return row, gateway.call(action_log, row["id"])
+
+        run_db(self, work, on_done=self._loaded, group="card-load", exclusive=True)
+
+    def _loaded(self, result) -> None:
+        self.row, self.entries = result
+        self.ref = self.row["ref"]
+        self.query_one("#card-title", Static).update(
+            f"Action {self.ref} · version {self.row['version']} · {len(self.entries)} log entries"
+        )
+        self.render_card()
+        self.loads += 1
+
+    def render_card(self) -> None:
+        if self.row is None:
+            return
+        view = self.query_one(LinesView)
+        width = max(20, view.size.width - 1)
+        view.set_lines(card_lines(self.row, self.entries, width))
+
+    def on_resize(self) -> None:
+        self.render_card()
+
+    def target_action(self) -> dict | None:
+        return self.row
+
+    def after_write(self, row: dict | None) -> None:
+        if row is not None:
+            self.ref = row["ref"]
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss()

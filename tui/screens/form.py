@@ -1,0 +1,220 @@
+"""The modal form all edits use: fields, inline errors in db's words, ctrl+s, esc.
+
+A form writes nothing until ctrl+s. Its save function runs in a thread worker and
+calls one db intent; an :class:`~db.errors.InputError` puts each problem under
+the field it names (problems start with the field's label, e.g. "target date:"),
+a :class:`~db.errors.StaleVersion` closes the form with :class:`Stale` so the
+caller reloads, anything else is shown at the foot of the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from db.errors import ActregError, InputError, StaleVersion
+from db.models import label
+from tui.background import run_db
+from tui.screens.confirm import ConfirmScreen
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a form. `name` is the db field, so its label matches db's messages."""
+
+    name: str
+    kind: str = "input"  # input | text | select
+    value: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # (shown, value) for a select
+    allow_blank: bool = False
+    placeholder: str = ""
+    caption: str | None = None  # shown label; default: db's label for the field
+    aliases: tuple[str, ...] = ()  # other problem prefixes that belong to this field
+
+    @property
+    def title(self) -> str:
+        text = self.caption or label(self.name)
+        return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The form saved: `row` is the action as it now stands."""
+
+    row: dict
+
+
+@dataclass(frozen=True)
+class Stale:
+    """The action changed since it was shown: nothing saved; the caller reloads."""
+
+    message: str
+
+
+FormResult = Saved | Stale | None
+SaveFunction = Callable[[dict[str, str | None]], dict]
+
+
+class FormScreen(ModalScreen[FormResult]):
+    """A modal form; dismisses with Saved, Stale, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("tab", "app.focus_next", "Next field", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
+    ]
+
+    def __init__(
+        self,
+        heading: str,
+        fields: list[FieldSpec],
+        save: SaveFunction,
+        *,
+        intro: str = "",
+    ) -> None:
+        super().__init__()
+        self.heading = heading
+        self.intro = intro
+        self.fields = fields
+        self.save_function = save
+        self.saving = False
+        self._initial: dict[str, str | None] = {}
+
+    # --- building ------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box", classes="dialog"):
+            yield Static(self.heading, id="form-heading")
+            if self.intro:
+                yield Static(self.intro, id="form-intro")
+            with VerticalScroll(id="form-fields"):
+                for spec in self.fields:
+                    yield Label(spec.title, classes="field-label")
+                    yield self._widget(spec)
+                    yield Static("", id=f"error-{spec.name}", classes="field-error")
+            yield Static("", id="form-error")
+            yield Static("ctrl+s save · tab next field · esc cancel", id="form-hint")
+
+    def _widget(self, spec: FieldSpec) -> Widget:
+        wid = f"field-{spec.name}"
+        if spec.kind == "text":
+            return TextArea(spec.value, id=wid, classes="field-text", tab_behavior="focus")
+        if spec.kind == "select":
+            value = spec.value if spec.value else Select.NULL
+            return Select(
+                list(spec.options),
+                value=value,
+                allow_blank=spec.allow_blank,
+                prompt="(no change)" if spec.allow_blank else "Select",
+                id=wid,
+            )
+        return Input(spec.value, placeholder=spec.placeholder, id=wid)
+
+    def on_mount(self) -> None:
+        self._initial = self.values()
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    # --- values --------------------------------------------------------------
+
+    def field_widget(self, name: str) -> Widget:
+        return self.query_one(f"#field-{name}")
+
+    def values(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for spec in self.fields:
+            widget = self.field_widget(spec.name)
+            if isinstance(widget, TextArea):
+                out[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                out[spec.name] = None if widget.is_blank() else str(widget.value)
+            elif isinstance(widget, Input):
+                out[spec.name] = widget.value
+        return out
+
+    @property
+    def changed(self) -> bool:
+        return self.values() != self._initial
+
+    # --- errors --------------------------------------------------------------
+
+    def field_for(self, prefix: str) -> str | None:
+        """Which field a problem starting with `prefix` ("target date") belongs to."""
+        for spec in self.fields:
+            if prefix == label(spec.name) or prefix in spec.aliases:
+                return spec.name
+        return None
+
+    def clear_errors(self) -> None:
+        for spec in self.fields:
+            self.query_one(f"#error-{spec.name}", Static).update("")
+            self.field_widget(spec.name).remove_class("-invalid")
+        self.query_one("#form-error", Static).update("")
+
+    def show_problems(self, problems: list[str]) -> None:
+        by_field: dict[str, list[str]] = {}
+        general: list[str] = []
+        for problem in problems:
+            name = self.field_for(problem.split(":", 1)[0].strip())
+            (by_field.setdefault(name, []) if name else general).append(problem)
+        for name, texts in by_field.items():
+            self.query_one(f"#error-{name}", Static).update("\n".join(texts))
+            self.field_widget(name).add_class("-invalid")
+        self.query_one("#form-error", Static).update("\n".join(general))
+        first = next((s.name for s in self.fields if s.name in by_field), None)
+        if first:
+            self.field_widget(first).focus()
+
+    # --- actions -------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        self.clear_errors()
+        values = self.values()
+        run_db(
+            self,
+            lambda: self.save_function(values),
+            on_done=self._saved,
+            on_error=self._failed,
+            group="form-save",
+            exclusive=True,
+        )
+
+    def _saved(self, row: dict) -> None:
+        self.saving = False
+        self.dismiss(Saved(row))
+
+    def _failed(self, exc: ActregError) -> None:
+        self.saving = False
+        if isinstance(exc, StaleVersion):
+            self.dismiss(Stale(str(exc)))
+        elif isinstance(exc, InputError):
+            self.show_problems(exc.problems)
+        else:
+            self.query_one("#form-error", Static).update(str(exc))
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+
+    def action_cancel(self) -> None:
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard what you typed? Nothing has been saved.", yes="Discard"),
+            answered,
+        )

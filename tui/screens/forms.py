@@ -1,0 +1,227 @@
+"""The edit forms, one per db intent: each a FormScreen with its fields and save call.
+
+Every save passes ``expected_version`` = the version the caller showed, so a
+change made meanwhile by another actreg is refused (StaleVersion), never merged.
+"""
+
+from __future__ import annotations
+
+from db.models import EDITABLE_FIELDS, PRIORITIES, RAGS, STATUSES, label
+from db.register import (
+    add_action,
+    change_status,
+    close_action,
+    edit_field,
+    move_target_date,
+    record_update,
+    set_rag,
+)
+from tui.formatting import status_label
+from tui.gateway import RegisterGateway
+from tui.screens.form import FieldSpec, FormScreen
+
+STATUS_OPTIONS = tuple((status_label(s), s) for s in STATUSES)
+RAG_OPTIONS = tuple((f"{r[0].upper()} {r.capitalize()}", r) for r in RAGS)
+PRIORITY_OPTIONS = tuple((p.capitalize(), p) for p in PRIORITIES)
+
+
+def _intro(row: dict) -> str:
+    return f"Action {row['ref']}: {row['title']}  (version {row['version']})"
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+def new_action_form(gateway: RegisterGateway) -> FormScreen:
+    fields = [
+        FieldSpec("ref", placeholder="e.g. A12 or 2.3"),
+        FieldSpec("title"),
+        FieldSpec("owner", placeholder="the officer responsible"),
+        FieldSpec("target_date", placeholder="YYYY-MM-DD"),
+        FieldSpec("directorate"),
+        FieldSpec("theme"),
+        FieldSpec("priority", kind="select", value="medium", options=PRIORITY_OPTIONS),
+        FieldSpec("source", placeholder="the review or report it answers"),
+        FieldSpec("description", kind="text"),
+        FieldSpec("completion_criterion", kind="text"),
+    ]
+    required = ("ref", "title", "owner", "target_date")
+
+    def save(values):
+        draft = {k: v for k, v in values.items() if k in required or _blank_to_none(v)}
+        return gateway.call(add_action, draft, author=gateway.author)
+
+    return FormScreen("New action", fields, save)
+
+
+def update_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    fields = [
+        FieldSpec(
+            "note",
+            kind="text",
+            caption="note (also the reason for a new RAG)",
+            aliases=("reason", "nothing to record"),
+        ),
+        FieldSpec("status", kind="select", options=STATUS_OPTIONS, allow_blank=True),
+        FieldSpec("rag", kind="select", options=RAG_OPTIONS, allow_blank=True, caption="RAG"),
+        FieldSpec("percent_complete", placeholder=f"now {row['percent_complete']}"),
+    ]
+
+    def save(values):
+        note = _blank_to_none(values["note"])
+        return gateway.call(
+            record_update,
+            row["ref"],
+            author=gateway.author,
+            note=note,
+            status=values["status"],
+            rag=values["rag"],
+            percent_complete=_blank_to_none(values["percent_complete"]),
+            reason=note if values["rag"] else None,
+            expected_version=row["version"],
+        )
+
+    return FormScreen("Progress update", fields, save, intro=_intro(row))
+
+
+class EditFieldForm(FormScreen):
+    """Edit one descriptive field; its problems are named after the field chosen."""
+
+    def field_for(self, prefix: str) -> str | None:
+        chosen = self.values().get("field")
+        if chosen and prefix == label(chosen):
+            return "value"
+        return super().field_for(prefix)
+
+    def on_select_changed(self, event) -> None:
+        if event.select.id == "field-field" and not event.select.is_blank():
+            current = self.row.get(str(event.select.value))
+            self.query_one("#field-value").value = _text(current)
+
+
+def edit_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    options = tuple((label(name).capitalize(), name) for name in EDITABLE_FIELDS)
+    fields = [
+        FieldSpec("field", kind="select", value="title", options=options),
+        FieldSpec("value", value=_text(row["title"]), caption="new value"),
+        FieldSpec("reason", kind="text"),
+    ]
+
+    def save(values):
+        return gateway.call(
+            edit_field,
+            row["ref"],
+            values["field"] or "",
+            values["value"],
+            reason=values["reason"] or "",
+            author=gateway.author,
+            expected_version=row["version"],
+        )
+
+    form = EditFieldForm("Edit a field", fields, save, intro=_intro(row))
+    form.row = row
+    return form
+
+
+def redate_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    revisions = int(row.get("target_revisions") or 0)
+    intro = (
+        f"{_intro(row)}\nOriginal target date: {row['original_target_date'] or '—'}"
+        f" · current: {row['target_date'] or '—'} · moved {revisions} time"
+        f"{'' if revisions == 1 else 's'}"
+    )
+    fields = [
+        FieldSpec("target_date", value=_text(row["target_date"]), caption="new target date"),
+        FieldSpec("reason", kind="text"),
+    ]
+
+    def save(values):
+        return gateway.call(
+            move_target_date,
+            row["ref"],
+            values["target_date"] or "",
+            reason=values["reason"] or "",
+            author=gateway.author,
+            expected_version=row["version"],
+        )
+
+    return FormScreen("Move the target date", fields, save, intro=intro)
+
+
+def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    fields = [
+        FieldSpec("status", kind="select", value=row["status"], options=STATUS_OPTIONS),
+        FieldSpec("reason", kind="text", caption="reason (optional)"),
+    ]
+
+    def save(values):
+        return gateway.call(
+            change_status,
+            row["ref"],
+            values["status"] or "",
+            reason=_blank_to_none(values["reason"]),
+            author=gateway.author,
+            expected_version=row["version"],
+        )
+
+    return FormScreen("Change the status", fields, save, intro=_intro(row))
+
+
+def rag_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    fields = [
+        FieldSpec("rag", kind="select", value=row["rag"] or "", options=RAG_OPTIONS, caption="RAG"),
+        FieldSpec("reason", kind="text"),
+    ]
+
+    def save(values):
+        return gateway.call(
+            set_rag,
+            row["ref"],
+            values["rag"] or "",
+            reason=values["reason"] or "",
+            author=gateway.author,
+            expected_version=row["version"],
+        )
+
+    return FormScreen("Set the RAG rating", fields, save, intro=_intro(row))
+
+
+def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    recorded = (row.get("evidence") or "").strip()
+    intro = _intro(row) + (
+        f"\nEvidence recorded: {recorded.replace(chr(10), '; ')}"
+        if recorded
+        else "\nNo evidence recorded yet: give it here."
+    )
+    fields = [
+        FieldSpec("evidence", placeholder="a report, minute or link that shows it is done"),
+        FieldSpec("note", kind="text", caption="note (optional)"),
+    ]
+
+    def save(values):
+        return gateway.call(
+            close_action,
+            row["ref"],
+            author=gateway.author,
+            evidence=_blank_to_none(values["evidence"]),
+            note=_blank_to_none(values["note"]),
+            expected_version=row["version"],
+        )
+
+    return FormScreen("Close (verified)", fields, save, intro=intro)
+
+
+#: The forms that act on one action, by the key that opens them.
+ACTION_FORMS = {
+    "update": update_form,
+    "edit": edit_form,
+    "redate": redate_form,
+    "status": status_form,
+    "rag": rag_form,
+    "close": close_form,
+}

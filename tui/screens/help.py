@@ -1,0 +1,57 @@
+"""Every key of every screen, read from the screens' own bindings."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.keys import describe_key
+
+FORM_KEYS = [
+    ("tab / shift+tab", "Next / previous field"),
+    ("ctrl+s", "Save (nothing is written before)"),
+    ("esc", "Cancel (asks first if you typed something)"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close", show=False),
+        Binding("question_mark", "dismiss", "Close", show=False),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box", classes="dialog"):
+            yield Static("Keys  (esc closes)", id="help-heading")
+            for title, bindings in self.sections:
+                table = Table(title=title, title_justify="left", show_header=False, box=None)
+                table.add_column("key", style="bold", min_width=16)
+                table.add_column("what it does")
+                seen: set[str] = set()
+                for binding in bindings:
+                    key = describe_key(binding.key)
+                    if key in seen or not binding.description:
+                        continue
+                    seen.add(key)
+                    table.add_row(key, binding.description)
+                yield Static(table, classes="help-section")
+            forms = Table(title="Forms", title_justify="left", show_header=False, box=None)
+            forms.add_column("key", style="bold", min_width=16)
+            forms.add_column("what it does")
+            for key, what in FORM_KEYS:
+                forms.add_row(key, what)
+            yield Static(forms, classes="help-section")
+
+    async def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)
