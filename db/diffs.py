@@ -28,7 +28,9 @@ CATEGORIES = {
     "no_update": "No update since the last snapshot",
     "withdrawn": "Withdrawn or superseded",
 }
-_RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+#: Worse to better. Unrated sits between amber and green: a first rating of red
+#: or amber is a warning (down), a first rating of green is reassurance (up).
+_RAG_ORDER = {"red": 0.0, "amber": 1.0, None: 1.5, "green": 2.0}
 _DONE = {"implemented", "closed"}
 _WITHDRAWN = {"superseded", "cancelled"}
 
@@ -99,7 +101,7 @@ def _changes(old: dict | None, new: dict) -> list[Change]:
         else:
             found.append(change("status_changed", status_was, status_is, f"Status: {words}"))
     if old["rag"] != new["rag"]:
-        was, now = _RAG_ORDER.get(old["rag"], -1), _RAG_ORDER.get(new["rag"], -1)
+        was, now = _RAG_ORDER[old["rag"]], _RAG_ORDER[new["rag"]]
         category = "rag_up" if now > was else "rag_down"
         words = f"RAG: {(old['rag'] or 'none').title()} → {(new['rag'] or 'none').title()}"
         found.append(change(category, old["rag"], new["rag"], words))

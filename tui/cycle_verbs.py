@@ -128,6 +128,8 @@ def snapshot(args: argparse.Namespace) -> int:
         f"Snapshot #{snap['id']} of the {snap['committee']} {snap['meeting_date']} meeting: "
         f"{snap['row_count']} actions as at {snap['cut_off']}{replaced}."
     )
+    if not snap["row_count"]:
+        print("Note: the register had no actions at that cut-off (is the meeting date right?).")
     print(f"Snapshot SHA-256: {snap['rows_hash']}")
     print(f"Log head hash:    {snap['log_head_hash']}")
     return 0

@@ -1,0 +1,83 @@
+"""The committee-cycle commands through the real `actreg`: meeting, snapshot, diff."""
+
+from __future__ import annotations
+
+import re
+
+HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def test_meeting_add_and_list(run, fresh_db):
+    out = run("meeting", "add", "2025-07-15", "--cadence", "every-other", db=fresh_db).stdout
+    assert "meeting on 2025-07-15 (paper deadline 2025-07-05; due an update)" in out
+    run("meeting", "add", "2025-09-16", "--deadline", "2025-09-01", db=fresh_db)
+    run("meeting", "add", "2025-11-18", db=fresh_db)
+    meetings = run("meeting", "list", "--format", "json", db=fresh_db).json()
+    assert [(m["meeting_date"], m["paper_deadline"], m["due"]) for m in meetings] == [
+        ("2025-07-15", "2025-07-05", True),
+        ("2025-09-16", "2025-09-01", False),
+        ("2025-11-18", "2025-11-08", True),
+    ]
+    table = run("meeting", db=fresh_db).stdout  # `list` is the default
+    # TODAY in the CLI sandbox is 2025-06-30: five days to the first deadline.
+    assert "Next update due: Governance and Audit Committee on 2025-07-15" in table
+    assert "papers by 2025-07-05 (in 5 days)" in table
+
+
+def test_meeting_refusals(run, fresh_db):
+    result = run("meeting", "add", "15/07/2025", db=fresh_db, check_exit=1)
+    assert "meeting date: '15/07/2025' is not a date in the form YYYY-MM-DD" in result.stderr
+    result = run("meeting", "add", db=fresh_db, check_exit=2)
+    assert "meeting add needs a DATE" in result.stderr
+    result = run("meeting", "add", "2025-07-15", "--cadence", "weekly", db=fresh_db, check_exit=1)
+    assert "cadence: 'weekly' is not one of" in result.stderr
+
+
+def test_snapshot_diff_and_verify(run, fresh_db):
+    # Snapshots cut by the real clock: a meeting far ahead is cut off at "now".
+    run("meeting", "add", "2099-07-14", db=fresh_db)
+    out = run("snapshot", "--meeting", "2099-07-14", db=fresh_db).stdout
+    assert "Snapshot #1 of the Governance and Audit Committee 2099-07-14 meeting: 1 actions" in out
+    assert HASH.search(out)
+    again = run("snapshot", "--meeting", "2099-07-14", db=fresh_db, check_exit=1)
+    assert "already has snapshot #1. Use --replace" in again.stderr
+    run("update", "A1", "--rag", "red", "--reason", "Stalled", db=fresh_db)
+    run(
+        "add",
+        "--ref",
+        "A2",
+        "--title",
+        "Second",
+        "--owner",
+        "Bo",
+        "--target",
+        "2025-12-31",
+        db=fresh_db,
+    )
+    diff = run("diff", "--format", "json", db=fresh_db).json()
+    assert diff["to"] == "now"
+    assert diff["counts"]["new"] == 1
+    assert diff["counts"]["rag_down"] == 1
+    assert {(c["category"], c["ref"]) for c in diff["changes"]} == {
+        ("new", "A2"),
+        ("rag_down", "A1"),
+    }
+    table = run("diff", db=fresh_db).stdout
+    assert "RAG worsened" in table and "RAG: None → Red" in table
+    replaced = run("snapshot", "--meeting", "2099-07-14", "--replace", db=fresh_db).stdout
+    assert "supersedes snapshot #1" in replaced
+    listed = run("snapshot", "list", "--format", "json", db=fresh_db).json()
+    assert [(s["id"], s["superseded"]) for s in listed] == [(1, True), (2, False)]
+    assert run("verify", db=fresh_db).returncode == 0
+
+
+def test_snapshot_before_any_entry_says_so(run, fresh_db):
+    run("meeting", "add", "2001-01-16", db=fresh_db)
+    out = run("snapshot", "--meeting", "2001-01-16", db=fresh_db).stdout
+    assert "0 actions as at 2001-01-06T23:59:59.999999Z" in out
+    assert "the register had no actions at that cut-off" in out
+
+
+def test_diff_without_a_snapshot_is_explained(run, fresh_db):
+    result = run("diff", db=fresh_db, check_exit=1)
+    assert "no earlier snapshot to compare with" in result.stderr

@@ -1,0 +1,233 @@
+"""Snapshots: frozen at the cut-off, immutable, reproducible from the log, checked by verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from db import cycles, register, snapshots
+from db.clock import utc_text
+from db.errors import InputError, NotFound
+from db.integrity import verify
+from db.projection import ACTION_COLUMNS
+from tests.conftest import FakeClock
+
+AUTHOR = "Officer"
+
+
+def _history(conn, clock: FakeClock, draft) -> None:
+    """A1 and A2 added in January, A1 re-dated and rated in February, A2 closed in March."""
+    clock.set(dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC))
+    register.add_action(conn, draft("A1", target_date="2025-02-28"), author=AUTHOR, clock=clock)
+    register.add_action(conn, draft("A2", target_date="2025-06-30"), author=AUTHOR, clock=clock)
+    clock.set(dt.datetime(2025, 2, 20, 9, tzinfo=dt.UTC))
+    register.record_update(
+        conn,
+        "A1",
+        author=AUTHOR,
+        target_date="2025-04-30",
+        rag="amber",
+        reason="Supplier delay",
+        note="Moved to April",
+        clock=clock,
+    )
+    clock.set(dt.datetime(2025, 3, 20, 9, tzinfo=dt.UTC))
+    register.close_action(conn, "A2", author=AUTHOR, evidence="Report 12", clock=clock)
+
+
+def test_snapshot_freezes_the_register_at_the_paper_deadline(conn, clock, draft, monkeypatch):
+    _history(conn, clock, draft)
+    cycles.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    clock.set(dt.datetime(2025, 4, 1, tzinfo=dt.UTC))
+    snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    assert snap["cut_off"] == "2025-03-01T23:59:59.999999Z"
+    assert snap["taken_at"] == "2025-04-01T00:00:00.000000Z"
+    rows = {r["ref"]: r for r in snapshots.snapshot_rows(conn, snap["id"])}
+    # A2's closure (20 March) came after the cut-off: the snapshot shows it open.
+    assert rows["A2"]["status"] == "not_started"
+    assert rows["A1"]["target_date"] == "2025-04-30"
+    assert rows["A1"]["original_target_date"] == "2025-02-28"
+    assert rows["A1"]["target_revisions"] == 1
+    assert rows["A1"]["last_commentary"] == "Moved to April"
+    assert rows["A1"]["overdue"] is False  # as on 1 March, the 30 April target is ahead
+    assert snap["row_count"] == 2
+    assert verify(conn).ok
+
+
+def test_cut_off_is_now_when_the_deadline_is_still_ahead(conn, clock, draft):
+    _history(conn, clock, draft)
+    cycles.add_meeting(conn, "2025-04-15", deadline="2025-04-05")
+    clock.set(dt.datetime(2025, 3, 25, 12, tzinfo=dt.UTC))
+    snap = snapshots.take_snapshot(conn, "2025-04-15", author=AUTHOR, clock=clock)
+    assert snap["cut_off"] == utc_text(clock())
+    rows = {r["ref"]: r for r in snapshots.snapshot_rows(conn, snap["id"])}
+    assert rows["A2"]["status"] == "closed"
+
+
+def test_one_snapshot_per_meeting_unless_replaced(conn, clock, draft):
+    _history(conn, clock, draft)
+    cycles.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    clock.set(dt.datetime(2025, 3, 5, tzinfo=dt.UTC))
+    first = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    with pytest.raises(InputError, match=r"already has snapshot #1\. Use --replace"):
+        snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    second = snapshots.take_snapshot(
+        conn, "2025-03-11", author=AUTHOR, clock=clock, as_at="2025-02-01", replace=True
+    )
+    assert second["supersedes"] == first["id"]
+    listed = {s["id"]: s["superseded"] for s in snapshots.list_snapshots(conn)}
+    assert listed == {first["id"]: True, second["id"]: False}
+    assert snapshots.meeting_snapshot(conn, "2025-03-11")["id"] == second["id"]
+    # The replacement is as at 1 February: before the re-date.
+    rows = {r["ref"]: r for r in snapshots.snapshot_rows(conn, second["id"])}
+    assert rows["A1"]["target_date"] == "2025-02-28"
+
+
+def test_refusals(conn, clock, draft):
+    _history(conn, clock, draft)
+    with pytest.raises(NotFound, match="no meeting on 2025-03-11"):
+        snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    cycles.add_meeting(conn, "2025-03-11")
+    with pytest.raises(InputError, match=r"^as at: 2030-01-01 is in the future"):
+        snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock, as_at="2030-01-01")
+    with pytest.raises(NotFound, match="has no snapshot yet; take one with `actreg snapshot"):
+        snapshots.meeting_snapshot(conn, "2025-03-11")
+    assert snapshots.list_snapshots(conn) == []
+
+
+def _tamper(path, sql: str, params=()) -> None:
+    raw = sqlite3.connect(path)
+    for trigger in ("snapshot_row_no_update", "snapshot_no_update"):
+        raw.execute(f"DROP TRIGGER {trigger}")
+    raw.execute(sql, params)
+    raw.commit()
+    raw.close()
+
+
+def test_verify_catches_an_altered_snapshot(conn, clock, draft, register_path):
+    _history(conn, clock, draft)
+    cycles.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    assert verify(conn).ok
+    data = conn.execute("SELECT data FROM snapshot_row WHERE ref = 'A1'").fetchone()[0]
+    _tamper(
+        register_path,
+        "UPDATE snapshot_row SET data = ? WHERE ref = 'A1'",
+        (data.replace('"amber"', '"green"'),),
+    )
+    report = verify(conn)
+    assert not report.ok
+    assert any(
+        f"snapshot #{snap['id']}" in p and "do not match its hash" in p for p in report.problems
+    )
+
+
+def test_verify_catches_a_snapshot_rewritten_with_a_matching_hash(
+    conn, clock, draft, register_path
+):
+    _history(conn, clock, draft)
+    cycles.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    rows = [d for (d,) in conn.execute("SELECT data FROM snapshot_row ORDER BY position")]
+    forged = [r.replace('"amber"', '"green"') for r in rows]
+    _tamper(register_path, "UPDATE snapshot SET rows_hash = ?", (snapshots.rows_hash(forged),))
+    raw = sqlite3.connect(register_path)
+    for position, data in enumerate(forged):
+        raw.execute("UPDATE snapshot_row SET data = ? WHERE position = ?", (data, position))
+    raw.commit()
+    raw.close()
+    problems = verify(conn).problems
+    assert any(
+        f"snapshot #{snap['id']}" in p and "differ from the register rebuilt" in p for p in problems
+    )
+
+
+# --- property: a snapshot is the as-at rebuild at its cut-off ------------------
+
+_steps = st.lists(
+    st.tuples(
+        st.sampled_from(["note", "status", "rag", "redate", "percent", "snapshot"]),
+        st.integers(0, 2),  # which action
+        st.integers(1, 3 * 86_400),  # seconds to advance first
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@given(steps=_steps)
+def test_snapshot_equals_the_projection_as_it_stood_at_the_cut_off(tmp_path_factory, steps):
+    from db.connection import create_register
+
+    path = tmp_path_factory.mktemp("prop") / "register.db"
+    conn = create_register(path, name="Property")
+    clock = FakeClock()
+    refs = ["A1", "A2", "A3"]
+    # (time of the state, action rows) after each write; before the first, nothing.
+    history: list[tuple[str, dict]] = [("", {})]
+
+    def remember():
+        rows = conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action ORDER BY id")
+        history.append(
+            (utc_text(clock()), {r[0]: dict(zip(ACTION_COLUMNS, r, strict=True)) for r in rows})
+        )
+
+    for ref in refs:
+        clock.advance(3600)
+        register.add_action(
+            conn,
+            {"ref": ref, "title": ref, "owner": "O", "target_date": "2025-02-01"},
+            author=AUTHOR,
+            clock=clock,
+        )
+        remember()
+    meeting_day = dt.date(2025, 1, 1)
+    for kind, which, seconds in steps:
+        clock.advance(seconds)
+        ref = refs[which]
+        if kind == "snapshot":
+            meeting_day += dt.timedelta(days=1)
+            cycles.add_meeting(conn, meeting_day.isoformat(), deadline="2024-12-01")
+            # A cut-off up to five days back: often between two earlier writes.
+            as_at = utc_text(clock() - dt.timedelta(seconds=seconds * 5 // 3))
+            snap = snapshots.take_snapshot(
+                conn, meeting_day.isoformat(), author=AUTHOR, clock=clock, as_at=as_at
+            )
+            expected = [state for when, state in history if when <= as_at][-1]
+            frozen = {r["id"]: r for r in snapshots.snapshot_rows(conn, snap["id"])}
+            assert frozen.keys() == expected.keys()
+            for action_id, row in expected.items():
+                for column in snapshots.SNAPSHOT_FIELDS:
+                    if column in row:
+                        assert frozen[action_id][column] == row[column], column
+            continue
+        if kind == "note":
+            register.record_note(conn, ref, f"note {seconds}", author=AUTHOR, clock=clock)
+        elif kind == "status":
+            current = conn.execute("SELECT status FROM action WHERE ref = ?", (ref,)).fetchone()[0]
+            new = "in_progress" if current != "in_progress" else "implemented"
+            register.change_status(conn, ref, new, author=AUTHOR, clock=clock)
+        elif kind == "rag":
+            current = conn.execute("SELECT rag FROM action WHERE ref = ?", (ref,)).fetchone()[0]
+            new = "red" if current != "red" else "green"
+            register.set_rag(conn, ref, new, reason=f"r{seconds}", author=AUTHOR, clock=clock)
+        elif kind == "redate":
+            current = conn.execute(
+                "SELECT target_date FROM action WHERE ref = ?", (ref,)
+            ).fetchone()[0]
+            new = (dt.date.fromisoformat(current) + dt.timedelta(days=30)).isoformat()
+            register.move_target_date(conn, ref, new, reason="later", author=AUTHOR, clock=clock)
+        elif kind == "percent":
+            current = conn.execute(
+                "SELECT percent_complete FROM action WHERE ref = ?", (ref,)
+            ).fetchone()[0]
+            register.record_update(
+                conn, ref, author=AUTHOR, percent_complete=(current + 7) % 101, clock=clock
+            )
+        remember()
+    assert verify(conn).ok
+    conn.close()
