@@ -148,12 +148,74 @@ def open_register(path: str | Path, *, readonly: bool = False) -> RegisterConnec
             conn.notices.append(f"Read-only: {why_readonly}. Changes cannot be saved.")
         else:
             conn = _connect(_uri(path), readonly=False)
-            conn.execute("PRAGMA journal_mode = WAL")
+            _choose_journal(conn, path)
         conn.path = path
         _check_schema(conn, path)
     except sqlite3.DatabaseError as exc:
         raise NotARegister(f"{path} is damaged ({exc}). Restore it from a backup.") from None
     return conn
+
+
+#: File systems on which SQLite's WAL (shared memory between processes) is unsafe:
+#: network shares, and FUSE mounts such as sync clients and sshfs.
+_SHARED_FS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "9p",
+    "afs",
+    "ceph",
+    "glusterfs",
+    "lustre",
+    "gpfs",
+    "ncpfs",
+    "davfs",
+    "vboxsf",
+    "vmhgfs",
+    "virtiofs",
+}
+
+
+def _read_mounts() -> str:
+    try:
+        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""  # not Linux: assume a local disk
+
+
+def filesystem_of(path: Path, mounts: str | None = None) -> tuple[str, str] | None:
+    """(mount point, file-system type) of the mount holding `path`, from /proc/mounts."""
+    target = str(path.resolve())
+    best: tuple[str, str] | None = None
+    for line in (mounts if mounts is not None else _read_mounts()).splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) > len(best[0])):
+            best = (point, parts[2])
+    return best
+
+
+def is_shared_filesystem(fstype: str) -> bool:
+    return fstype in _SHARED_FS or fstype.startswith("fuse")
+
+
+def _choose_journal(conn: RegisterConnection, path: Path) -> None:
+    """WAL on a local disk; a rollback journal (and a warning) on a network or synced folder."""
+    found = filesystem_of(path)
+    if found and is_shared_filesystem(found[1]):
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.notices.append(
+            f"This register is on a network or synced folder ({found[1]} at {found[0]}). "
+            "actreg uses a rollback journal there, but such folders can still lose or corrupt "
+            "changes: keep registers on a local disk and use `actreg backup` to share copies."
+        )
+    else:
+        conn.execute("PRAGMA journal_mode = WAL")
 
 
 def _open_readonly(path: Path) -> RegisterConnection:
@@ -251,7 +313,7 @@ def create_register(
     temp = path.with_name(f".{path.name}.{os.getpid()}.creating")
     try:
         conn = _connect(_uri(temp), readonly=False)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _choose_journal(conn, temp)
         migrate(conn)
         now = utc_text(utc_now())
         settings = {"name": name, "organisation": organisation or "", "created_at": now}

@@ -47,7 +47,10 @@ def author(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace):
-    return open_register(register_path(args))
+    conn = open_register(register_path(args))
+    for notice in conn.notices:  # read-only, network folder, upgraded: say so once
+        print(f"actreg: note: {notice}", file=sys.stderr)
+    return conn
 
 
 def _new_path(args: argparse.Namespace) -> Path:
