@@ -1,0 +1,107 @@
+"""Committee-cycle budgets on a big register, each beside a baseline measured in the same run.
+
+    python -m bench.make_register /tmp/big.db          # 100,000 actions, 2,000,000 entries
+    python -m bench.cycles_bench /tmp/big.db
+
+- Taking a snapshot (the as-at rebuild included) against the `sqlite3` shell
+  running the same as-at query on the same file: budget 1.5x.
+- CSV export of that snapshot against `sqlite3 -csv` writing the same rows
+  and columns: budget 2.5x.
+
+The register is copied first: a snapshot is a write, and the bench must be
+repeatable on the same input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from db import asat, cycles, exporting, snapshots
+from db.clock import utc_text
+from db.connection import open_register
+from db.exporting import FULL_COLUMNS
+
+
+def _shell(path: Path, script: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", str(path)], input=script, text=True, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - started
+
+
+def _best(fn, repeat: int) -> float:
+    return min(fn() for _ in range(repeat))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("register", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    if shutil.which("sqlite3") is None:
+        print("the sqlite3 shell is needed for the baselines (apt-get install sqlite3)")
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="actreg-bench-"))
+    try:
+        return _run(args.register, work, args.repeat)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(source: Path, work: Path, repeat: int) -> int:
+    path = work / "register.db"
+    shutil.copyfile(source, path)
+    conn = open_register(path)
+    actions = conn.execute("SELECT count(*) FROM action").fetchone()[0]
+    entries = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]
+    print(f"register: {actions:,} actions, {entries:,} log entries")
+    cycles.add_meeting(conn, "2099-01-13", deadline="2099-01-03")
+    cut_off = utc_text(dt.datetime.now(dt.UTC))
+    head, _ = asat.head_at(conn, cut_off)
+
+    query = asat.AS_AT_SQL.replace(":head", str(head))
+    baseline = _best(lambda: _shell(path, f".output /dev/null\n{query};\n"), repeat)
+
+    def take() -> float:
+        started = time.perf_counter()
+        snapshots.take_snapshot(conn, "2099-01-13", author="bench", replace=True)
+        return time.perf_counter() - started
+
+    took = _best(take, repeat)
+    print(f"snapshot:   {took:6.2f} s   sqlite3 shell as-at query {baseline:6.2f} s   "
+          f"ratio {took / baseline:4.2f}  (budget 1.5)")  # fmt: skip
+
+    table = exporting.build_table(conn, "2099-01-13")
+    snap_id = table.snapshot_id
+    columns = ", ".join(
+        f"json_extract(data, '$.{c.key}') AS \"{c.header}\""
+        for c in FULL_COLUMNS
+        if c.key in snapshots.SNAPSHOT_FIELDS
+    )
+    csv_script = (f".headers on\n.mode csv\n.output {work / 'baseline.csv'}\n"
+                  f"SELECT {columns} FROM snapshot_row WHERE snapshot_id = {snap_id}"
+                  " ORDER BY position;\n")  # fmt: skip
+    csv_baseline = _best(lambda: _shell(path, csv_script), repeat)
+
+    def export() -> float:
+        started = time.perf_counter()
+        fresh = exporting.build_table(conn, "2099-01-13")
+        exporting.export(fresh, "csv", work / "export.csv")
+        return time.perf_counter() - started
+
+    csv_took = _best(export, repeat)
+    print(f"CSV export: {csv_took:6.2f} s   sqlite3 -csv of the same rows {csv_baseline:6.2f} s   "
+          f"ratio {csv_took / csv_baseline:4.2f}  (budget 2.5)")  # fmt: skip
+    conn.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
