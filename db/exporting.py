@@ -210,3 +210,45 @@ def export(table: ExportTable, fmt: str, path: Path) -> Path:
     if fmt not in WRITERS:
         raise InputError(f"format: {fmt!r} is not one of: {', '.join(FORMATS)}")
     return write_atomic(path, lambda temp: WRITERS[fmt](table, temp))
+
+
+def change_counts(table: ExportTable) -> list[tuple[str, int]] | None:
+    """(label, count) for each category of change since the last meeting, in report
+    order; None when there is no earlier snapshot to compare with."""
+    if table.diff is None:
+        return None
+    return [(diffs.CATEGORIES[key], n) for key, n in table.diff.counts().items()]
+
+
+def summary_counts(table: ExportTable) -> dict[str, list[tuple[str, int]]]:
+    """Actions counted by status, by RAG and by lead directorate, for summaries and charts.
+
+    Every status is listed (zeros too), RAG in red-amber-green order (with "Not rated" if
+    any action has none), directorates by name (with "No directorate" last, if any).
+    """
+    status = dict.fromkeys(STATUS_LABELS, 0)
+    rag = dict.fromkeys(RAG_LABELS, 0)
+    unrated = 0
+    directorates: dict[str, int] = {}
+    unassigned = 0
+    for row in table.rows:
+        status[row["status"]] = status.get(row["status"], 0) + 1
+        if row["rag"] is None:
+            unrated += 1
+        else:
+            rag[row["rag"]] = rag.get(row["rag"], 0) + 1
+        if row["directorate"]:
+            directorates[row["directorate"]] = directorates.get(row["directorate"], 0) + 1
+        else:
+            unassigned += 1
+    by_rag = [(RAG_LABELS.get(k, k), n) for k, n in rag.items()]
+    if unrated:
+        by_rag.append(("Not rated", unrated))
+    by_directorate = sorted(directorates.items(), key=lambda item: item[0].casefold())
+    if unassigned:
+        by_directorate.append(("No directorate", unassigned))
+    return {
+        "Status": [(STATUS_LABELS.get(k, k), n) for k, n in status.items()],
+        "RAG": by_rag,
+        "Lead directorate": by_directorate,
+    }

@@ -1,0 +1,117 @@
+"""Time every export format on a generated register.
+
+    python -m bench.export_bench [--actions 1000] [--csv-actions 10000] [--repeat 3]
+
+Builds a register of ``--actions`` actions (with bench.make_register: about
+five log entries per action), takes snapshots for two meetings and times each
+format's export of the later one (best of ``--repeat``; the atomic write and
+its fsync included). Then CSV at ``--csv-actions`` rows, against ``sqlite3
+-csv`` dumping the same snapshot_row data, if the sqlite3 program is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.make_register import build
+from db import cycles, exporting, snapshots
+from db.connection import open_register
+
+MEETINGS = (("2025-12-09", "2025-11-29"), ("2026-06-30", "2026-06-20"))
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def make_register(folder: Path, actions: int) -> tuple[Path, int]:
+    """A register of `actions` actions with two snapshotted meetings; (path, snapshot id)."""
+    path = folder / f"bench-{actions}.db"
+    build(path, actions, actions * 5, big_log=10)
+    conn = open_register(path)
+    try:
+        for meeting, deadline in MEETINGS:
+            cycles.add_meeting(conn, meeting, deadline=deadline)
+            snap = snapshots.take_snapshot(conn, meeting, author="Bench")
+    finally:
+        conn.close()
+    return path, snap["id"]
+
+
+def time_formats(path: Path, folder: Path, formats: tuple[str, ...], repeat: int
+                 ) -> dict[str, float]:  # fmt: skip
+    conn = open_register(path, readonly=True)
+    try:
+        took = {
+            "build_table": best_of(repeat, lambda: exporting.build_table(conn, MEETINGS[-1][0]))
+        }
+        table = exporting.build_table(conn, MEETINGS[-1][0])
+    finally:
+        conn.close()
+    for fmt in formats:
+        out = folder / f"export.{fmt}"
+        took[fmt] = best_of(repeat, lambda out=out, fmt=fmt: exporting.export(table, fmt, out))
+    return took
+
+
+def sqlite_csv_baseline(path: Path, snapshot_id: int, folder: Path, repeat: int) -> float | None:
+    program = shutil.which("sqlite3")
+    if program is None:
+        return None
+    sql = f"SELECT position, ref, data FROM snapshot_row WHERE snapshot_id = {snapshot_id}"
+    out = folder / "baseline.csv"
+
+    def dump() -> None:
+        with open(out, "wb") as handle:
+            subprocess.run([program, "-csv", "-readonly", str(path), sql], stdout=handle,
+                           check=True)  # fmt: skip
+
+    return best_of(repeat, dump)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=1_000)
+    parser.add_argument("--csv-actions", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="actreg-export-bench-") as name:
+        folder = Path(name)
+        started = time.perf_counter()
+        path, _ = make_register(folder, args.actions)
+        print(f"Register of {args.actions:,} actions built and snapshotted in "
+              f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+        took = time_formats(path, folder, exporting.FORMATS, args.repeat)
+        print(f"\nExport of {args.actions:,} rows (best of {args.repeat}):")
+        for name_, seconds in took.items():
+            size = ""
+            if name_ in exporting.FORMATS:
+                size = f"  {(folder / f'export.{name_}').stat().st_size / 1024:8,.0f} KiB"
+            print(f"  {name_:<12} {seconds * 1000:8.1f} ms{size}")
+
+        path, snapshot_id = make_register(folder, args.csv_actions)
+        csv_time = time_formats(path, folder, ("csv",), args.repeat)["csv"]
+        print(f"\nCSV of {args.csv_actions:,} rows: {csv_time * 1000:.1f} ms")
+        baseline = sqlite_csv_baseline(path, snapshot_id, folder, args.repeat)
+        if baseline is None:
+            print("sqlite3 is not installed: no baseline.")
+        else:
+            print(f"sqlite3 -csv of the same snapshot_row data: {baseline * 1000:.1f} ms "
+                  f"(actreg takes {csv_time / baseline:.1f}x as long)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""`actreg export`, run as users run it: the installed console script, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db import exporting
+from tests.exports.conftest import AUTHOR, SECOND, TODAY, UNSNAPPED
+
+ACTREG = Path(sys.executable).parent / "actreg"
+
+
+def run(*args: object, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACTREG_")}
+    env.update(HOME=str(cwd), XDG_DATA_HOME=str(cwd / ".data"), XDG_STATE_HOME=str(cwd / ".state"),
+               ACTREG_TODAY=TODAY, ACTREG_AUTHOR=AUTHOR)  # fmt: skip
+    proc = subprocess.run([str(ACTREG), *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=cwd, timeout=60, check=False)  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.parametrize("fmt", exporting.FORMATS)
+def test_export_each_format(register_copy, table, fmt, work, tmp_path):
+    out = work / f"appendix.{fmt}"
+    proc = run("--db", register_copy, "export", "--meeting", SECOND, "--format", fmt, "-o", out,
+               cwd=work)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert out.is_file() and out.stat().st_size > 0
+    assert f"SHA-256: {table.rows_hash}" in proc.stdout
+    assert f"Log head hash: {table.log_head_hash}" in proc.stdout
+    assert f"{len(table.rows)} actions" in proc.stdout
+    assert [p.name for p in work.iterdir() if not p.name.startswith(".")] == [out.name]
+    if fmt in ("csv", "md", "html"):  # the same bytes as the export made in-process
+        here = exporting.export(table, fmt, tmp_path / f"here.{fmt}")
+        assert out.read_bytes() == here.read_bytes()
+
+
+def test_export_without_output_names_the_file_after_the_meeting(register_copy, work):
+    proc = run("--db", register_copy, "export", "--meeting", SECOND, "--format", "md", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert (work / f"governance-and-audit-committee-{SECOND}.md").is_file()
+
+
+def test_export_of_a_meeting_without_a_snapshot_says_how_to_take_one(register_copy, work):
+    out = work / "appendix.html"
+    proc = run("--db", register_copy, "export", "--meeting", UNSNAPPED, "--format", "html",
+               "-o", out, cwd=work)  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("actreg: ")
+    assert "no snapshot" in proc.stderr
+    assert f"actreg snapshot --meeting {UNSNAPPED}" in proc.stderr
+    assert not out.exists()
+
+
+def test_export_into_a_missing_folder_fails_cleanly(register_copy, work):
+    out = work / "missing" / "appendix.xlsx"
+    proc = run("--db", register_copy, "export", "--meeting", SECOND, "--format", "xlsx",
+               "-o", out, cwd=work)  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("actreg: ") and "does not exist" in proc.stderr
+    assert not out.parent.exists()

@@ -1,0 +1,48 @@
+"""Golden files: every format's export of the fixed register, byte for byte (or, for the
+zip formats, content for content). ACTREG_UPDATE_GOLDEN=1 rewrites them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from db import exporting
+from tests.exports.extract import as_json, docx_content, xlsx_content
+
+TEXT_FORMATS = ("csv", "md", "html")
+
+
+def _export(table, fmt: str, folder: Path) -> bytes:
+    path = exporting.export(table, fmt, folder / f"out.{fmt}")
+    if fmt == "xlsx":
+        return as_json(xlsx_content(path))
+    if fmt == "docx":
+        return as_json(docx_content(path))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", exporting.FORMATS)
+def test_second_meeting_matches_its_golden(table, fmt, tmp_path, golden):
+    suffix = fmt if fmt in TEXT_FORMATS else f"{fmt}.json"
+    golden(f"meeting2.{suffix}", _export(table, fmt, tmp_path))
+
+
+@pytest.mark.parametrize("fmt", ("md", "html", "docx"))
+def test_first_meeting_with_no_earlier_snapshot_matches_its_golden(first_table, fmt, tmp_path,
+                                                                    golden):  # fmt: skip
+    suffix = fmt if fmt in TEXT_FORMATS else f"{fmt}.json"
+    golden(f"meeting1.{suffix}", _export(first_table, fmt, tmp_path))
+
+
+@pytest.mark.parametrize("fmt", exporting.FORMATS)
+def test_exports_are_the_same_every_time_and_carry_no_real_now(table, fmt, tmp_path):
+    first = _export(table, fmt, tmp_path)
+    second = _export(table, fmt, tmp_path)
+    assert first == second
+    text = first.decode("utf-8")
+    real_now = dt.datetime.now(dt.UTC)
+    for moment in {real_now, real_now - dt.timedelta(days=1)}:  # a run across midnight
+        assert moment.date().isoformat() not in text
+    assert table.taken_at == "2025-06-02T08:45:00.000000Z"  # the scripted clock's time
