@@ -168,12 +168,16 @@ def action_log(
 
 
 def register_as_at(conn: sqlite3.Connection, moment: str) -> list[Row]:
-    """Every action as it stood at `moment` (UTC text), rebuilt from the log alone."""
+    """Every action as it stood at `moment` (UTC text), rebuilt from the log alone.
+
+    The flags are as on that day (or today, if the moment is still to come).
+    """
     head, _ = asat.head_at(conn, moment)
     on = min(today(), parse_utc_text(moment).date())
-    stale_before = cycle_start(conn, on)
-    rows = [with_flags(r, on=on, stale_before=stale_before) for r in asat.rebuild(conn, head)]
-    return sorted(rows, key=lambda r: r["ref_key"])
+    rows = asat.rebuild(conn, head, today=on.isoformat(), stale_before=cycle_start(conn, on))
+    for row in rows:
+        row["last_update"] = row["last_update_at"]
+    return rows
 
 
 def filter_rows(rows: list[Row], flt: ActionFilter) -> list[Row]:

@@ -21,30 +21,17 @@ from db.cycles import find_meeting
 from db.errors import InputError, NotFound
 from db.models import check_value, clean_required_line, parse_moment
 from db.projection import Row
-from db.queries import cycle_start, with_flags
+from db.queries import cycle_start
 
-#: What a snapshot freezes of each action, in this order: a stable contract that
-#: every export's columns are drawn from.
-SNAPSHOT_FIELDS = (
-    "id", "ref", "title", "description", "source", "recommendation", "theme", "directorate",
-    "owner", "priority", "acceptance", "status", "rag", "rag_reason", "percent_complete",
-    "original_target_date", "target_date", "target_revisions", "slipped", "overdue",
-    "days_overdue", "stale", "completion_criterion", "evidence", "completed_date", "created_at",
-    "last_update_at", "last_commentary", "last_commentary_at", "version",
-)  # fmt: skip
+#: What a snapshot freezes of each action: the rebuilt projection and its flags.
+SNAPSHOT_FIELDS = asat.REBUILT_FIELDS
 
 
 def frozen_rows(conn: sqlite3.Connection, head: int, cut_off: str, stale_before: str
-                ) -> list[dict]:  # fmt: skip
-    """The register after entry `head`, flags as on the cut-off's date, in ref order."""
-    on = parse_utc_text(cut_off).date()
-    rows = [with_flags(r, on=on, stale_before=stale_before) for r in asat.rebuild(conn, head)]
-    rows.sort(key=lambda r: r["ref_key"])
-    return [{k: r[k] for k in SNAPSHOT_FIELDS} for r in rows]
-
-
-def encode_row(row: dict) -> str:
-    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                ) -> list[tuple[str, str]]:  # fmt: skip
+    """(ref, canonical JSON) of each action after entry `head`, flags as on the cut-off's day."""
+    today = parse_utc_text(cut_off).date().isoformat()
+    return asat.rebuilt_json(conn, head, today=today, stale_before=stale_before)
 
 
 def rows_hash(encoded: list[str]) -> str:
@@ -94,7 +81,8 @@ def take_snapshot(
             )
         head_id, head_hash = asat.head_at(conn, cut_off)
         stale_before = cycle_start(conn, parse_utc_text(cut_off).date())
-        encoded = [encode_row(r) for r in frozen_rows(conn, head_id, cut_off, stale_before)]
+        frozen = frozen_rows(conn, head_id, cut_off, stale_before)
+        encoded = [data for _, data in frozen]
         cursor = conn.execute(
             "INSERT INTO snapshot (meeting_id, taken_at, taken_by, cut_off, stale_before,"
             " log_head_id, log_head_hash, rows_hash, row_count, supersedes)"
@@ -105,7 +93,7 @@ def take_snapshot(
         snapshot_id = cursor.lastrowid
         conn.executemany(
             "INSERT INTO snapshot_row (snapshot_id, position, ref, data) VALUES (?, ?, ?, ?)",
-            ((snapshot_id, i, json.loads(d)["ref"], d) for i, d in enumerate(encoded)),
+            ((snapshot_id, i, ref, data) for i, (ref, data) in enumerate(frozen)),
         )
     return get_snapshot(conn, snapshot_id)
 
@@ -179,7 +167,7 @@ def check_snapshots(conn: sqlite3.Connection) -> list[str]:
             problems.append(f"{name}: the log at its cut-off is not the log it was taken from")
             continue
         rebuilt = frozen_rows(conn, head_id, snap["cut_off"], snap["stale_before"])
-        if [encode_row(r) for r in rebuilt] != stored:
+        if [data for _, data in rebuilt] != stored:
             problems.append(f"{name}: its rows differ from the register rebuilt from the log "
                             "as at its cut-off")  # fmt: skip
     return problems
