@@ -57,8 +57,9 @@ CREATE TABLE action (
     version              INTEGER NOT NULL DEFAULT 1,   -- = number of log entries for this action
     last_entry_id        INTEGER REFERENCES progress_log (id),
     last_update_at       TEXT,   -- recorded_at of last_entry_id
-    last_commentary      TEXT,   -- the newest non-empty commentary
-    last_commentary_at   TEXT
+    last_commentary      TEXT,   -- the newest progress commentary (as corrected)
+    last_commentary_at   TEXT,
+    last_commentary_entry TEXT   -- uuid of the entry it came from
 );
 
 CREATE INDEX action_ref_key     ON action (ref_key);
@@ -96,6 +97,7 @@ CREATE INDEX progress_log_recorded ON progress_log (recorded_at);
 -- The as-at rebuild (db/asat.py): each field's newest entry per action, and the creations.
 CREATE INDEX progress_log_field    ON progress_log (action_id, field, id);
 CREATE INDEX progress_log_created  ON progress_log (id) WHERE kind = 'created';
+CREATE INDEX progress_log_supersedes ON progress_log (supersedes) WHERE supersedes IS NOT NULL;
 
 -- Append-only, enforced by the database itself.
 CREATE TRIGGER progress_log_no_update BEFORE UPDATE ON progress_log

@@ -84,12 +84,15 @@ SELECT
     (SELECT count(*) FROM progress_log p JOIN progress_log s ON s.uuid = p.supersedes
       WHERE p.action_id = c.action_id AND p.field = 'target_date' AND p.kind = 'correction'
         AND p.id <= :head AND s.kind = 'target_date' AND p.new_value IS s.old_value) AS undone,
-    (SELECT json_array(CASE WHEN p.field = 'commentary' THEN p.new_value ELSE p.commentary END,
-                       p.recorded_at)
+    (SELECT json_array(
+              coalesce((SELECT k.new_value FROM progress_log k
+                         WHERE k.supersedes = p.uuid AND k.field = 'commentary'
+                           AND k.id <= :head
+                         ORDER BY k.id DESC LIMIT 1), p.commentary),
+              p.recorded_at, p.uuid)
        FROM progress_log p
       WHERE p.action_id = c.action_id AND p.id <= :head
-        AND (p.field = 'commentary'
-             OR (p.commentary <> '' AND p.kind NOT IN ({_NOT_PROGRESS})))
+        AND p.commentary <> '' AND p.kind NOT IN ({_NOT_PROGRESS})
       ORDER BY p.id DESC LIMIT 1) AS last_note
 FROM progress_log c
 WHERE c.kind = 'created' AND c.id <= :head
@@ -105,7 +108,8 @@ SELECT
     json_extract(last_entry, '$[0]') AS last_entry_id,
     json_extract(last_entry, '$[1]') AS last_update_at,
     json_extract(last_note, '$[0]') AS last_commentary,
-    json_extract(last_note, '$[1]') AS last_commentary_at
+    json_extract(last_note, '$[1]') AS last_commentary_at,
+    json_extract(last_note, '$[2]') AS last_commentary_entry
 FROM facts
 """
 

@@ -78,13 +78,22 @@ def check_register_file(path: Path) -> None:
         raise NotARegister(f"{path} is empty (0 bytes): it is not an actreg register.")
     if not header.startswith(_SQLITE_MAGIC):
         raise NotARegister(f"{path} is {_describe_foreign(header)}, not an actreg register.")
-    if len(header) < 100 or path.stat().st_size < 512:
+    if len(header) < 100 or path.stat().st_size < _expected_size(header):
         raise NotARegister(f"{path} is damaged: the file is cut short. Restore it from a backup.")
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
         raise NotARegister(
             f"{path} is an SQLite database of another application, not an actreg register."
         )
+
+
+def _expected_size(header: bytes) -> int:
+    """The least size the header promises: page size x page count (when that count is valid)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counter_valid = header[24:28] == header[92:96]  # else the count predates an old SQLite
+    return max(512, page_size * pages if counter_valid else page_size)
 
 
 def _describe_foreign(header: bytes) -> str:
@@ -142,6 +151,7 @@ def open_register(path: str | Path, *, readonly: bool = False) -> RegisterConnec
     path = Path(path)
     check_register_file(path)
     why_readonly = "opened read-only" if readonly else _writable(path)
+    conn = None
     try:
         if why_readonly:
             conn = _open_readonly(path)
@@ -152,6 +162,8 @@ def open_register(path: str | Path, *, readonly: bool = False) -> RegisterConnec
         conn.path = path
         _check_schema(conn, path)
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()  # a clean close also removes the -wal and -shm it made
         raise NotARegister(f"{path} is damaged ({exc}). Restore it from a backup.") from None
     return conn
 

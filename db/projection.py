@@ -44,6 +44,7 @@ ACTION_COLUMNS = (
     "last_update_at",
     "last_commentary",
     "last_commentary_at",
+    "last_commentary_entry",
 )
 
 #: Fields a 'created' entry may set (its new_value is a JSON object of them).
@@ -74,7 +75,7 @@ CREATED_DEFAULTS = {
     "status": "not_started",
     "percent_complete": 0,
 }
-#: Kinds whose commentary is housekeeping, not progress (see latest_commentary).
+#: Kinds whose commentary is housekeeping, not progress (see is_progress_commentary).
 NOT_PROGRESS_KINDS = frozenset({"field_edit", "chased", "correction"})
 _INT_FIELDS = {"percent_complete", "target_revisions"}
 
@@ -130,10 +131,15 @@ def apply_entry(row: Row | None, entry: LogEntry, superseded: LogEntry | None = 
     new["version"] = int(new["version"]) + 1
     new["last_entry_id"] = entry.id
     new["last_update_at"] = entry.recorded_at
-    commentary = latest_commentary(entry)
-    if commentary is not None:
-        new["last_commentary"] = commentary
+    if entry.field == "commentary":
+        # A corrected note: its new text shows only if it is still the latest
+        # commentary (correcting an older note must not bury a newer one).
+        if entry.supersedes == new["last_commentary_entry"]:
+            new["last_commentary"] = entry.new_value
+    elif is_progress_commentary(entry):
+        new["last_commentary"] = entry.commentary
         new["last_commentary_at"] = entry.recorded_at
+        new["last_commentary_entry"] = entry.uuid
     return new
 
 
@@ -151,18 +157,12 @@ def undoes_redate(entry: LogEntry, superseded: LogEntry | None) -> bool:
     )
 
 
-def latest_commentary(entry: LogEntry) -> str | None:
-    """The progress commentary an entry contributes, if any.
+def is_progress_commentary(entry: LogEntry) -> bool:
+    """Whether an entry's commentary is part of the progress story a committee reads.
 
-    The latest commentary is the progress story a committee reads, so the
-    reasons for housekeeping edits and chasers do not displace it; a corrected
-    note's new text does.
+    The reasons for housekeeping edits, chasers and corrections are not.
     """
-    if entry.field == "commentary":
-        return entry.new_value
-    if entry.commentary and entry.kind not in NOT_PROGRESS_KINDS:
-        return entry.commentary
-    return None
+    return bool(entry.commentary) and entry.kind not in NOT_PROGRESS_KINDS
 
 
 def _created(entry: LogEntry) -> Row:

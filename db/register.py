@@ -227,12 +227,17 @@ def record_update(
             problems.append(f"{label(name)}: {exc}")
             return None
 
+    if note is not None and not note.strip():
+        problems.append("note: must not be empty")
+        note = None
     note = checked("note", clean_long, note) or None
     status = checked("status", parse_status, status)
     rag = checked("rag", parse_rag, rag)
     target_date = checked("target_date", parse_date, target_date)
     percent = checked("percent_complete", clean_percent, percent_complete)
     reason = checked("reason", clean_long, reason) or None
+    if reason is not None and not reason.strip():
+        reason = None  # a blank reason is no reason
     if (rag or target_date) and not reason:
         problems.append("reason: is required with a new RAG or target date: say why")
     if problems:
@@ -255,6 +260,8 @@ def record_update(
         ]
         if unchanged:
             raise InputError(unchanged)
+        if status == "closed":
+            _require_evidence(row, None)
         w = _Write(conn, author, clock)
         aid = row["id"]
         if target_date is not None:
@@ -472,11 +479,7 @@ def close_action(
         _check_version(row, expected_version)
         if row["status"] == "closed":
             raise InputError(f"status: action {row['ref']} is already closed")
-        if not evidence and not row["evidence"]:
-            raise InputError(
-                "evidence: is required to close an action that has none recorded "
-                "(what shows it is done? a report, minute or link)"
-            )
+        _require_evidence(row, evidence)
         w = _Write(conn, author, clock)
         if evidence:
             row = _append_evidence(w, row, evidence)
@@ -518,6 +521,15 @@ def correct_entry(
         row = _append_correction(w, target, before, value, reason)
         _save(conn, before, row)
     return row
+
+
+def _require_evidence(row: Row, evidence: str | None) -> None:
+    """Closing means verified: something must show the work was done."""
+    if not evidence and not row["evidence"]:
+        raise InputError(
+            "evidence: is required to close an action that has none recorded "
+            "(what shows it is done? a report, minute or link)"
+        )
 
 
 def _append_evidence(w: _Write, row: Row, evidence: str, commentary: str | None = None) -> Row:
@@ -588,6 +600,10 @@ def _append_correction(
     new = check_value(name, checks[name], value)
     if row[name] == new:
         raise InputError(f"{label(name)}: is already {new!r}; nothing to correct")
+    if name == "ref":
+        _ref_free(w.conn, new, except_id=aid)
     if name == "status":
+        if new == "closed":
+            _require_evidence(row, None)
         return w.set_status(row, new, kind="correction", commentary=reason, supersedes=target.uuid)
     return correction(row, name, row[name], new)
