@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 
 from db.errors import InputError
+from db.models import parse_date
 
 Clock = Callable[[], dt.datetime]
 
@@ -21,8 +22,12 @@ def utc_now() -> dt.datetime:
 
 
 def utc_text(moment: dt.datetime) -> str:
-    """Canonical UTC text with microseconds: sorts as text in time order."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Canonical UTC text with microseconds: sorts as text in time order.
+
+    (isoformat, not strftime: %Y does not pad years before 1000 on every platform.)
+    """
+    text = moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return text.replace("+00:00", "Z")
 
 
 def parse_utc_text(text: str) -> dt.datetime:
@@ -34,10 +39,6 @@ def today() -> dt.date:
     if not override:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(override) if len(override) == 10 else _bad(override)
-    except ValueError:
-        return _bad(override)
-
-
-def _bad(value: str) -> dt.date:
-    raise InputError(f"ACTREG_TODAY: {value!r} is not a date in the form YYYY-MM-DD")
+        return dt.date.fromisoformat(parse_date(override))
+    except ValueError as exc:
+        raise InputError(f"ACTREG_TODAY: {exc}") from None

@@ -12,6 +12,7 @@ import contextlib
 import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,7 +134,8 @@ def _connect(uri: str, *, readonly: bool) -> RegisterConnection:
 
 def _uri(path: Path, **params: str) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    quoted = str(path.resolve()).replace("?", "%3f").replace("#", "%23")
+    # SQLite decodes %XX in a file: URI, so a folder called "Q3%202025" must be quoted.
+    quoted = urllib.parse.quote(str(path.resolve()), safe="/")
     return f"file:{quoted}" + (f"?{query}" if query else "")
 
 

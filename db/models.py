@@ -127,6 +127,15 @@ def parse_cadence(value: str) -> str:
 # --- dates ------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: The years a register's dates may fall in: wide enough for any action, and
+#: far enough from year 1 that date arithmetic (stale windows) cannot overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 9999
+
+
+def _in_range(day: dt.date, text: str) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{text} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
+    return day
 
 
 def parse_date(value: str | dt.date) -> str:
@@ -134,14 +143,15 @@ def parse_date(value: str | dt.date) -> str:
     if isinstance(value, dt.datetime):
         raise ValueError(f"{value!r} is a date and time; use a date in the form YYYY-MM-DD")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return _in_range(value, value.isoformat()).isoformat()
     text = value.strip()
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD (for example 2025-03-31)")
     try:
-        return dt.date.fromisoformat(text).isoformat()
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text} is not a real calendar date; use YYYY-MM-DD") from None
+    return _in_range(day, text).isoformat()
 
 
 def parse_moment(value: str, *, end_of_day: bool = True) -> str:
@@ -166,6 +176,7 @@ def parse_moment(value: str, *, end_of_day: bool = True) -> str:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
+    _in_range(moment.date(), text)
     return utc_text(moment)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from db import asat, log
@@ -167,44 +168,72 @@ def action_log(
     return [log.from_row(r) for r in rows]
 
 
-def register_as_at(conn: sqlite3.Connection, moment: str) -> list[Row]:
-    """Every action as it stood at `moment` (UTC text), rebuilt from the log alone.
+def list_as_at(
+    conn: sqlite3.Connection, moment: str, flt: ActionFilter = ActionFilter()
+) -> list[Row]:
+    """Every action as it stood at `moment` (UTC text), rebuilt from the log alone, filtered.
 
     The flags are as on that day (or today, if the moment is still to come).
+    The search matches as the live one does: every word (as a prefix) in the
+    action's text as it then stood, or in one commentary written by then.
     """
     head, _ = asat.head_at(conn, moment)
     on = min(today(), parse_utc_text(moment).date())
     rows = asat.rebuild(conn, head, today=on.isoformat(), stale_before=cycle_start(conn, on))
     for row in rows:
         row["last_update"] = row["last_update_at"]
-    return rows
+    in_commentary = _commentary_matches(conn, flt.search, head) if flt.search else set()
+    return [r for r in rows if _keep(r, flt, in_commentary)]
 
 
-def filter_rows(rows: list[Row], flt: ActionFilter) -> list[Row]:
-    """The same filter applied to rebuilt rows (as-at views have no table to query)."""
+def register_as_at(conn: sqlite3.Connection, moment: str) -> list[Row]:
+    """Every action as it stood at `moment`: :func:`list_as_at` with no filter."""
+    return list_as_at(conn, moment)
 
-    def keep(r: Row) -> bool:
-        if flt.statuses and r["status"] not in flt.statuses:
-            return False
-        if flt.rags and r["rag"] not in flt.rags:
-            return False
-        for column in ("owner", "directorate", "theme"):
-            wanted = getattr(flt, column)
-            if wanted and (r[column] or "").casefold() != wanted.strip().casefold():
-                return False
-        if flt.overdue and not r["overdue"]:
-            return False
-        if flt.stale and not r["stale"]:
-            return False
-        if flt.search:
-            text = " ".join(
-                str(r[c] or "") for c in ("ref", "title", "description", "last_commentary")
-            ).casefold()
-            if not all(w.casefold() in text for w in re.findall(r"\w+", flt.search)):
-                return False
-        return True
 
-    return [r for r in rows if keep(r)]
+def _commentary_matches(conn: sqlite3.Connection, search: str, head: int) -> set[int]:
+    query = _fts_query(search)
+    if query is None:
+        return set()
+    rows = conn.execute(
+        "SELECT DISTINCT p.action_id FROM commentary_fts f JOIN progress_log p ON p.id = f.rowid"
+        " WHERE commentary_fts MATCH ? AND p.id <= ?",
+        (query, head),
+    )
+    return {r[0] for r in rows}
+
+
+def _words_in(text: str, search: str) -> bool:
+    """Every word of `search` starts a word of `text` (FTS5 prefix matching, in Python)."""
+    tokens = re.findall(r"\w+", _fold_accents(text))
+    return all(
+        any(t.startswith(w) for t in tokens) for w in re.findall(r"\w+", _fold_accents(search))
+    )
+
+
+def _fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _keep(r: Row, flt: ActionFilter, in_commentary: set[int]) -> bool:
+    if flt.statuses and r["status"] not in flt.statuses:
+        return False
+    if flt.rags and r["rag"] not in flt.rags:
+        return False
+    for column in ("owner", "directorate", "theme"):
+        wanted = getattr(flt, column)
+        if wanted and (r[column] or "").casefold() != wanted.strip().casefold():
+            return False
+    if flt.overdue and not r["overdue"]:
+        return False
+    if flt.stale and not r["stale"]:
+        return False
+    if flt.search:
+        text = " ".join(str(r[c] or "") for c in ("ref", "title", "description"))
+        if r["id"] not in in_commentary and not _words_in(text, flt.search):
+            return False
+    return True
 
 
 def register_info(conn: sqlite3.Connection) -> dict:

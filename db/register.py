@@ -178,7 +178,8 @@ def add_action(
         draft = validate(ActionDraft, **draft)
     author = _author(author)
     if commentary is not None:
-        commentary = check_value("commentary", clean_long, commentary) or None
+        commentary = check_value("commentary", clean_long, commentary)
+        commentary = commentary if commentary.strip() else None  # a blank note is no note
     values = draft.model_dump()
     with write_transaction(conn):
         _ref_free(conn, draft.ref)

@@ -17,7 +17,14 @@ from db.connection import create_register, open_register
 from db.errors import ActregError
 from db.integrity import backup_to
 from db.integrity import verify as verify_register
-from db.models import check_value, clean_required_line, parse_moment, parse_rag, parse_status
+from db.models import (
+    check_value,
+    clean_line,
+    clean_required_line,
+    parse_moment,
+    parse_rag,
+    parse_status,
+)
 from tui import output
 
 
@@ -71,7 +78,8 @@ def open_tui(args: argparse.Namespace) -> int:
 def init(args: argparse.Namespace) -> int:
     path = _new_path(args)
     name = check_value("name", clean_required_line, args.name)
-    create_register(path, name=name, organisation=args.organisation).close()
+    organisation = check_value("organisation", clean_line, args.organisation)
+    create_register(path, name=name, organisation=organisation).close()
     print(f"Created the register {name!r} in {path}.")
     return 0
 
@@ -209,7 +217,7 @@ def list_(args: argparse.Namespace) -> int:
     flt = _filter(args)
     if args.as_at:
         moment = check_value("as at", parse_moment, args.as_at)
-        rows = queries.filter_rows(queries.register_as_at(conn, moment), flt)
+        rows = queries.list_as_at(conn, moment, flt)
     else:
         rows = queries.list_actions(conn, flt)
     if args.format == "json":
