@@ -42,6 +42,7 @@ CREATE TABLE action (
                          CHECK (acceptance IN ('accepted', 'in_principle', 'not_accepted')),
     original_target_date TEXT,
     target_date          TEXT,
+    target_date_text     TEXT,   -- the target as a source table wrote it ("Q3 2025"), when imported
     target_revisions     INTEGER NOT NULL DEFAULT 0,
     status               TEXT NOT NULL DEFAULT 'not_started'
                          CHECK (status IN ('not_started', 'in_progress', 'implemented',

@@ -24,6 +24,7 @@ from db.projection import (
     ACTION_COLUMNS,
     CREATED_DEFAULTS,
     NOT_PROGRESS_KINDS,
+    REDATE_KINDS,
     SETTABLE_FIELDS,
     Row,
     ref_key,
@@ -36,6 +37,7 @@ REBUILT_FIELDS = tuple(sorted({*ACTION_COLUMNS, *FLAG_FIELDS} - {"ref_key"}))
 
 _SET = sorted(SETTABLE_FIELDS)
 _INTEGER = {"percent_complete"}
+_REDATE = ", ".join(f"'{k}'" for k in REDATE_KINDS)
 _NOT_PROGRESS = ", ".join(f"'{k}'" for k in sorted(NOT_PROGRESS_KINDS))
 _FINISHED = ", ".join(f"'{s}'" for s in sorted(FINISHED_STATUSES))
 
@@ -79,11 +81,12 @@ SELECT
       WHERE p.action_id = c.action_id AND p.id <= :head
       ORDER BY p.id DESC LIMIT 1) AS last_entry,
     (SELECT count(*) FROM progress_log p
-      WHERE p.action_id = c.action_id AND p.field = 'target_date' AND p.kind = 'target_date'
+      WHERE p.action_id = c.action_id AND p.field = 'target_date' AND p.kind IN ({_REDATE})
         AND p.id <= :head) AS redates,
     (SELECT count(*) FROM progress_log p JOIN progress_log s ON s.uuid = p.supersedes
       WHERE p.action_id = c.action_id AND p.field = 'target_date' AND p.kind = 'correction'
-        AND p.id <= :head AND s.kind = 'target_date' AND p.new_value IS s.old_value) AS undone,
+        AND p.id <= :head AND s.field = 'target_date' AND s.kind IN ({_REDATE})
+        AND p.new_value IS s.old_value) AS undone,
     (SELECT json_array(
               coalesce((SELECT k.new_value FROM progress_log k
                          WHERE k.supersedes = p.uuid AND k.field = 'commentary'

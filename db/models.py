@@ -311,6 +311,8 @@ class ActionDraft(_Input):
     percent_complete: Percent = 0
     completed_date: OptIsoDate = None
     """When the work was done (for actions that arrive already implemented or closed)."""
+    target_date_text: OptName = None
+    """The target as an imported table wrote it ("Q3 2025"), kept beside the parsed date."""
 
 
 #: Fields that `edit_field` may change, each with the check its new value gets.

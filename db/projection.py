@@ -30,6 +30,7 @@ ACTION_COLUMNS = (
     "acceptance",
     "original_target_date",
     "target_date",
+    "target_date_text",
     "target_revisions",
     "status",
     "rag",
@@ -60,6 +61,7 @@ CREATED_FIELDS = (
     "priority",
     "acceptance",
     "target_date",
+    "target_date_text",
     "completion_criterion",
     "status",
     "rag",
@@ -75,6 +77,8 @@ CREATED_DEFAULTS = {
     "status": "not_started",
     "percent_complete": 0,
 }
+#: Kinds of entry that move a target date and so count as a revision.
+REDATE_KINDS = ("target_date", "import")
 #: Kinds whose commentary is housekeeping, not progress (see is_progress_commentary).
 NOT_PROGRESS_KINDS = frozenset({"field_edit", "chased", "correction"})
 _INT_FIELDS = {"percent_complete", "target_revisions"}
@@ -124,7 +128,7 @@ def apply_entry(row: Row | None, entry: LogEntry, superseded: LogEntry | None = 
                 new["ref_key"] = ref_key(str(entry.new_value))
             elif field == "rag":
                 new["rag_reason"] = entry.commentary
-        if entry.kind == "target_date":
+        if is_redate(entry):
             new["target_revisions"] = int(new["target_revisions"]) + 1
         elif undoes_redate(entry, superseded):
             new["target_revisions"] = max(0, int(new["target_revisions"]) - 1)
@@ -143,6 +147,11 @@ def apply_entry(row: Row | None, entry: LogEntry, superseded: LogEntry | None = 
     return new
 
 
+def is_redate(entry: LogEntry) -> bool:
+    """A move of the target date: by hand, or by importing a newer copy of the table."""
+    return entry.field == "target_date" and entry.kind in REDATE_KINDS
+
+
 def undoes_redate(entry: LogEntry, superseded: LogEntry | None) -> bool:
     """A correction that puts a re-dated target back where it was takes the revision back.
 
@@ -152,7 +161,7 @@ def undoes_redate(entry: LogEntry, superseded: LogEntry | None) -> bool:
         entry.kind == "correction"
         and entry.field == "target_date"
         and superseded is not None
-        and superseded.kind == "target_date"
+        and is_redate(superseded)
         and entry.new_value == superseded.old_value
     )
 
@@ -189,7 +198,7 @@ class Replayer:
         self._redates: dict[str, LogEntry] = {}
 
     def apply(self, entry: LogEntry) -> Row:
-        if entry.kind == "target_date":
+        if is_redate(entry):
             self._redates[entry.uuid] = entry
         superseded = self._redates.get(entry.supersedes) if entry.supersedes else None
         row = apply_entry(self.actions.get(entry.action_id), entry, superseded)

@@ -568,7 +568,8 @@ def _append_correction(
 
     if kind == "correction":
         raise InputError("entry: correct the original entry, not a correction of it")
-    if kind in ("note", "chased", "import") or (kind == "created" and value is None):
+    commentary_only = target.field is None and kind in ("note", "chased", "import")
+    if commentary_only or (kind == "created" and value is None):
         text = check_value("value", clean_long, value or "")
         if not text.strip():
             raise InputError("value: give the corrected text of the note")
