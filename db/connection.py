@@ -12,6 +12,7 @@ import contextlib
 import os
 import sqlite3
 import time
+import unicodedata
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,11 +126,26 @@ def _connect(uri: str, *, readonly: bool) -> RegisterConnection:
     )
     conn.readonly = readonly
     conn.notices = []
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        conn.execute("PRAGMA synchronous = FULL")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError:
+        conn.close()  # a damaged file: leave no -wal/-shm behind
+        raise
+    # Case- and accent-insensitive matching for names ("Siân" = "SIAN"):
+    # SQLite's NOCASE folds ASCII letters only.
+    conn.create_function("actreg_fold", 1, fold, deterministic=True)
     return conn
+
+
+def fold(text: str | None) -> str | None:
+    """Fold case and accents: how names are compared in filters."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _uri(path: Path, **params: str) -> str:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 
 from db import asat, log
 from db.clock import parse_utc_text, today, utc_text
-from db.connection import setting
+from db.connection import fold, setting
 from db.errors import NotFound
 from db.models import FINISHED_STATUSES
 from db.projection import ACTION_COLUMNS, Row
@@ -38,6 +37,10 @@ class ActionFilter:
     overdue: bool = False
     stale: bool = False
     search: str | None = None
+
+
+#: The empty filter: everything.
+NO_FILTER = ActionFilter()
 
 
 def cycle_start(conn: sqlite3.Connection, on: dt.date | None = None) -> str:
@@ -95,8 +98,8 @@ def _where(flt: ActionFilter, *, on: dt.date, stale_before: str):
     for column in ("owner", "directorate", "theme"):
         value = getattr(flt, column)
         if value:
-            clauses.append(f"{column} = ? COLLATE NOCASE")
-            params.append(value.strip())
+            clauses.append(f"actreg_fold({column}) = ?")
+            params.append(fold(value.strip()))
     if flt.overdue:
         clauses.append(f"target_date < ? AND status NOT IN ({_FINISHED_SQL})")
         params.append(on.isoformat())
@@ -119,7 +122,7 @@ def _where(flt: ActionFilter, *, on: dt.date, stale_before: str):
 
 def list_actions(
     conn: sqlite3.Connection,
-    flt: ActionFilter = ActionFilter(),
+    flt: ActionFilter = NO_FILTER,
     *,
     limit: int | None = None,
     offset: int = 0,
@@ -138,7 +141,7 @@ def list_actions(
     ]
 
 
-def count_actions(conn: sqlite3.Connection, flt: ActionFilter = ActionFilter()) -> int:
+def count_actions(conn: sqlite3.Connection, flt: ActionFilter = NO_FILTER) -> int:
     on = today()
     where, params = _where(flt, on=on, stale_before=cycle_start(conn, on))
     return conn.execute(f"SELECT count(*) FROM action{where}", params).fetchone()[0]
@@ -168,9 +171,7 @@ def action_log(
     return [log.from_row(r) for r in rows]
 
 
-def list_as_at(
-    conn: sqlite3.Connection, moment: str, flt: ActionFilter = ActionFilter()
-) -> list[Row]:
+def list_as_at(conn: sqlite3.Connection, moment: str, flt: ActionFilter = NO_FILTER) -> list[Row]:
     """Every action as it stood at `moment` (UTC text), rebuilt from the log alone, filtered.
 
     The flags are as on that day (or today, if the moment is still to come).
@@ -205,15 +206,8 @@ def _commentary_matches(conn: sqlite3.Connection, search: str, head: int) -> set
 
 def _words_in(text: str, search: str) -> bool:
     """Every word of `search` starts a word of `text` (FTS5 prefix matching, in Python)."""
-    tokens = re.findall(r"\w+", _fold_accents(text))
-    return all(
-        any(t.startswith(w) for t in tokens) for w in re.findall(r"\w+", _fold_accents(search))
-    )
-
-
-def _fold_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    tokens = re.findall(r"\w+", fold(text))
+    return all(any(t.startswith(w) for t in tokens) for w in re.findall(r"\w+", fold(search)))
 
 
 def _keep(r: Row, flt: ActionFilter, in_commentary: set[int]) -> bool:
@@ -223,7 +217,7 @@ def _keep(r: Row, flt: ActionFilter, in_commentary: set[int]) -> bool:
         return False
     for column in ("owner", "directorate", "theme"):
         wanted = getattr(flt, column)
-        if wanted and (r[column] or "").casefold() != wanted.strip().casefold():
+        if wanted and fold(r[column] or "") != fold(wanted.strip()):
             return False
     if flt.overdue and not r["overdue"]:
         return False

@@ -609,3 +609,25 @@ def _append_correction(
             _require_evidence(row, None)
         return w.set_status(row, new, kind="correction", commentary=reason, supersedes=target.uuid)
     return correction(row, name, row[name], new)
+
+
+def record_chase(
+    conn,
+    ref: str,
+    *,
+    author: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Record that the owner was chased for an update (a triage decision)."""
+    note = check_value("note", clean_long, note) if note else None
+    author = _author(author)
+    with write_transaction(conn):
+        before = _load(conn, ref)
+        _check_version(before, expected_version)
+        w = _Write(conn, author, clock)
+        text = f"Owner chased for an update: {note}" if note else "Owner chased for an update."
+        row = w.append(before, before["id"], "chased", commentary=text)
+        _save(conn, before, row)
+    return row
