@@ -96,6 +96,7 @@ SELECT
        FROM progress_log p
       WHERE p.action_id = c.action_id AND p.id <= :head
         AND p.commentary <> '' AND p.kind NOT IN ({_NOT_PROGRESS})
+        AND NOT (p.kind = 'import' AND p.field IS NOT NULL)
       ORDER BY p.id DESC LIMIT 1) AS last_note
 FROM progress_log c
 WHERE c.kind = 'created' AND c.id <= :head

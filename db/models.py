@@ -315,6 +315,18 @@ class ActionDraft(_Input):
     """The target as an imported table wrote it ("Q3 2025"), kept beside the parsed date."""
 
 
+class ImportDraft(ActionDraft):
+    """A new action read from an imported table (``actreg import``).
+
+    Published tables often lack an owner or a target: the owner defaults to
+    "Unassigned" (the import warns), and the target date may be empty (its
+    wording, such as "ongoing", is kept in target_date_text).
+    """
+
+    owner: Name = "Unassigned"
+    target_date: OptIsoDate = None
+
+
 #: Fields that `edit_field` may change, each with the check its new value gets.
 #: Status, RAG, target date and evidence have intents of their own.
 EDITABLE_FIELDS = {

@@ -26,6 +26,10 @@ SORT_COLUMNS = {
 }
 
 
+#: Sorts with no index of their own: OFFSET paging would sort the whole table per page.
+UNINDEXED_SORTS = frozenset({"title"})
+
+
 def _order(sort: str, descending: bool) -> str:
     if sort not in SORT_COLUMNS:
         raise ValueError(f"sort: {sort!r} is not one of {', '.join(SORT_COLUMNS)}")

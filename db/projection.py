@@ -169,8 +169,11 @@ def undoes_redate(entry: LogEntry, superseded: LogEntry | None) -> bool:
 def is_progress_commentary(entry: LogEntry) -> bool:
     """Whether an entry's commentary is part of the progress story a committee reads.
 
-    The reasons for housekeeping edits, chasers and corrections are not.
+    The reasons for housekeeping edits, chasers and corrections are not, nor
+    the note naming the file on a field an import changed.
     """
+    if entry.kind == "import" and entry.field is not None:
+        return False  # "Imported from FILE" beside a changed field is housekeeping
     return bool(entry.commentary) and entry.kind not in NOT_PROGRESS_KINDS
 
 

@@ -31,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cycle_verbs, triage_verbs, verbs
+    from tui import cycle_verbs, import_verbs, triage_verbs, verbs
 
     # The global options work before or after the verb (`actreg --db f list`
     # and `actreg list --db f`); SUPPRESS keeps the verb's copy from
@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     cycle_verbs.add_parsers(verb)
+    import_verbs.add_parsers(verb)
     triage_verbs.add_parsers(verb)
 
     p = verb("backup", verbs.backup, "copy the register safely (even while it is in use)")

@@ -113,8 +113,8 @@ def describe_entry(entry: LogEntry) -> str:
     """One line for what an entry changed: 'status: in_progress → closed'."""
     if entry.kind == "created":
         return "created"
-    if entry.kind in ("note", "chased"):
-        return entry.kind
+    if entry.kind in ("note", "chased") or (entry.kind == "import" and entry.field is None):
+        return "imported update" if entry.kind == "import" else entry.kind
     if entry.kind == "evidence":
         return f"evidence: {entry.new_value}"
     what = entry.field or entry.kind

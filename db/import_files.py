@@ -1,0 +1,213 @@
+"""Reading a spreadsheet file into numbered rows of cells: CSV (any of three encodings) or XLSX.
+
+Rows are numbered as a person sees them in Excel (1-based, counting every row,
+title rows and the header too). A file that cannot be read as a table (an
+unknown encoding, binary data, an unterminated quote) is refused with an
+:class:`~db.errors.InputError` that says where and why; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.errors import InputError
+
+Cell = str | dt.date
+#: Bigger than any file actreg reads whole: a 1 MB cell is read (and then refused by
+#: LIMITS with its row and column) rather than stopping the csv module.
+_FIELD_LIMIT = 2**31 - 1
+_DELIMITERS = (",", ";", "\t")
+_QUOTED = re.compile(r'"[^"]*"')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class Table:
+    """The rows of one sheet: (row number, cells)."""
+
+    file_name: str
+    rows: list[tuple[int, list[Cell]]]
+    sheet: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"file: {path} {'is a folder' if path.is_dir() else 'does not exist'}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"file: {path} cannot be read: {exc.strerror}") from None
+    if data.startswith(b"PK\x03\x04"):
+        return read_xlsx(path, sheet)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            f"file: {path.name} is an old Excel (.xls) workbook: save it as .xlsx or CSV first"
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise InputError(f"file: {path.name} is not a valid Excel workbook (it is not a zip file)")
+    if sheet is not None:
+        raise InputError(f"--sheet: {path.name} is a CSV file; it has no sheets")
+    return read_csv(path, data)
+
+
+# --- CSV --------------------------------------------------------------------
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding): UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" in data:
+        raise InputError(
+            f"file: {name} is not a text file actreg can read: it has NUL bytes (UTF-16 "
+            "without a byte-order mark, or binary data). Save it from Excel as "
+            '"CSV UTF-8 (Comma delimited)" or as .xlsx.'
+        )
+    else:
+        try:
+            if data.startswith(b"\xef\xbb\xbf"):
+                return data[3:].decode("utf-8"), "UTF-8 (with BOM)"
+            return data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            with contextlib.suppress(UnicodeDecodeError):
+                text = data.decode("cp1252")
+                if not _CONTROL.search(text):
+                    return text, "Windows-1252"
+    raise InputError(
+        f"file: {name} is not text in UTF-8 or Windows-1252 (nor UTF-16 with a byte-order "
+        'mark): it may be binary. Save it from Excel as "CSV UTF-8 (Comma delimited)".'
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one used most on the first line that uses any."""
+    for line in text.splitlines()[:50]:
+        bare = _QUOTED.sub("", line)
+        counts = {d: bare.count(d) for d in _DELIMITERS}
+        best = max(_DELIMITERS, key=lambda d: counts[d])  # ties: the first (comma)
+        if counts[best]:
+            return best
+    return ","
+
+
+@contextlib.contextmanager
+def _big_fields() -> Iterator[None]:
+    old = csv.field_size_limit()
+    csv.field_size_limit(_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def read_csv(path: Path, data: bytes) -> Table:
+    text, encoding = decode(data, path.name)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[Cell]]] = []
+    with _big_fields():
+        try:
+            for number, cells in enumerate(reader, start=1):
+                rows.append((number, cells))
+        except csv.Error as exc:
+            number = len(rows) + 1
+            line = (rows and _end_line(text, rows)) or 1
+            reason = str(exc)
+            if "unexpected end of data" in reason:
+                reason = (
+                    'a quote (") opens a cell and is never closed, so the rest of the file '
+                    "would be one cell"
+                )
+            raise InputError(
+                f"row {number} (line {line} of {path.name}): {reason}. Nothing was imported."
+            ) from None
+    return Table(path.name, rows, encoding=encoding, delimiter=delimiter)
+
+
+def _end_line(text: str, rows: list) -> int:
+    """The physical line where the record after `rows` starts (for the error message)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    count = 0
+    with _big_fields():
+        for _ in reader:
+            count += 1
+            if count == len(rows):
+                return reader.line_num + 1
+    return 1
+
+
+# --- XLSX -------------------------------------------------------------------
+
+
+def read_xlsx(path: Path, sheet: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(
+            f"file: {path.name} is not an Excel workbook actreg can read ({exc})"
+        ) from None
+    try:
+        names = workbook.sheetnames
+        if sheet is not None:
+            if sheet not in names:
+                listed = ", ".join(repr(n) for n in names)
+                raise InputError(f"--sheet: {path.name} has no sheet {sheet!r}; it has {listed}")
+            chosen = [sheet]
+        else:
+            chosen = names
+        tables = []
+        for name in chosen:
+            ws = workbook[name]
+            if ws.max_row is None:
+                ws.reset_dimensions()
+            rows = [
+                (number, [_cell(c) for c in cells])
+                for number, cells in enumerate(ws.iter_rows(), start=1)
+            ]
+            tables.append(Table(path.name, rows, sheet=name))
+    finally:
+        workbook.close()
+    return tables[0] if len(tables) == 1 else _Sheets(path.name, tables)
+
+
+class _Sheets(Table):
+    """Several sheets: the importer uses the first with a header row."""
+
+    def __init__(self, file_name: str, tables: list[Table]) -> None:
+        super().__init__(file_name, tables[0].rows if tables else [], sheet=None)
+        self.tables = tables
+
+
+def _cell(cell) -> Cell:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if "%" in (getattr(cell, "number_format", "") or "") and abs(value) <= 10:
+            value = value * 100
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(round(value, 10)) if isinstance(value, float) else str(value)
+    return str(value)
