@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 import unicodedata
@@ -65,28 +66,45 @@ def check_register_file(path: Path) -> None:
     Reads only the 100-byte SQLite header: a foreign file is never opened by
     SQLite, so it cannot be changed (not even a journal recovered).
     """
+    try:
+        _check_header(path)
+    except OSError as exc:  # a name too long, a permission, a vanished disk
+        raise NotARegister(f"{path} cannot be read: {exc.strerror or exc}.") from None
+
+
+def _check_header(path: Path) -> None:
     if not path.exists():
         raise NotARegister(
             f"{path}: no register here. Create one with `actreg init` (or `actreg demo`)."
         )
     if path.is_dir():
         raise NotARegister(f"{path} is a folder, not an actreg register file.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise NotARegister(f"{path} cannot be read: {exc.strerror}.") from None
+    with path.open("rb") as handle:
+        header = handle.read(100)
     if not header:
         raise NotARegister(f"{path} is empty (0 bytes): it is not an actreg register.")
     if not header.startswith(_SQLITE_MAGIC):
         raise NotARegister(f"{path} is {_describe_foreign(header)}, not an actreg register.")
-    if len(header) < 100 or path.stat().st_size < _expected_size(header):
+    if len(header) < 100 or _cut_short(path, header):
         raise NotARegister(f"{path} is damaged: the file is cut short. Restore it from a backup.")
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
         raise NotARegister(
             f"{path} is an SQLite database of another application, not an actreg register."
         )
+
+
+def _cut_short(path: Path, header: bytes) -> bool:
+    """Shorter than its header promises, with no write-ahead log that could make up the rest.
+
+    A crash (or a full disk) in the middle of a checkpoint can leave page 1
+    counting pages the file does not have yet; the -wal beside it still holds
+    them, and SQLite completes the file from it on opening.
+    """
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False
+    return path.stat().st_size < _expected_size(header)
 
 
 def _expected_size(header: bytes) -> int:
@@ -179,11 +197,28 @@ def open_register(path: str | Path, *, readonly: bool = False) -> RegisterConnec
             _choose_journal(conn, path)
         conn.path = path
         _check_schema(conn, path)
-    except sqlite3.DatabaseError as exc:
+        _check_pages(conn, path)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # (SQLite's message about a damaged schema can itself be undecodable bytes.)
         if conn is not None:
             conn.close()  # a clean close also removes the -wal and -shm it made
-        raise NotARegister(f"{path} is damaged ({exc}). Restore it from a backup.") from None
+        why = exc if isinstance(exc, sqlite3.DatabaseError) else "its schema text is garbled"
+        raise NotARegister(f"{path} is damaged ({why}). Restore it from a backup.") from None
     return conn
+
+
+#: Registers up to this size get SQLite's quick_check every time they open
+#: (milliseconds for a council-sized register); bigger ones by `actreg verify`.
+QUICK_CHECK_BYTES = 64 * 1024 * 1024
+
+
+def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a damaged register at once, not at the first query that reads the bad page."""
+    if path.stat().st_size > QUICK_CHECK_BYTES:
+        return
+    result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+    if result != ["ok"]:
+        raise sqlite3.DatabaseError("; ".join(result))
 
 
 #: File systems on which SQLite's WAL (shared memory between processes) is unsafe:
@@ -208,6 +243,10 @@ _SHARED_FS = {
 }
 
 
+#: /proc/mounts writes a space, tab, new line or backslash in a path as \ooo (octal).
+_OCTAL = re.compile(r"\\([0-7]{3})")
+
+
 def _read_mounts() -> str:
     try:
         return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
@@ -223,7 +262,7 @@ def filesystem_of(path: Path, mounts: str | None = None) -> tuple[str, str] | No
         parts = line.split()
         if len(parts) < 3:
             continue
-        point = parts[1].replace("\\040", " ")
+        point = _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), parts[1])
         inside = target == point or target.startswith(point.rstrip("/") + "/")
         if inside and (best is None or len(point) > len(best[0])):
             best = (point, parts[2])

@@ -181,11 +181,14 @@ def default_filename(table: ExportTable, fmt: str) -> str:
 def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     """Call write(temp) for a temp file beside `path`, then rename it into place."""
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"output: {path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise InputError(f"output: the folder {path.parent} does not exist")
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        if path.is_dir():
+            raise InputError(f"output: {path} is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise InputError(f"output: the folder {path.parent} does not exist")
+        handle, name = tempfile.mkstemp(prefix=".actreg-", suffix=".partial", dir=path.parent)
+    except OSError as exc:  # a name too long, a folder we may not write in
+        raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
     os.close(handle)
     temp = Path(name)
     try:

@@ -48,6 +48,15 @@ def verify(
         _verify(conn, report, expect, progress)
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"the file is damaged: SQLite says {exc!s}")
+    except UnicodeDecodeError:
+        report.problems.append("the file is damaged: its schema or an error about it is garbled")
+    except (TypeError, ValueError) as exc:
+        # A value of the wrong type (bytes where text belongs, a garbled date) can
+        # only come from damage or an edit outside actreg: report it, never crash.
+        report.problems.append(
+            f"the register holds a value of the wrong type ({exc}): "
+            "it was damaged or changed outside actreg"
+        )
     return report
 
 
@@ -70,7 +79,7 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
         if expect is not None and entry.hash == expect:
             report.expected_found = True
         if chain_ok:
-            problem = _chain_problem(entry, prev_id, prev_hash)
+            problem = _type_problem(entry) or _chain_problem(entry, prev_id, prev_hash)
             if problem:
                 report.problems.append(problem)
                 chain_ok = False
@@ -90,6 +99,18 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
     report.problems += check_snapshots(conn)
 
 
+def _type_problem(entry: log.LogEntry) -> str | None:
+    texts = (entry.uuid, entry.kind, entry.author, entry.recorded_at, entry.prev_hash, entry.hash)
+    optional = (entry.field, entry.old_value, entry.new_value, entry.commentary, entry.supersedes)
+    if (
+        not isinstance(entry.action_id, int)
+        or not all(isinstance(t, str) for t in texts)
+        or not all(v is None or isinstance(v, str) for v in optional)
+    ):
+        return f"entry #{entry.id} holds a value of the wrong type: it was damaged or altered"
+    return None
+
+
 def _chain_problem(entry: log.LogEntry, prev_id: int, prev_hash: str) -> str | None:
     where = f"entry #{entry.id} ({entry.uuid}, {entry.kind}, recorded {entry.recorded_at})"
     if entry.id != prev_id + 1:
@@ -101,6 +122,11 @@ def _chain_problem(entry: log.LogEntry, prev_id: int, prev_hash: str) -> str | N
     return None
 
 
+def _id_order(action_id) -> tuple:
+    # Ids come from the file: a damaged one may be None or text, and must not crash the sort.
+    return (0, action_id, "") if isinstance(action_id, int) else (1, 0, str(action_id))
+
+
 def _compare_projection(conn, replayed: dict[int, dict], report: VerifyReport) -> None:
     stored = {
         row[0]: dict(zip(ACTION_COLUMNS, row, strict=True))
@@ -108,7 +134,7 @@ def _compare_projection(conn, replayed: dict[int, dict], report: VerifyReport) -
     }
     report.actions = len(stored)
     mismatches = []
-    for action_id in sorted(set(stored) | set(replayed)):
+    for action_id in sorted(set(stored) | set(replayed), key=_id_order):
         have, want = stored.get(action_id), replayed.get(action_id)
         if have is None:
             mismatches.append(f"action {want['ref']} is in the log but missing from the table")
@@ -134,9 +160,13 @@ def _compare_projection(conn, replayed: dict[int, dict], report: VerifyReport) -
 def backup_to(conn: sqlite3.Connection, destination: str | Path) -> Path:
     """Copy the register with SQLite's backup API: consistent even while others write."""
     destination = Path(destination)
-    if destination.exists():
+    try:
+        exists = destination.exists() or destination.is_symlink()
+    except OSError as exc:  # a name too long, an unreadable folder
+        raise ActregError(f"cannot write the backup {destination}: {exc.strerror}.") from None
+    if exists:
         raise ActregError(f"{destination} already exists: choose a new file for the backup.")
-    temp = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
+    temp = destination.with_name(f".actreg-backup.{os.getpid()}.partial")
     try:
         target = sqlite3.connect(temp)
         try:

@@ -123,3 +123,31 @@ def rows_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[Row]:
         )
     }
     return [with_flags(found[i], on=on, stale_before=stale_before) for i in ids if i in found]
+
+
+def count_and_page(
+    conn: sqlite3.Connection,
+    flt: ActionFilter | None = None,
+    *,
+    sort: str = "ref",
+    descending: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[int, list[Row]]:
+    """:func:`count_matching` and :func:`page_actions` at once, deciding 'today' once."""
+    flt = flt or ActionFilter()
+    on = today()
+    stale_before = cycle_start(conn, on)
+    where, params = _where(flt, on=on, stale_before=stale_before)
+    narrowed = flt.statuses or flt.rags or flt.owner or flt.directorate or flt.theme or flt.search
+    scan = " NOT INDEXED" if (flt.overdue or flt.stale) and not narrowed else ""
+    total = conn.execute(f"SELECT count(*) FROM action{scan}{where}", params).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where}"
+        f" ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
+        [*params, int(limit), int(offset)],
+    ).fetchall()
+    return total, [
+        with_flags(dict(zip(ACTION_COLUMNS, r, strict=True)), on=on, stale_before=stale_before)
+        for r in rows
+    ]

@@ -27,15 +27,36 @@ from db.queries import cycle_start
 SNAPSHOT_FIELDS = asat.REBUILT_FIELDS
 
 
-def frozen_rows(conn: sqlite3.Connection, head: int, cut_off: str, stale_before: str
-                ) -> list[tuple[str, str]]:  # fmt: skip
+def frozen_rows(
+    conn: sqlite3.Connection, head: int, cut_off: str, stale_before: str
+) -> list[tuple[str, str]]:
     """(ref, canonical JSON) of each action after entry `head`, flags as on the cut-off's day."""
     today = parse_utc_text(cut_off).date().isoformat()
     return asat.rebuilt_json(conn, head, today=today, stale_before=stale_before)
 
 
-def rows_hash(encoded: list[str]) -> str:
+#: The facts about a snapshot its hash covers besides its rows, so that none of
+#: them (who took it, when, for which meeting, as at when) can be changed unseen.
+HEADER_FIELDS = (
+    "committee",
+    "meeting_date",
+    "cut_off",
+    "stale_before",
+    "taken_at",
+    "taken_by",
+    "log_head_id",
+    "log_head_hash",
+)
+
+
+def rows_hash(encoded: list[str], header: dict) -> str:
+    """SHA-256 over the snapshot's header (HEADER_FIELDS) and its rows, a line each."""
     digest = hashlib.sha256()
+    head = {k: header[k] for k in HEADER_FIELDS}
+    digest.update(
+        json.dumps(head, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    )
+    digest.update(b"\n")
     for line in encoded:
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
@@ -83,13 +104,33 @@ def take_snapshot(
         stale_before = cycle_start(conn, parse_utc_text(cut_off).date())
         frozen = frozen_rows(conn, head_id, cut_off, stale_before)
         encoded = [data for _, data in frozen]
+        header = {
+            "committee": meeting["committee"],
+            "meeting_date": meeting["meeting_date"],
+            "cut_off": cut_off,
+            "stale_before": stale_before,
+            "taken_at": utc_text(now),
+            "taken_by": author,
+            "log_head_id": head_id,
+            "log_head_hash": head_hash or log.GENESIS_HASH,
+        }
         cursor = conn.execute(
             "INSERT INTO snapshot (meeting_id, taken_at, taken_by, cut_off, stale_before,"
             " log_head_id, log_head_hash, rows_hash, row_count, supersedes)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (meeting["id"], utc_text(now), author, cut_off, stale_before, head_id,
-             head_hash or log.GENESIS_HASH, rows_hash(encoded), len(encoded), current),
-        )  # fmt: skip
+            (
+                meeting["id"],
+                header["taken_at"],
+                author,
+                cut_off,
+                stale_before,
+                head_id,
+                header["log_head_hash"],
+                rows_hash(encoded, header),
+                len(encoded),
+                current,
+            ),
+        )
         snapshot_id = cursor.lastrowid
         conn.executemany(
             "INSERT INTO snapshot_row (snapshot_id, position, ref, data) VALUES (?, ?, ?, ?)",
@@ -105,9 +146,22 @@ _SNAPSHOT_SQL = (
     " FROM snapshot s JOIN meeting m ON m.id = s.meeting_id"
     " JOIN committee c ON c.id = m.committee_id"
 )
-_SNAPSHOT_KEYS = ("id", "meeting_date", "committee", "paper_deadline", "taken_at", "taken_by",
-                  "cut_off", "stale_before", "log_head_id", "log_head_hash", "rows_hash",
-                  "row_count", "supersedes", "superseded")  # fmt: skip
+_SNAPSHOT_KEYS = (
+    "id",
+    "meeting_date",
+    "committee",
+    "paper_deadline",
+    "taken_at",
+    "taken_by",
+    "cut_off",
+    "stale_before",
+    "log_head_id",
+    "log_head_hash",
+    "rows_hash",
+    "row_count",
+    "supersedes",
+    "superseded",
+)
 
 
 def _snapshot(row) -> dict:
@@ -129,8 +183,9 @@ def list_snapshots(conn: sqlite3.Connection) -> list[dict]:
     return [_snapshot(r) for r in rows]
 
 
-def meeting_snapshot(conn: sqlite3.Connection, meeting_date: str,
-                     committee: str | None = None) -> dict:  # fmt: skip
+def meeting_snapshot(
+    conn: sqlite3.Connection, meeting_date: str, committee: str | None = None
+) -> dict:
     """The current (not superseded) snapshot of a meeting."""
     meeting = find_meeting(conn, meeting_date, committee)
     if meeting["snapshot_id"] is None:
@@ -149,25 +204,32 @@ def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
 
 
 def check_snapshots(conn: sqlite3.Connection) -> list[str]:
-    """Problems with any snapshot: altered rows, or rows the log does not reproduce."""
+    """Problems with any snapshot: altered rows or details, or rows the log does not give."""
     problems = []
     for snap in list_snapshots(conn):
         name = f"snapshot #{snap['id']} ({snap['committee']}, {snap['meeting_date']})"
-        stored = [d for (d,) in conn.execute(
-            "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snap["id"],)
-        )]  # fmt: skip
-        if len(stored) != snap["row_count"] or rows_hash(stored) != snap["rows_hash"]:
-            problems.append(f"{name}: its rows do not match its hash: they were altered")
-            continue
-        head_id, head_hash = asat.head_at(conn, snap["cut_off"])
-        if (
-            head_id != snap["log_head_id"]
-            or (head_hash or log.GENESIS_HASH) != snap["log_head_hash"]
-        ):
-            problems.append(f"{name}: the log at its cut-off is not the log it was taken from")
-            continue
-        rebuilt = frozen_rows(conn, head_id, snap["cut_off"], snap["stale_before"])
-        if [data for _, data in rebuilt] != stored:
-            problems.append(f"{name}: its rows differ from the register rebuilt from the log "
-                            "as at its cut-off")  # fmt: skip
+        try:
+            problem = _snapshot_problem(conn, snap)
+        except (ValueError, TypeError) as exc:  # a garbled cut-off or id: damage or an edit
+            problem = f"it holds a value of the wrong type ({exc})"
+        if problem:
+            problems.append(f"{name}: {problem}")
     return problems
+
+
+def _snapshot_problem(conn: sqlite3.Connection, snap: dict) -> str | None:
+    stored = [
+        d
+        for (d,) in conn.execute(
+            "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snap["id"],)
+        )
+    ]
+    if len(stored) != snap["row_count"] or rows_hash(stored, snap) != snap["rows_hash"]:
+        return "its rows or details do not match its hash: they were altered"
+    head_id, head_hash = asat.head_at(conn, snap["cut_off"])
+    if head_id != snap["log_head_id"] or (head_hash or log.GENESIS_HASH) != snap["log_head_hash"]:
+        return "the log at its cut-off is not the log it was taken from"
+    rebuilt = frozen_rows(conn, head_id, snap["cut_off"], snap["stale_before"])
+    if [data for _, data in rebuilt] != stored:
+        return "its rows differ from the register rebuilt from the log as at its cut-off"
+    return None

@@ -134,7 +134,8 @@ def test_verify_catches_a_snapshot_rewritten_with_a_matching_hash(
     snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
     rows = [d for (d,) in conn.execute("SELECT data FROM snapshot_row ORDER BY position")]
     forged = [r.replace('"amber"', '"green"') for r in rows]
-    _tamper(register_path, "UPDATE snapshot SET rows_hash = ?", (snapshots.rows_hash(forged),))
+    forged_hash = snapshots.rows_hash(forged, snap)
+    _tamper(register_path, "UPDATE snapshot SET rows_hash = ?", (forged_hash,))
     raw = sqlite3.connect(register_path)
     for position, data in enumerate(forged):
         raw.execute("UPDATE snapshot_row SET data = ? WHERE position = ?", (data, position))

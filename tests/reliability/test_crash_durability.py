@@ -27,22 +27,11 @@ import pytest
 
 from db import integrity, register
 from db.connection import create_register, open_register
-from db.errors import NotARegister
 from tests.reliability.conftest import scaled, spawn_writer
 
 KILLS = scaled(200, 2000)
 #: Kills for the variant whose writers checkpoint every 20 pages.
 CHECKPOINT_KILLS = scaled(100, 2000)
-
-_CUT_SHORT = (
-    "db/connection.py check_register_file/_expected_size refuses a register whose header "
-    "promises more pages than the file has, without looking for a -wal: after a crash (or a "
-    "full disk) in the middle of a checkpoint, page 1 already carries the new page count but "
-    "the file is not yet extended, while the -wal still holds every committed page (SQLite "
-    "reads it fine and would finish the checkpoint). actreg says 'damaged: the file is cut "
-    "short. Restore it from a backup.' and will never open it again"
-)
-_CUT_SHORT_SOMETIMES = pytest.mark.xfail(strict=False, raises=NotARegister, reason=_CUT_SHORT)
 
 
 class Lines:
@@ -102,10 +91,8 @@ def _check(path: Path, acknowledged: dict[str, int]) -> int:
         # automatic checkpoints: rarely by default, 3 runs in 4 at 20 pages), so these are
         # not strict; only that refusal is tolerated (raises=), any loss still fails, and
         # the deterministic test below pins the bug. Remove the marks once it is fixed.
-        pytest.param(KILLS, 0, id="default-checkpoints", marks=_CUT_SHORT_SOMETIMES),
-        pytest.param(
-            CHECKPOINT_KILLS, 20, id="checkpoint-every-20-pages", marks=_CUT_SHORT_SOMETIMES
-        ),
+        pytest.param(KILLS, 0, id="default-checkpoints"),
+        pytest.param(CHECKPOINT_KILLS, 20, id="checkpoint-every-20-pages"),
     ],
 )
 def test_sigkill_never_loses_an_acknowledged_entry(
@@ -157,7 +144,6 @@ def test_sigkill_never_loses_an_acknowledged_entry(
     )
 
 
-@pytest.mark.xfail(strict=True, raises=NotARegister, reason=_CUT_SHORT)
 def test_a_crash_in_the_middle_of_a_checkpoint_leaves_an_openable_register(tmp_path: Path, draft):
     """The state a SIGKILL mid-checkpoint leaves, built deterministically.
 

@@ -16,7 +16,7 @@ import pytest
 
 from db import integrity, register
 from db.connection import create_register, open_register
-from db.errors import NotARegister, WriteFailed
+from db.errors import WriteFailed
 
 #: Notes are as long as actreg allows, so the file grows fast.
 BIG = 20_000
@@ -119,15 +119,6 @@ def test_a_full_tmpfs_fails_the_write_and_the_export_cleanly(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=NotARegister,
-    reason="db/connection.py check_register_file/_expected_size: closing a WAL register on a "
-    "full disk leaves an unfinished checkpoint (page 1 already says 116 pages, the file still "
-    "has 41, the -wal holds every committed page and SQLite reads it fine), and actreg then "
-    "refuses it as 'damaged: the file is cut short. Restore it from a backup.' - for good, "
-    "since only opening it would finish the checkpoint. The size check should allow for a -wal",
-)
 def test_a_register_closed_on_a_full_disk_opens_again(tmpfs, clock, draft, register_state, run):
     point = tmpfs("1m")
     path, written, _ = _fill_tmpfs(point, clock, draft, register_state)

@@ -243,16 +243,6 @@ def test_the_command_line_never_shows_a_traceback(run, small_register: Path, tmp
 _LONG_NAME = "y" * 300  # more than NAME_MAX (255): the OS refuses it with ENAMETOOLONG
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a file name over 255 bytes makes Path.exists()/is_dir() raise OSError "
-    "(ENAMETOOLONG is not one of the errors pathlib ignores) outside the code's own "
-    "try/except: db/integrity.py backup_to (destination.exists()), db/exporting.py "
-    "write_atomic (path.is_dir()) and db/connection.py check_register_file (path.exists()) "
-    "let it escape, so the CLI says 'internal error (OSError: [Errno 36] File name too "
-    "long ...)' and writes a traceback log. Expected: exit 1 with a message naming the file",
-)
 @pytest.mark.parametrize(
     "args",
     [

@@ -49,13 +49,6 @@ def test_filesystem_of_outside_every_mount_or_with_no_mounts():
     assert filesystem_of(Path("/mnt/nas/r.db"), only_nas) == ("/mnt/nas", "cifs")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="db/connection.py filesystem_of unescapes only \\040 (space); /proc/mounts also "
-    "escapes tab (\\011), new line (\\012) and backslash (\\134) in mount points, so a share "
-    "mounted at such a path is not found and its register gets WAL",
-)
 @pytest.mark.parametrize(
     ("escaped", "plain"),
     [("/mnt/Team\\134Share", "/mnt/Team\\Share"), ("/mnt/Team\\011Share", "/mnt/Team\tShare")],

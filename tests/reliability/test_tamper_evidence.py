@@ -157,14 +157,12 @@ def test_an_edit_of_the_projection_alone_is_caught(small_register: Path, tmp_pat
 # --- random byte flips ---------------------------------------------------------------
 
 
-#: Known bugs, each pinned by a strict xfail test below, counted here rather than failed:
-#: damage in the schema's own text makes SQLite's error message invalid UTF-8, and Python's
-#: sqlite3 raises UnicodeDecodeError (not a DatabaseError) from open_register or verify;
-#: values of the wrong type or shape make verify raise TypeError or ValueError. Once they
-#: are fixed, empty these tuples so that any recurrence fails this test again.
+#: Exceptions once seen escaping open_register and verify on damaged files (garbled schema
+#: text -> UnicodeDecodeError; values of the wrong type -> TypeError/ValueError). They are
+#: fixed: these stay empty so that any recurrence fails this test.
 KNOWN_BUG = "BUG: escapes"
-KNOWN_AT_OPEN: tuple[type[Exception], ...] = (UnicodeDecodeError,)
-KNOWN_IN_VERIFY: tuple[type[Exception], ...] = (UnicodeDecodeError, TypeError, ValueError)
+KNOWN_AT_OPEN: tuple[type[Exception], ...] = ()
+KNOWN_IN_VERIFY: tuple[type[Exception], ...] = ()
 
 
 def _judge(path: Path, original: dict[str, list]) -> tuple[str, str]:
@@ -319,17 +317,6 @@ def _schema_text_damaged(source: Path, target: Path) -> Path:
     return target
 
 
-_UNICODE_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=(UnicodeDecodeError, AssertionError),
-    reason="db/connection.py open_register catches only sqlite3.DatabaseError: when the schema "
-    "text in sqlite_master is damaged, SQLite's error message is not UTF-8 and Python's sqlite3 "
-    "raises UnicodeDecodeError (from _open_readonly's / _choose_journal's first statement), "
-    "which escapes instead of NotARegister('... is damaged ...')",
-)
-
-
-@_UNICODE_BUG
 @pytest.mark.parametrize("readonly", [True, False], ids=["read-only", "read-write"])
 def test_damaged_schema_text_is_refused_as_damaged(
     small_register: Path, tmp_path: Path, readonly: bool
@@ -339,7 +326,6 @@ def test_damaged_schema_text_is_refused_as_damaged(
         open_register(path, readonly=readonly)
 
 
-@_UNICODE_BUG
 def test_damaged_schema_text_is_a_clear_message_from_the_cli(
     run, small_register: Path, tmp_path: Path
 ):
@@ -348,14 +334,6 @@ def test_damaged_schema_text_is_a_clear_message_from_the_cli(
     assert "damaged" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="db/snapshots.py check_snapshots proves a snapshot's rows (rows_hash, and the rebuild "
-    "from the log at its cut-off) but nothing covers its own details: taken_at, taken_by, "
-    "meeting_id and supersedes can be changed behind actreg's back and verify stays ok, though "
-    "every export prints 'Snapshot #N, taken <taken_at> by <taken_by>'",
-)
 @pytest.mark.parametrize(
     "change",
     [
@@ -394,17 +372,6 @@ ODD_VALUES = {
         "UPDATE snapshot SET cut_off = '2025=04-10T23:59:59.999999Z' WHERE id = 2"
     ),
 }
-_VERIFY_RAISES = pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, ValueError, AssertionError),
-    reason="db/integrity.py verify ('never raises for a damaged register') catches only "
-    "sqlite3.DatabaseError (and TypeError/ValueError/KeyError around the replay): a log value "
-    "read back as bytes makes log.canonical's json.dumps raise TypeError in _chain_problem; a "
-    "malformed snapshot cut_off makes parse_utc_text raise ValueError in "
-    "snapshots.check_snapshots (found by the byte flips with ACTREG_LONG=1, which also once "
-    "hit a TypeError from sorted() over a None action id in _compare_projection); "
-    "`actreg verify` then reports an internal error",
-)
 
 
 def _odd(small_register: Path, tmp_path: Path, statement: str) -> Path:
@@ -419,7 +386,6 @@ def _odd(small_register: Path, tmp_path: Path, statement: str) -> Path:
     return path
 
 
-@_VERIFY_RAISES
 @pytest.mark.parametrize("statement", ODD_VALUES.values(), ids=ODD_VALUES.keys())
 def test_verify_reports_values_of_the_wrong_type_instead_of_raising(
     small_register: Path, tmp_path: Path, statement: str
@@ -432,7 +398,6 @@ def test_verify_reports_values_of_the_wrong_type_instead_of_raising(
     assert not report.ok
 
 
-@_VERIFY_RAISES
 def test_actreg_verify_reports_a_value_of_the_wrong_type(run, small_register: Path, tmp_path: Path):
     path = _odd(small_register, tmp_path, ODD_VALUES["a log commentary stored as bytes"])
     result = run("verify", db=path, check_exit=1)  # today: "actreg: internal error (TypeError"
