@@ -182,8 +182,14 @@ def _writable(path: Path) -> str | None:
     return None
 
 
-def open_register(path: str | Path, *, readonly: bool = False) -> RegisterConnection:
-    """Open an existing register; read-only (with a notice) if the file cannot be written."""
+def open_register(
+    path: str | Path, *, readonly: bool = False, check_pages: bool = True
+) -> RegisterConnection:
+    """Open an existing register; read-only (with a notice) if the file cannot be written.
+
+    `check_pages=False` skips the quick_check on opening, for `verify`, which
+    runs its own and reports what it finds rather than refusing the file.
+    """
     path = Path(path)
     check_register_file(path)
     why_readonly = "opened read-only" if readonly else _writable(path)
@@ -197,7 +203,8 @@ def open_register(path: str | Path, *, readonly: bool = False) -> RegisterConnec
             _choose_journal(conn, path)
         conn.path = path
         _check_schema(conn, path)
-        _check_pages(conn, path)
+        if check_pages:
+            _check_pages(conn, path)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # (SQLite's message about a damaged schema can itself be undecodable bytes.)
         if conn is not None:

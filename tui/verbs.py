@@ -53,8 +53,8 @@ def author(args: argparse.Namespace) -> str:
         return "unknown"
 
 
-def _open(args: argparse.Namespace):
-    conn = open_register(register_path(args))
+def _open(args: argparse.Namespace, *, check_pages: bool = True):
+    conn = open_register(register_path(args), check_pages=check_pages)
     for notice in conn.notices:  # read-only, network folder, upgraded: say so once
         print(f"actreg: note: {notice}", file=sys.stderr)
     return conn
@@ -246,7 +246,7 @@ def show(args: argparse.Namespace) -> int:
 
 
 def verify(args: argparse.Namespace) -> int:
-    conn = _open(args)
+    conn = _open(args, check_pages=False)  # verify reports damage itself, in detail
     progress = _stderr_progress if sys.stderr.isatty() else None
     report = verify_register(conn, expect=args.expect, progress=progress)
     if report.problems:
