@@ -17,6 +17,7 @@ from pathlib import Path
 from db.exporting import FULL_COLUMNS, ExportTable
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
+_FIRST = frozenset(_TRIGGERS)  # one-character set lookup: this runs for every cell
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 #: The provenance columns after the table's own: the same on every row, so the
@@ -27,7 +28,7 @@ PROVENANCE_HEADERS = ("Register", "Committee", "Meeting date", "Cut-off (UTC)", 
 
 def neutralise(value: str) -> str:
     """Make a cell safe to open in a spreadsheet; :func:`restore` undoes it exactly."""
-    if value.startswith(_TRIGGERS) and not _NUMBER.fullmatch(value):
+    if value[:1] in _FIRST and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -40,7 +41,9 @@ def restore(value: str) -> str:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    return neutralise(str(value))
+    if type(value) is not str:  # counts and percentages: numbers are never formulas
+        return str(value)
+    return neutralise(value) if value[:1] in _FIRST else value
 
 
 def write(table: ExportTable, path: Path) -> None:
@@ -51,7 +54,8 @@ def write(table: ExportTable, path: Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, dialect="excel")
         writer.writerow([c.header for c in FULL_COLUMNS] + list(PROVENANCE_HEADERS))
-        for row in table.rows:
-            cells = table.cells(row)
-            writer.writerow([_text(cells[c.key]) for c in FULL_COLUMNS]
-                            + [_text(v) for v in provenance])  # fmt: skip
+        tail = [_text(v) for v in provenance]  # the same on every row: neutralised once
+        keys = [c.key for c in FULL_COLUMNS]
+        writer.writerows(
+            [_text(cells[k]) for k in keys] + tail for cells in map(table.cells, table.rows)
+        )
