@@ -46,6 +46,21 @@ def _text(value: object) -> str:
     return neutralise(value) if value[:1] in _FIRST else value
 
 
+def _row_texts(values: list) -> list[str]:
+    """_text over a whole row, inlined: this loop runs for every cell of the export."""
+    out = []
+    for value in values:
+        if value is None:
+            out.append("")
+        elif type(value) is not str:
+            out.append(str(value))
+        elif value[:1] in _FIRST and not _NUMBER.fullmatch(value):
+            out.append("'" + value)
+        else:
+            out.append(value)
+    return out
+
+
 def write(table: ExportTable, path: Path) -> None:
     provenance = [table.register_name, table.committee, table.meeting_date, table.cut_off,
                   str(table.snapshot_id), table.rows_hash, table.log_head_hash]  # fmt: skip
@@ -57,5 +72,5 @@ def write(table: ExportTable, path: Path) -> None:
         tail = [_text(v) for v in provenance]  # the same on every row: neutralised once
         keys = [c.key for c in FULL_COLUMNS]
         writer.writerows(
-            [_text(cells[k]) for k in keys] + tail for cells in map(table.cells, table.rows)
+            _row_texts([cells[k] for k in keys]) + tail for cells in map(table.cells, table.rows)
         )
