@@ -25,11 +25,34 @@ from db.clock import utc_text
 from db.connection import create_register, write_transaction
 from db.projection import ACTION_COLUMNS, CREATED_FIELDS, apply_entry
 
-WORDS = (
-    "governance assurance budget safeguarding procurement training policy review audit "
-    "risk contract housing schools transport waste planning digital records consultation "
-    "framework workforce partnership compliance monitoring reporting escalation"
-).split()
+WORDS = [
+    "governance",
+    "assurance",
+    "budget",
+    "safeguarding",
+    "procurement",
+    "training",
+    "policy",
+    "review",
+    "audit",
+    "risk",
+    "contract",
+    "housing",
+    "schools",
+    "transport",
+    "waste",
+    "planning",
+    "digital",
+    "records",
+    "consultation",
+    "framework",
+    "workforce",
+    "partnership",
+    "compliance",
+    "monitoring",
+    "reporting",
+    "escalation",
+]
 NOTES = (
     "draft circulated to the board",
     "awaiting sign-off from the director",
@@ -117,9 +140,8 @@ def build(
                 rag=None,
                 percent_complete=0,
             )
-            rows[i] = append(
-                None, i, "created", new_value=json.dumps(created, ensure_ascii=False, sort_keys=True)
-            )
+            encoded = json.dumps(created, ensure_ascii=False, sort_keys=True)
+            rows[i] = append(None, i, "created", new_value=encoded)
         big = min(big_log, extra)
         for n in range(extra):
             aid = 1 if n < big else rng.randrange(1, actions + 1)
@@ -131,7 +153,12 @@ def build(
             elif pick < 0.82:
                 new = rng.choice([r for r in RAGS if r != row["rag"]])
                 rows[aid] = append(
-                    row, aid, "rag", field="rag", old_value=row["rag"], new_value=new,
+                    row,
+                    aid,
+                    "rag",
+                    field="rag",
+                    old_value=row["rag"],
+                    new_value=new,
                     commentary=f"re-rated: {rng.choice(NOTES)}",
                 )
             elif pick < 0.94:
@@ -143,8 +170,13 @@ def build(
                 old = dt.date.fromisoformat(row["target_date"])
                 new = (old + dt.timedelta(days=rng.randrange(30, 200))).isoformat()
                 rows[aid] = append(
-                    row, aid, "target_date", field="target_date", old_value=row["target_date"],
-                    new_value=new, commentary=f"re-dated: {rng.choice(NOTES)}",
+                    row,
+                    aid,
+                    "target_date",
+                    field="target_date",
+                    old_value=row["target_date"],
+                    new_value=new,
+                    commentary=f"re-dated: {rng.choice(NOTES)}",
                 )
         if batch:
             conn.executemany(log_sql, batch)

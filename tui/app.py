@@ -12,9 +12,12 @@ from db.connection import RegisterConnection
 from tui.commands import ActregCommands
 from tui.gateway import RegisterGateway
 from tui.screens.action import ActionScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.editing import EDIT_BINDINGS
+from tui.screens.filter_menu import FilterMenu
 from tui.screens.help import HelpScreen
-from tui.screens.register import RegisterScreen
+from tui.screens.register import RegisterScreen, start_first_read
+from tui.widgets.action_table import ActionTable
 
 
 class ActregApp(App):
@@ -27,22 +30,35 @@ class ActregApp(App):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("t", "triage", "Triage", show=False),
-        Binding("m", "meetings", "Meetings", show=False),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("question_mark", "help", "Help", tooltip="This list of keys"),
+        Binding("t", "triage", "Triage", tooltip="Triage session (coming soon)"),
+        Binding("m", "meetings", "Meetings", tooltip="Meetings and snapshots (coming soon)"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            tooltip="Command palette: find any command by name",
+        ),
     ]
 
     def __init__(self, conn: RegisterConnection, *, author: str) -> None:
         super().__init__()
         self.gateway = RegisterGateway(conn, author=author)
+        # Start reading the first screen's data before Textual has even started.
+        self._first_read = start_first_read(self.gateway)
 
     @property
     def conn(self) -> RegisterConnection:
         return self.gateway.conn
 
-    def on_mount(self) -> None:
-        self.push_screen(RegisterScreen())
+    def on_unmount(self) -> None:
+        # Worker threads may still be reading: let them finish (or cut a read short)
+        # so the caller can close the connection safely once the app has gone.
+        self.gateway.shutdown()
+
+    def get_default_screen(self) -> RegisterScreen:
+        return RegisterScreen(self.gateway, self._first_read)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -59,22 +75,23 @@ class ActregApp(App):
 def key_sections():
     """Every screen's keys, for the help screen (read from the bindings themselves)."""
     return [
-        ("Everywhere", [*ActregApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
+        ("Everywhere", ActregApp.BINDINGS),
         ("Register (home)", RegisterScreen.BINDINGS),
+        ("Register table", ActionTable.BINDINGS),
+        ("Search box", [Binding("enter", "", "Back to the table"), Binding("escape", "", "Clear")]),
         (
-            "Register table",
+            "Action card",
             [
-                Binding("up", "", "Previous action"),
-                Binding("down", "", "Next action"),
+                *ActionScreen.BINDINGS,
+                Binding("up", "", "Scroll up"),
+                Binding("down", "", "Scroll down"),
                 Binding("pageup", "", "Page up"),
                 Binding("pagedown", "", "Page down"),
-                Binding("home", "", "First action"),
-                Binding("end", "", "Last action"),
             ],
         ),
-        ("Search box", [Binding("enter", "", "Back to the table"), Binding("escape", "", "Clear")]),
-        ("Action card", [*ActionScreen.BINDINGS, Binding("up,down,pageup,pagedown", "", "Scroll")]),
         ("Edit keys (on the card or the selected row)", EDIT_BINDINGS),
+        ("Filter menu (f)", FilterMenu.BINDINGS),
+        ("Questions (discard what you typed?)", ConfirmScreen.BINDINGS),
     ]
 
 

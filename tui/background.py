@@ -8,7 +8,10 @@ its message; anything unexpected is reported too, never raised as a traceback.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from textual.dom import DOMNode
@@ -17,6 +20,13 @@ from textual.worker import Worker, get_current_worker
 from db.errors import ActregError
 
 Done = Callable[[Any], None]
+
+
+def interrupted(exc: BaseException) -> bool:
+    """True for the error of a read stopped on purpose (RegisterGateway.interrupt)."""
+    return isinstance(exc, sqlite3.OperationalError) and "interrupt" in str(exc)
+
+
 Failed = Callable[[ActregError], None]
 
 
@@ -47,6 +57,8 @@ def run_db(
                 app.call_from_thread(report, exc)
             return
         except Exception as exc:  # a bug: say so, keep the app alive
+            if interrupted(exc):  # superseded by a newer query: nothing to say
+                return
             message = f"Unexpected error ({type(exc).__name__}): {exc}"
             if not worker.is_cancelled:
                 app.call_from_thread(
@@ -59,3 +71,20 @@ def run_db(
     return node.run_worker(
         job, thread=True, group=group, exclusive=exclusive, exit_on_error=False, name=group
     )
+
+
+def start_thread(work: Callable[[], Any]) -> Future:
+    """Start `work()` in a plain thread at once (before the app's loop is free) -> Future.
+
+    Used for the first screen's data, so it is read while Textual builds the screen.
+    """
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as exc:
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="actreg-first-read", daemon=True).start()
+    return future

@@ -90,6 +90,8 @@ def field_lines(row: dict, width: int) -> list[Text]:
             _pair("Acceptance", label(row.get("acceptance") or "")),
         ),
     ]
+    if row.get("target_date_text"):
+        lines.append(_pair("Target as first written", row["target_date_text"]))
     if row.get("rag_reason"):
         lines.append(_pair("RAG reason", row["rag_reason"].split("\n")[0]))
     for name in ("description", "completion_criterion", "evidence", "last_commentary"):

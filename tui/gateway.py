@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from db.connection import RegisterConnection
+from db.errors import ActregError
 
 T = TypeVar("T")
 
@@ -22,6 +23,9 @@ class RegisterGateway:
         self.conn = conn
         self.author = author
         self._lock = threading.Lock()
+        self._state = threading.Lock()
+        self._reading: str | None = None  # the group of the read now running, if any
+        self._closed = False
 
     @property
     def readonly(self) -> bool:
@@ -38,4 +42,46 @@ class RegisterGateway:
     def call(self, fn: Callable[..., T], *args, **kwargs) -> T:
         """`fn(conn, *args, **kwargs)` under the lock."""
         with self._lock:
+            self._check_open()
             return fn(self.conn, *args, **kwargs)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ActregError("actreg is closing: nothing more is read or written.")
+
+    def shutdown(self, timeout: float = 60.0) -> None:
+        """Stop for good: cut short a running read, wait for a running write to finish.
+
+        After this no thread touches the connection, so the caller may close it
+        (closing it under a running query can crash the process).
+        """
+        with self._state:
+            self._closed = True
+            if self._reading is not None:
+                self.conn.interrupt()
+        if self._lock.acquire(timeout=timeout):
+            self._lock.release()
+
+    def read(self, group: str, fn: Callable[..., T], *args, **kwargs) -> T:
+        """A read that :meth:`interrupt` may cut short (a search superseded by the next key)."""
+        with self._lock:
+            self._check_open()
+            with self._state:
+                self._reading = group
+            try:
+                return fn(self.conn, *args, **kwargs)
+            finally:
+                with self._state:
+                    self._reading = None
+
+    def interrupt(self, group: str) -> bool:
+        """Stop the read of `group` now running, if one is (never a write): True if it did.
+
+        The interrupted read raises sqlite3.OperationalError in its worker, which
+        has been cancelled by then, so nobody sees it.
+        """
+        with self._state:
+            if self._reading != group:
+                return False
+            self.conn.interrupt()
+            return True

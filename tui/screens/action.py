@@ -20,7 +20,7 @@ class ActionScreen(ActionEditing, Screen):
     """One action, read from the register; edits reload it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", tooltip="Back to the register"),
         *EDIT_BINDINGS,
     ]
 

@@ -10,9 +10,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.screens.dialog import DIALOG_CSS
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a question; dismiss with True (y) or False (n / esc)."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),

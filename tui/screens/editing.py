@@ -8,12 +8,12 @@ from tui.screens.form import FormResult, Saved, Stale
 from tui.screens.forms import ACTION_FORMS
 
 EDIT_BINDINGS = [
-    Binding("u", "form('update')", "Update"),
-    Binding("e", "form('edit')", "Edit"),
-    Binding("d", "form('redate')", "Re-date"),
-    Binding("s", "form('status')", "Status"),
-    Binding("r", "form('rag')", "RAG"),
-    Binding("c", "form('close')", "Close"),
+    Binding("u", "form('update')", "Update", tooltip="Progress update: note, status, RAG, percent"),
+    Binding("e", "form('edit')", "Edit", tooltip="Edit a field (with a reason)"),
+    Binding("d", "form('redate')", "Re-date", tooltip="Move the target date (with a reason)"),
+    Binding("s", "form('status')", "Status", tooltip="Change the status"),
+    Binding("r", "form('rag')", "RAG", tooltip="Set the RAG rating (with a reason)"),
+    Binding("c", "form('close')", "Close", tooltip="Close as verified, with evidence"),
 ]
 
 

@@ -12,11 +12,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
 from db.queries import ActionFilter
+from tui.screens.dialog import DIALOG_CSS
 from tui.screens.forms import RAG_OPTIONS, STATUS_OPTIONS
 
 
 class FilterMenu(ModalScreen[ActionFilter | None]):
     """Pick filters; ctrl+s (or enter on the last list) applies, esc leaves them as they were."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "Apply", priority=True),

@@ -24,6 +24,7 @@ from db.errors import ActregError, InputError, StaleVersion
 from db.models import label
 from tui.background import run_db
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialog import DIALOG_CSS
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ SaveFunction = Callable[[dict[str, str | None]], dict]
 
 class FormScreen(ModalScreen[FormResult]):
     """A modal form; dismisses with Saved, Stale, or None when cancelled."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),

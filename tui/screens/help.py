@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.keys import describe_key
+from tui.screens.dialog import DIALOG_CSS
 
 FORM_KEYS = [
     ("tab / shift+tab", "Next / previous field"),
@@ -21,6 +22,8 @@ FORM_KEYS = [
 
 
 class HelpScreen(ModalScreen[None]):
+    SCOPED_CSS = False
+    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close", show=False),
@@ -44,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
                     if key in seen or not binding.description:
                         continue
                     seen.add(key)
-                    table.add_row(key, binding.description)
+                    table.add_row(key, binding.tooltip or binding.description)
                 yield Static(table, classes="help-section")
             forms = Table(title="Forms", title_justify="left", show_header=False, box=None)
             forms.add_column("key", style="bold", min_width=16)

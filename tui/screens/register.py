@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import Future
 from dataclasses import replace
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,17 +15,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from db.errors import ActregError
 from db.models import STATUSES
 from db.paging import distinct_values
 from db.queries import ActionFilter, register_info
-from tui.background import run_db
+from tui.background import interrupted, run_db, start_thread
 from tui.formatting import RAG_LETTERS, RAG_STYLES, status_label
+from tui.gateway import RegisterGateway
 from tui.screens.action import ActionScreen
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
 from tui.screens.filter_menu import FilterMenu
 from tui.screens.form import FormResult, Saved
 from tui.screens.forms import new_action_form
-from tui.widgets.action_table import SORTABLE, ActionTable, TableQuery
+from tui.widgets.action_table import SORTABLE, ActionTable, TableQuery, first_page
 from tui.widgets.filter_bar import FilterBar
 
 SEARCH_DEBOUNCE_S = 0.08
@@ -46,27 +51,48 @@ def header_text(info: dict) -> Text:
     return text
 
 
+def start_first_read(gateway: RegisterGateway) -> Future:
+    """Read the table's first page in a thread, starting now.
+
+    Only the count and one page: each query hands the GIL back and forth with the
+    thread building the screen, so the fewer the sooner the first frame has rows.
+    The header's counts follow in an ordinary worker.
+    """
+    return start_thread(lambda: first_page(gateway, TableQuery()))
+
+
 class RegisterScreen(ActionEditing, Screen):
     """The table of actions, filtered and sorted; enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open"),
-        Binding("slash", "search", "Search"),
-        Binding("o", "toggle('overdue')", "Overdue"),
-        Binding("w", "toggle('stale')", "Stale"),
-        Binding("1", "rag('red')", "Red", show=False),
-        Binding("2", "rag('amber')", "Amber", show=False),
-        Binding("3", "rag('green')", "Green", show=False),
-        Binding("f", "filter_menu", "Filter"),
-        Binding("escape", "clear", "Clear"),
-        Binding("greater_than_sign", "sort", "Sort"),
-        Binding("less_than_sign", "reverse", "Reverse", show=False),
-        Binding("n", "new", "New"),
+        Binding("enter", "open", "Open", tooltip="Open the selected action's card"),
+        Binding(
+            "slash", "search", "Search", tooltip="Search refs, titles, descriptions, commentary"
+        ),
+        Binding("o", "toggle('overdue')", "Overdue", tooltip="Only overdue actions (toggle)"),
+        Binding(
+            "w",
+            "toggle('stale')",
+            "Stale",
+            tooltip="Only stale actions: no update this cycle (toggle)",
+        ),
+        Binding("1", "rag('red')", "Red", show=False, tooltip="RAG red filter (toggle)"),
+        Binding("2", "rag('amber')", "Amber", show=False, tooltip="RAG amber filter (toggle)"),
+        Binding("3", "rag('green')", "Green", show=False, tooltip="RAG green filter (toggle)"),
+        Binding("f", "filter_menu", "Filter", tooltip="Filter by status, RAG, owner, directorate"),
+        Binding("escape", "clear", "Clear", tooltip="Clear the search and every filter"),
+        Binding("greater_than_sign", "sort", "Sort", tooltip="Sort by the next column"),
+        Binding(
+            "less_than_sign", "reverse", "Reverse", show=False, tooltip="Reverse the sort order"
+        ),
+        Binding("n", "new", "New", tooltip="Add a new action"),
         # On the home screen only 'update' is in the footer; the rest act on the row too.
         *(b if b.key == "u" else replace(b, show=False) for b in EDIT_BINDINGS),
     ]
 
-    def __init__(self) -> None:
+    AUTO_FOCUS = "#actions"
+
+    def __init__(self, gateway: RegisterGateway, first_read: Future | None = None) -> None:
         super().__init__()
         self.flt = ActionFilter()
         self.sort = "ref"
@@ -74,6 +100,10 @@ class RegisterScreen(ActionEditing, Screen):
         self.info: dict | None = None
         self.shown: int | None = None
         self._debounce: Timer | None = None
+        self._suspended = False
+        # The first data is read at once, in a thread, while the screen is being built
+        # (the app may have started it even earlier).
+        self._first_read = first_read or start_first_read(gateway)
 
     def compose(self) -> ComposeResult:
         notices = self.app.gateway.notices
@@ -90,12 +120,39 @@ class RegisterScreen(ActionEditing, Screen):
         return self.query_one(ActionTable)
 
     def on_mount(self) -> None:
-        self.table.focus()
+        future = self._first_read
+        if future.done():
+            self._first_loaded(future)
+        else:
+            future.add_done_callback(partial(self._first_read_done, self.app))
+
+    def _first_read_done(self, app, future: Future) -> None:
+        """(In the reading thread.) Hand the result to the event loop, if the app still runs."""
+        with contextlib.suppress(Exception):  # the app has already exited: nothing to show
+            app.call_from_thread(self._first_loaded, future)
+
+    def _first_loaded(self, future) -> None:
         self.refresh_header()
-        self.apply()
+        try:
+            first = future.result()
+        except ActregError as exc:
+            self.notify(str(exc), title="Not loaded", severity="error", timeout=10)
+            self.apply()  # try once more the ordinary way (a busy register may be free now)
+            return
+        except Exception as exc:  # a bug: say so, keep the app alive
+            if not interrupted(exc):  # (interrupted: a newer query is already on its way)
+                self.notify(f"Unexpected error ({type(exc).__name__}): {exc}", severity="error")
+            return
+        if self.table.generation == 0:  # no key has asked for another query meanwhile
+            self.table.show_loaded(TableQuery(), first)
+
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
 
     def on_screen_resume(self) -> None:
-        if self.table.total is not None:
+        # Coming back from the card or a form: what was shown may have changed.
+        if self._suspended and self.table.total is not None:
+            self._suspended = False
             self.refresh_header()
             self.table.reload(keep_cursor=True)
 
@@ -132,8 +189,9 @@ class RegisterScreen(ActionEditing, Screen):
 
     # --- search ------------------------------------------------------------
 
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+    async def action_search(self) -> None:
+        search = await self.query_one(FilterBar).open_search()
+        search.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":
@@ -143,7 +201,8 @@ class RegisterScreen(ActionEditing, Screen):
         self._debounce = self.set_timer(SEARCH_DEBOUNCE_S, self._search_now)
 
     def _search_now(self) -> None:
-        text = self.query_one("#search", Input).value.strip() or None
+        search = self.query_one(FilterBar).search_input
+        text = (search.value.strip() if search else "") or None
         if text != self.flt.search:
             self.flt = replace(self.flt, search=text)
             self.apply()
@@ -167,11 +226,12 @@ class RegisterScreen(ActionEditing, Screen):
         self.apply()
 
     def action_clear(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.query_one(FilterBar).search_input
         if self._debounce is not None:
             self._debounce.stop()
-        with search.prevent(Input.Changed):
-            search.value = ""
+        if search is not None:
+            with search.prevent(Input.Changed):
+                search.value = ""
         self.table.focus()
         if self.flt != ActionFilter():
             self.flt = ActionFilter()

@@ -13,21 +13,36 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.paging import page_actions
-from db.queries import ActionFilter, count_actions
+from db.paging import (
+    UNINDEXED_SORTS,
+    count_and_page,
+    matching_ids,
+    page_actions,
+    rows_by_ids,
+)
+from db.queries import ActionFilter
 from tui.background import run_db
-from tui.formatting import day, rag_badge, status_label, target_text
+from tui.formatting import (
+    OVERDUE_STYLE,
+    RAG_LETTERS,
+    RAG_STYLES,
+    SLIPPED_STYLE,
+    day,
+    status_label,
+)
 
 PAGE_SIZE = 100
 MAX_PAGES = 40
+RELOAD = "table-reload"  # the worker group (and interruptible read) of a reload
 
 
 @dataclass(frozen=True)
@@ -41,11 +56,11 @@ class Column:
 COLUMNS = (
     Column("ref", "Ref", 9),
     Column("title", "Title", 0),
-    Column("owner", "Owner", 14, drop=3),
-    Column("directorate", "Directorate", 13, drop=1),
+    Column("owner", "Owner", 14, drop=1),
+    Column("directorate", "Directorate", 13, drop=3),
     Column("status", "Status", 11),
     Column("rag", "RAG", 3),
-    Column("target_date", "Target", 15),
+    Column("target_date", "Target", 16),
     Column("last_update", "Updated", 10, drop=2),
 )
 SORTABLE = tuple(c.key for c in COLUMNS)
@@ -59,6 +74,33 @@ class TableQuery:
     flt: ActionFilter = field(default_factory=ActionFilter)
     sort: str = "ref"
     descending: bool = False
+
+
+def first_page(
+    gateway, query: TableQuery, page: int = 0
+) -> tuple[int, list[dict], list[int] | None]:
+    """(how many match, the rows of `page`, the ids of all matches or None).
+
+    A search, or a sort on a column with no index (title), reads the matching ids
+    once (the full-text match or the sort is the slow part) and pages by id; any
+    other query counts and pages with LIMIT/OFFSET on an indexed order.
+    """
+    if query.flt.search or query.sort in UNINDEXED_SORTS:
+        ids = gateway.read(
+            RELOAD, matching_ids, query.flt, sort=query.sort, descending=query.descending
+        )
+        rows = gateway.read(RELOAD, rows_by_ids, ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+        return len(ids), rows, ids
+    total, rows = gateway.read(
+        RELOAD,
+        count_and_page,
+        query.flt,
+        sort=query.sort,
+        descending=query.descending,
+        limit=PAGE_SIZE,
+        offset=page * PAGE_SIZE,
+    )
+    return total, rows, None
 
 
 @lru_cache(maxsize=16)
@@ -75,18 +117,6 @@ def layout(width: int) -> list[tuple[Column, int]]:
     return [(c, c.width or title) for c in shown]
 
 
-def cell(row: dict, key: str) -> Text:
-    if key == "rag":
-        return rag_badge(row.get("rag"))
-    if key == "status":
-        return Text(status_label(row.get("status")))
-    if key == "target_date":
-        return target_text(row)
-    if key == "last_update":
-        return Text(day(row.get("last_update")))
-    return Text(str(row.get(key) or ""))
-
-
 class ActionTable(ScrollView, can_focus=True):
     """Actions, one per line, with a fixed header line and a cursor."""
 
@@ -97,12 +127,12 @@ class ActionTable(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False, tooltip="Previous action"),
+        Binding("down", "cursor(1)", "Down", show=False, tooltip="Next action"),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("home", "jump(0)", "First", show=False, tooltip="First action"),
+        Binding("end", "jump(-1)", "Last", show=False, tooltip="Last action"),
     ]
 
     DEFAULT_CSS = """
@@ -133,6 +163,7 @@ class ActionTable(ScrollView, can_focus=True):
         self.loaded_generation = -1
         self._pages: OrderedDict[int, list[dict]] = OrderedDict()
         self._pending: set[int] = set()
+        self._ids: list[int] | None = None  # every match, in order (searches only)
 
     # --- data ---------------------------------------------------------------
 
@@ -145,35 +176,28 @@ class ActionTable(ScrollView, can_focus=True):
         if query is not None:
             self.query = query
         self.generation += 1
-        generation, q = self.generation, self.query
+        # A reload still counting for the previous query (a search one key ago) is stopped.
+        self.gateway.interrupt(RELOAD)
         cursor = self.cursor if keep_cursor else 0
         page = cursor // PAGE_SIZE
-        gateway = self.gateway
-
-        def work():
-            total = gateway.call(count_actions, q.flt)
-            rows = gateway.call(
-                page_actions,
-                q.flt,
-                sort=q.sort,
-                descending=q.descending,
-                limit=PAGE_SIZE,
-                offset=page * PAGE_SIZE,
-            )
-            return total, rows
-
         run_db(
             self,
-            work,
-            on_done=partial(self._reloaded, generation, page, cursor),
-            group="table-reload",
+            partial(first_page, self.gateway, self.query, page),
+            on_done=partial(self._reloaded, self.generation, page, cursor),
+            group=RELOAD,
             exclusive=True,
         )
+
+    def show_loaded(self, query: TableQuery, result: tuple) -> None:
+        """Show a first page read elsewhere (at start-up, before the screen was up)."""
+        self.query = query
+        self.generation += 1
+        self._reloaded(self.generation, 0, 0, result)
 
     def _reloaded(self, generation: int, page: int, cursor: int, result) -> None:
         if generation != self.generation:
             return
-        total, rows = result
+        total, rows, self._ids = result
         self.total = total
         self._pages.clear()
         self._pending.clear()
@@ -193,18 +217,24 @@ class ActionTable(ScrollView, can_focus=True):
         if page * PAGE_SIZE >= self.total:
             return
         self._pending.add(page)
-        generation, q, gateway = self.generation, self.query, self.gateway
-        run_db(
-            self,
-            lambda: gateway.call(
+        q, gateway, ids = self.query, self.gateway, self._ids
+        if ids is not None:
+            chunk = ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            work = partial(gateway.call, rows_by_ids, chunk)
+        else:
+            work = partial(
+                gateway.call,
                 page_actions,
                 q.flt,
                 sort=q.sort,
                 descending=q.descending,
                 limit=PAGE_SIZE,
                 offset=page * PAGE_SIZE,
-            ),
-            on_done=partial(self._page_loaded, generation, page),
+            )
+        run_db(
+            self,
+            work,
+            on_done=partial(self._page_loaded, self.generation, page),
             group="table-page",
         )
 
@@ -247,9 +277,15 @@ class ActionTable(ScrollView, can_focus=True):
     def _move_to(self, index: int) -> None:
         if not self.total:
             return
+        old, top = self.cursor, round(self.scroll_y)
         self.cursor = max(0, min(index, self.total - 1))
         self._keep_cursor_visible()
-        self.refresh()
+        if round(self.scroll_y) == top:
+            # Only the two lines whose highlight changed (the header is line 0).
+            self.refresh_line(old + 1)
+            self.refresh_line(self.cursor + 1)
+        else:
+            self.refresh()
 
     def _keep_cursor_visible(self) -> None:
         top = round(self.scroll_y)
@@ -287,15 +323,20 @@ class ActionTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("action-table--header")
-            return self._strip(self._header(width), width, style)
-        index = round(self.scroll_y) + y - 1
-        if self.total is None:
-            text = Text("Loading…") if y == 1 else Text()
-            return self._strip(text, width, base)
-        if self.total == 0:
-            text = Text("No actions match these filters.") if y == 1 else Text()
-            placeholder = self.get_component_rich_style("action-table--placeholder")
-            return self._strip(text, width, base + placeholder)
+            return self._line(self._header_segments(width, style), width, style)
+        top = round(self.scroll_y)
+        index = top + y - 1
+        if y == 1:
+            self._prefetch(top)
+        if self.total is None or self.total == 0:
+            if self.total is None:
+                message = "Loading…"
+            elif self.query.flt == ActionFilter():
+                message = "This register has no actions yet: press n to add one."
+            else:
+                message = "No actions match these filters (esc clears them)."
+            style = base + self.get_component_rich_style("action-table--placeholder")
+            return self._line([Segment(message if y == 1 else "", style)], width, style)
         if index >= self.total:
             return Strip.blank(width, base)
         row = self.row_at(index)
@@ -303,29 +344,83 @@ class ActionTable(ScrollView, can_focus=True):
         if index == self.cursor:
             style = base + self.get_component_rich_style("action-table--cursor")
         if row is None:
-            placeholder = self.get_component_rich_style("action-table--placeholder")
-            return self._strip(Text("…"), width, style + placeholder)
-        return self._strip(self._row(row, width), width, style)
+            style += self.get_component_rich_style("action-table--placeholder")
+            return self._line([Segment("…", style)], width, style)
+        return self._line(self._row_segments(row, width, style), width, style)
 
-    def _header(self, width: int) -> Text:
-        text = Text()
+    def _prefetch(self, top: int) -> None:
+        """Ask for the pages a screen above and below, so paging finds its rows ready."""
+        height = self._body_height
+        first = max(0, top - height) // PAGE_SIZE
+        last = min((self.total or 0) - 1, top + 2 * height) // PAGE_SIZE
+        for page in range(first, last + 1):
+            if page not in self._pages and page not in self._pending:
+                self.call_later(self._request_page, page)
+
+    def _header_segments(self, width: int, style: Style) -> list[Segment]:
+        segments = []
         for column, w in layout(width):
             title = column.title
             if column.key == self.query.sort:
                 title += " ▼" if self.query.descending else " ▲"
-            text.append(title[:w].ljust(w) + " ")
-        return text
+            segments.append(Segment(fit(title, w) + " ", style))
+        return segments
 
-    def _row(self, row: dict, width: int) -> Text:
-        text = Text()
+    def _row_segments(self, row: dict, width: int, style: Style) -> list[Segment]:
+        segments = []
         for column, w in layout(width):
-            value = cell(row, column.key)
-            value.truncate(w, overflow="ellipsis", pad=True)
-            text.append_text(value)
-            text.append(" ")
-        return text
+            key = column.key
+            if key == "rag":
+                rag = row.get("rag")
+                if rag:
+                    segments.append(Segment(f" {RAG_LETTERS[rag]} ", style + RAG_STYLES[rag]))
+                else:
+                    segments.append(Segment(" - ", style + DIM))
+            elif key == "target_date":
+                segments.extend(_target_segments(row, w, style))
+            else:
+                if key == "status":
+                    value = status_label(row.get("status"))
+                elif key == "last_update":
+                    value = day(row.get("last_update"))
+                else:
+                    value = str(row.get(key) or "")
+                segments.append(Segment(fit(value, w), style))
+            segments.append(Segment(" ", style))
+        return segments
 
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        text.style = style  # the line's own spans (RAG badge, overdue) stay on top
-        segments = list(text.render(self.app.console))
-        return Strip(segments, text.cell_len).crop_extend(0, width, style)
+    def _line(self, segments: list[Segment], width: int, style: Style) -> Strip:
+        used = sum(segment.cell_length for segment in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+            return Strip(segments, width)
+        return Strip(segments, used).crop(0, width)
+
+
+DIM = Style(dim=True)
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or cut `text` to exactly `width` cells, with '…' when cut."""
+    if text.isascii() and "\n" not in text:
+        return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def _target_segments(row: dict, width: int, style: Style) -> list[Segment]:
+    """'2025-06-30 ↻2 !': the date, revisions when slipped, '!' when overdue."""
+    overdue = bool(row.get("overdue"))
+    date = row.get("target_date") or "—"
+    segments = [Segment(date, style + OVERDUE_STYLE if overdue else style)]
+    revisions = int(row.get("target_revisions") or 0)
+    if revisions:
+        segments.append(Segment(f" ↻{revisions}", style + SLIPPED_STYLE))
+    if overdue:
+        segments.append(Segment(" !", style + OVERDUE_STYLE))
+    used = sum(s.cell_length for s in segments)
+    if used < width:
+        segments.append(Segment(" " * (width - used), style))
+    return segments

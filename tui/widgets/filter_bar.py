@@ -38,9 +38,25 @@ class FilterBar(Horizontal):
     """Search input, chips and 'N of M actions'."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ to search", id="search")
+        # The search box is made on first use (start-up does not pay for it).
+        yield Static("/ to search", id="search-hint")
         yield Static(chips(ActionFilter()), id="chips")
         yield Static("", id="count")
+
+    @property
+    def search_input(self) -> Input | None:
+        found = self.query("#search")
+        return found.first(Input) if found else None
+
+    async def open_search(self) -> Input:
+        """The search box, made (in place of the hint) if it is not there yet."""
+        search = self.search_input
+        if search is None:
+            search = Input(placeholder="search…", id="search")
+            hint = self.query_one("#search-hint")
+            await self.mount(search, before=hint)
+            hint.display = False
+        return search
 
     def show(self, flt: ActionFilter, shown: int | None, total: int | None) -> None:
         self.query_one("#chips", Static).update(chips(flt))

@@ -1,0 +1,254 @@
+"""The edit forms: each writes through db with the app's author, or shows db's words inline."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select, Static, TextArea
+
+from db.connection import open_register
+from db.register import record_note
+from tests.tui.tui_helpers import run_async, settle
+from tui.app import ActregApp
+from tui.screens.action import ActionScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.form import FormScreen
+from tui.widgets.action_table import ActionTable
+
+
+def log_rows(conn, ref: str) -> list[tuple]:
+    return conn.execute(
+        "SELECT p.kind, p.field, p.new_value, p.commentary, p.author FROM progress_log p"
+        " JOIN action a ON a.id = p.action_id WHERE a.ref = ? ORDER BY p.id",
+        (ref,),
+    ).fetchall()
+
+
+def error_of(app, name: str) -> str:
+    return str(app.screen.query_one(f"#error-{name}", Static).render())
+
+
+async def open_card(pilot, ref: str) -> ActionScreen:
+    app = pilot.app
+    await settle(pilot)
+    table = app.screen.query_one(ActionTable)
+    index = next(i for i in range(table.total) if table.row_at(i)["ref"] == ref)
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, ActionScreen) and app.screen.ref == ref
+    return app.screen
+
+
+async def type_into(pilot, text: str) -> None:
+    """Type into the focused field: the first letter as a key press, the rest inserted."""
+    await pilot.press("space" if text[0] == " " else text[0])
+    focused = pilot.app.focused
+    if isinstance(focused, TextArea):
+        focused.insert(text[1:])
+    else:
+        focused.insert_text_at_cursor(text[1:])
+    await pilot.pause()
+
+
+@run_async
+async def test_update_form_records_the_note_with_the_author(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        card = await open_card(pilot, "A1")
+        version = card.row["version"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        await type_into(pilot, "Consultation closed on time")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+        assert app.screen.row["version"] == version + 1
+        text = "\n".join(line.plain for line in app.screen.query_one("#card").lines)
+        assert "Consultation closed on time" in text
+    assert log_rows(mat_conn, "A1")[-1] == (
+        "note",
+        None,
+        None,
+        "Consultation closed on time",
+        "tester",
+    )
+
+
+@run_async
+async def test_update_form_with_a_rag_uses_the_note_as_the_reason(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A2")
+        await pilot.press("u")
+        await settle(pilot)
+        app.screen.query_one("#field-rag", Select).value = "amber"
+        app.screen.query_one("#field-note", TextArea).focus()
+        await type_into(pilot, "Supplier late")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+    rows = log_rows(mat_conn, "A2")[-2:]
+    assert rows[0] == ("rag", "rag", "amber", "Supplier late", "tester")
+    assert rows[1] == ("note", None, None, "Supplier late", "tester")
+
+
+@run_async
+async def test_rag_form_without_a_reason_shows_the_error_inline_and_writes_nothing(mat_conn):
+    before = log_rows(mat_conn, "A2")
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A2")
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#field-rag", Select).value = "red"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert error_of(app, "reason") == (
+            "reason: is required: say why (it is recorded in the progress log)"
+        )
+        assert app.screen.query_one("#field-reason").has_class("-invalid")
+        # esc asks before throwing away what was chosen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+    assert log_rows(mat_conn, "A2") == before
+
+
+@run_async
+async def test_new_action_form_validates_then_adds(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, "A11")
+        await pilot.press("tab")
+        await type_into(pilot, "Publish the lessons learned")
+        await pilot.press("tab")
+        await type_into(pilot, "Jo Smith")
+        await pilot.press("tab")
+        await type_into(pilot, "31/12/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert error_of(app, "target_date").startswith(
+            "target date: '31/12/2026' is not a date in the form YYYY-MM-DD"
+        )
+        form.query_one("#field-target_date", Input).value = "2026-12-31"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.screen.query_one(ActionTable).total == 7
+    row = mat_conn.execute(
+        "SELECT title, owner, target_date, original_target_date FROM action WHERE ref = 'A11'"
+    ).fetchone()
+    assert row == ("Publish the lessons learned", "Jo Smith", "2026-12-31", "2026-12-31")
+    assert log_rows(mat_conn, "A11")[0][0::4] == ("created", "tester")
+
+
+@run_async
+async def test_redate_form_shows_the_original_date_and_moves_the_target(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A1")
+        await pilot.press("d")
+        await settle(pilot)
+        intro = str(app.screen.query_one("#form-intro", Static).render())
+        assert "Original target date: 2026-03-31" in intro and "moved 2 times" in intro
+        app.screen.query_one("#field-target_date", Input).value = "2026-07-31"
+        await pilot.press("ctrl+s")  # no reason yet
+        await settle(pilot)
+        assert error_of(app, "reason").startswith("reason: is required")
+        await pilot.press("tab")  # focus was put on the reason field; tab goes on, shift+tab back
+        await pilot.press("shift+tab")
+        await type_into(pilot, "Board date moved")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+        assert app.screen.row["target_date"] == "2026-07-31"
+        assert app.screen.row["target_revisions"] == 3
+    assert log_rows(mat_conn, "A1")[-1] == (
+        "target_date",
+        "target_date",
+        "2026-07-31",
+        "Board date moved",
+        "tester",
+    )
+
+
+@run_async
+async def test_a_change_made_elsewhere_is_refused_and_the_card_reloads(mat_conn, mat_path):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        card = await open_card(pilot, "A2")
+        shown_version = card.row["version"]
+        other = open_register(mat_path)
+        try:
+            record_note(other, "A2", "Written by another officer", author="someone else")
+        finally:
+            other.close()
+        await pilot.press("u")
+        await settle(pilot)
+        await type_into(pilot, "My stale update")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("changed by someone else" in m for m in messages)
+        assert app.screen.row["version"] == shown_version + 1  # reloaded: the other note
+    notes = [r[3] for r in log_rows(mat_conn, "A2")]
+    assert "Written by another officer" in notes and "My stale update" not in notes
+
+
+@run_async
+async def test_edit_field_and_status_and_close_forms(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A5")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#field-field", Select).value = "owner"
+        await settle(pilot)
+        value = app.screen.query_one("#field-value", Input)
+        assert value.value == "Mia Chen"  # the current value is filled in
+        value.value = ""
+        app.screen.query_one("#field-reason", TextArea).text = "Owner left"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_of(app, "value") == "owner: must not be empty"
+        value.value = "Ali Khan"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.row["owner"] == "Ali Khan"
+
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#field-status", Select).value = "in_progress"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.row["status"] == "in_progress"
+
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no evidence recorded, none given
+        await settle(pilot)
+        assert error_of(app, "evidence").startswith("evidence: is required to close")
+        await type_into(pilot, "Minute 7")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.row["status"] == "closed"
+    entries = log_rows(mat_conn, "A5")[1:]
+    assert {r[4] for r in entries} == {"tester"}
+    assert [r[:3] for r in entries[:4]] == [
+        ("field_edit", "owner", "Ali Khan"),
+        ("status", "status", "in_progress"),
+        ("evidence", "evidence", "Minute 7"),
+        ("status", "status", "closed"),
+    ]

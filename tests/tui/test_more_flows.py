@@ -1,0 +1,92 @@
+"""Filter menu, errors from db shown (never raised), and forms opened from the table."""
+
+from __future__ import annotations
+
+from textual.widgets import Select, Static
+
+from tests.tui.tui_helpers import run_async, settle
+from tui.app import ActregApp
+from tui.screens.filter_menu import FilterMenu
+from tui.screens.form import FormScreen
+from tui.screens.register import RegisterScreen
+from tui.widgets.action_table import ActionTable
+
+
+@run_async
+async def test_filter_menu_narrows_by_owner_and_status(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        menu = app.screen
+        assert isinstance(menu, FilterMenu)
+        owners = menu.query_one("#f-owner", Select)
+        assert [str(label) for label, _ in owners._options if _ is not Select.NULL] == [
+            "Ali Khan",
+            "Jo Smith",
+            "Mia Chen",
+            "Sam Patel",
+        ]
+        owners.value = "Jo Smith"
+        menu.query_one("#f-status", Select).value = "closed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert [table.row_at(i)["ref"] for i in range(table.total)] == ["A4"]
+        chips = str(app.screen.query_one("#chips", Static).render())
+        assert "owner: Jo Smith" in chips and "Closed" in chips
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("escape")  # cancel leaves the filters as they were
+        await settle(pilot)
+        assert table.total == 1
+
+
+@run_async
+async def test_a_refused_write_is_shown_in_the_form_not_raised(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")  # A4, already closed
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press(*"minute")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        error = str(app.screen.query_one("#form-error", Static).render())
+        assert error == "status: action A4 is already closed"
+        await pilot.press("escape")  # something was typed: it asks first
+        await pilot.press("n")  # ... and "no" keeps the form
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+
+
+@run_async
+async def test_update_from_the_table_row_and_escape_without_typing(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "u")  # A2
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "Action A2" in str(app.screen.query_one("#form-intro", Static).render())
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press(*"half", "space", *"done")
+        app.screen.query_one("#field-percent_complete").value = "50"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        table = app.screen.query_one(ActionTable)
+        assert table.current_row["ref"] == "A2"
+        assert table.current_row["percent_complete"] == 50
+    row = mat_conn.execute(
+        "SELECT commentary, author FROM progress_log WHERE kind = 'note' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert row == ("half done", "tester")

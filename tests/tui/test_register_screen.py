@@ -1,0 +1,197 @@
+"""The home screen: the table, search, quick filters, sort, and the global keys."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from db.connection import open_register
+from tests.tui.tui_helpers import run_async, settle
+from tui.app import ActregApp
+from tui.screens.action import ActionScreen
+from tui.screens.form import FormScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.action_table import ActionTable
+
+
+def count_text(app) -> str:
+    return str(app.screen.query_one("#count", Static).render())
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@run_async
+async def test_home_lists_every_action_in_natural_ref_order(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert table.total == 6
+        assert [table.row_at(i)["ref"] for i in range(6)] == ["A1", "A2", "A3", "A4", "A5", "A10"]
+        assert count_text(app) == "6 actions"
+        header = str(app.screen.query_one("#register-header", Static).render())
+        assert "Lessons Learned MAT" in header and "In progress 2" in header
+
+
+@run_async
+async def test_search_narrows_the_count_as_you_type(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"procure")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert table.total == 1
+        assert table.row_at(0)["ref"] == "A3"
+        assert count_text(app) == "1 of 6 actions"
+        # Commentary is searched too: "drafted" is only in A10's note.
+        await pilot.press(*("backspace",) * 7, *"drafted")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert table.total == 1 and table.row_at(0)["ref"] == "A10"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.total == 6 and count_text(app) == "6 actions"
+
+
+@run_async
+async def test_overdue_filter_key_toggles_and_shows_a_chip(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        # A1 (2026-05-15) and A3 (2026-04-30) are open and past target; A4 is closed.
+        assert {table.row_at(i)["ref"] for i in range(table.total)} == {"A1", "A3"}
+        assert count_text(app) == "2 of 6 actions"
+        assert "overdue" in str(app.screen.query_one("#chips", Static).render())
+        await pilot.press("3")  # and green: none is both
+        await settle(pilot)
+        assert table.total == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.total == 6
+        assert "no filters" in str(app.screen.query_one("#chips", Static).render())
+
+
+@run_async
+async def test_stale_filter_and_sort_key(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert [table.row_at(i)["ref"] for i in range(table.total)] == ["A5"]
+        await pilot.press("escape", "greater_than_sign")  # sort by title
+        await settle(pilot)
+        titles = [table.row_at(i)["title"] for i in range(6)]
+        assert titles == sorted(titles, key=str.casefold)
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert [table.row_at(i)["title"] for i in range(6)] == titles[::-1]
+
+
+@run_async
+async def test_enter_opens_the_card_and_escape_comes_back(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+        text = "\n".join(line.plain for line in app.screen.query_one("#card").lines)
+        assert "Refresh the governance framework" in text
+        assert "OVERDUE by 17 days" in text and "SLIPPED 2 times" in text
+        assert "Original target: 2026-03-31" in text
+        assert "Progress log (6 entries, newest first)" in text
+        # newest first: the RAG change comes before the creation
+        assert text.index("Consultation running late") < text.index("created with target")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ActionScreen)
+
+
+@run_async
+async def test_help_lists_the_keys_of_every_screen(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        titles = [title for title, _ in app.screen.sections]
+        assert "Register (home)" in titles and "Action card" in titles
+        keys = {b.key for _, bindings in app.screen.sections for b in bindings}
+        assert {"slash", "o", "w", "f", "n", "u", "e", "d", "s", "r", "c", "t", "m", "q"} <= keys
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@run_async
+async def test_triage_and_meetings_say_coming_soon(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "m")
+        await pilot.pause()
+        messages = notifications(app)
+        assert any("Triage" in m and "coming soon" in m for m in messages)
+        assert any("Meetings" in m and "coming soon" in m for m in messages)
+
+
+@run_async
+async def test_read_only_register_shows_a_banner_and_refuses_edits(mat_path):
+    conn = open_register(mat_path, readonly=True)
+    try:
+        app = ActregApp(conn, author="tester")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            banner = app.screen.query_one("#banner", Static)
+            assert banner.display and "Read-only" in str(banner.render())
+            await pilot.press("n")
+            await pilot.press("u")
+            await pilot.pause()
+            assert not isinstance(app.screen, FormScreen)
+            assert sum("read-only" in m for m in notifications(app)) == 2
+    finally:
+        conn.close()
+
+
+@run_async
+async def test_command_palette_runs_an_app_command(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"overdue")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(ActionTable).total == 2
+
+
+@run_async
+async def test_an_empty_register_says_how_to_start(tmp_path):
+    from db.connection import create_register
+
+    conn = create_register(tmp_path / "empty.db", name="Empty")
+    try:
+        app = ActregApp(conn, author="tester")
+        async with app.run_test(size=(100, 20)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(ActionTable)
+            assert table.total == 0 and count_text(app) == "0 actions"
+            line = "".join(seg.text for seg in table.render_line(1))
+            assert "no actions yet: press n" in line
+            await pilot.press("enter", "u")
+            await pilot.pause()
+            assert sum("No action is selected" in m for m in notifications(app)) == 2
+            await pilot.press("o")
+            await settle(pilot)
+            line = "".join(seg.text for seg in table.render_line(1))
+            assert "No actions match these filters" in line
+    finally:
+        conn.close()

@@ -1,0 +1,85 @@
+"""The look of every modal dialog (forms, confirm, filters, help).
+
+Kept out of app.tcss so it is parsed only when a dialog is first shown,
+not on every start-up.
+"""
+
+DIALOG_CSS = """
+ModalScreen {
+    align: center middle;
+    background: $background 60%;
+}
+
+.dialog {
+    width: 80%;
+    max-width: 90;
+    height: auto;
+    max-height: 90%;
+    border: thick $primary;
+    background: $surface;
+    padding: 0 1;
+}
+
+#form-heading, #help-heading {
+    text-style: bold;
+    color: $accent;
+}
+
+#form-intro {
+    color: $text-muted;
+    margin-bottom: 1;
+}
+
+#form-fields {
+    height: auto;
+    max-height: 30;
+}
+
+.field-label {
+    margin-top: 1;
+    text-style: bold;
+}
+
+.field-text {
+    height: 4;
+}
+
+.field-error, #form-error {
+    color: $error;
+    text-style: bold;
+    height: auto;
+}
+
+.-invalid {
+    border: tall $error;
+}
+
+#form-hint {
+    color: $text-muted;
+    margin-top: 1;
+}
+
+#confirm-box {
+    width: 60;
+    height: auto;
+}
+
+#confirm-buttons {
+    height: auto;
+    align: center middle;
+    margin-top: 1;
+}
+
+#confirm-buttons Button {
+    margin: 0 2;
+}
+
+#help-box {
+    max-width: 100;
+    height: 90%;
+}
+
+.help-section {
+    margin-top: 1;
+}
+"""
