@@ -525,6 +525,48 @@ def correct_entry(
     return row
 
 
+def correct_entries(
+    conn,
+    corrections: list[tuple[str, str | None]],
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Correct several entries of one action in one transaction (undoing a triage decision).
+
+    `corrections` are (entry uuid, value) pairs, applied in order, each exactly as
+    :func:`correct_entry` would; if any is refused, none is recorded.
+    """
+    reason = check_value("reason", clean_reason, reason or "")
+    author = _author(author)
+    if not corrections:
+        raise InputError("entry: nothing to correct")
+    with write_transaction(conn):
+        targets = []
+        for entry_uuid, _ in corrections:
+            found = conn.execute(
+                f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE uuid = ?",
+                ((entry_uuid or "").strip(),),
+            ).fetchone()
+            if found is None:
+                raise NotFound(f"entry: no log entry {entry_uuid!r} in this register")
+            targets.append(log.from_row(found))
+        if len({t.action_id for t in targets}) != 1:
+            raise InputError("entry: the entries to correct belong to different actions")
+        ref = conn.execute(
+            "SELECT ref FROM action WHERE id = ?", (targets[0].action_id,)
+        ).fetchone()[0]
+        before = row = _load(conn, ref)
+        _check_version(before, expected_version)
+        w = _Write(conn, author, clock)
+        for target, (_, value) in zip(targets, corrections, strict=True):
+            row = _append_correction(w, target, row, value, reason)
+        _save(conn, before, row)
+    return row
+
+
 def _require_evidence(row: Row, evidence: str | None) -> None:
     """Closing means verified: something must show the work was done."""
     if not evidence and not row["evidence"]:

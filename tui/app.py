@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
 
 from db.connection import RegisterConnection
 from tui.commands import ActregCommands
@@ -14,9 +15,13 @@ from tui.gateway import RegisterGateway
 from tui.screens.action import ActionScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editing import EDIT_BINDINGS
+from tui.screens.export_dialog import ExportScreen
 from tui.screens.filter_menu import FilterMenu
 from tui.screens.help import HelpScreen
+from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen, start_first_read
+from tui.screens.snapshot_view import SnapshotScreen
+from tui.screens.triage import TriageScreen, TriageSummary, start_triage
 from tui.widgets.action_table import ActionTable
 
 
@@ -31,8 +36,8 @@ class ActregApp(App):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", tooltip="This list of keys"),
-        Binding("t", "triage", "Triage", tooltip="Triage session (coming soon)"),
-        Binding("m", "meetings", "Meetings", tooltip="Meetings and snapshots (coming soon)"),
+        Binding("t", "triage", "Triage", tooltip="Triage session on the home filter"),
+        Binding("m", "meetings", "Meetings", tooltip="Meetings, snapshots, changes and exports"),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -66,10 +71,14 @@ class ActregApp(App):
         self.push_screen(HelpScreen(key_sections()))
 
     def action_triage(self) -> None:
-        self.notify("Triage sessions are coming soon.", title="Coming soon")
+        if isinstance(self.screen, RegisterScreen):  # a session starts from home's filter
+            start_triage(self.screen, self.screen.flt)
 
     def action_meetings(self) -> None:
-        self.notify("Meetings and snapshots are coming soon.", title="Coming soon")
+        if isinstance(self.screen, ModalScreen):
+            return
+        if not any(isinstance(screen, MeetingsScreen) for screen in self.screen_stack):
+            self.push_screen(MeetingsScreen())
 
 
 def key_sections():
@@ -91,6 +100,11 @@ def key_sections():
         ),
         ("Edit keys (on the card or the selected row)", EDIT_BINDINGS),
         ("Filter menu (f)", FilterMenu.BINDINGS),
+        ("Triage session (t)", TriageScreen.BINDINGS),
+        ("Triage summary", TriageSummary.BINDINGS),
+        ("Meetings & snapshots (m)", MeetingsScreen.BINDINGS),
+        ("Snapshot (read-only) and changes views", SnapshotScreen.BINDINGS),
+        ("Export dialog", ExportScreen.BINDINGS),
         ("Questions (discard what you typed?)", ConfirmScreen.BINDINGS),
     ]
 

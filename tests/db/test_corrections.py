@@ -123,3 +123,41 @@ def test_a_status_correction_reopens_and_clears_the_completed_date(a1, clock):
 
     assert (row["status"], row["completed_date"]) == ("in_progress", None)
     assert integrity.verify(a1).ok
+
+
+def test_correct_entries_takes_a_close_back_in_one_transaction(a1, clock):
+    clock.advance()
+    register.close_action(a1, "A1", evidence="minute 4", author="Jo", clock=clock)
+    evidence, closed = last_entry(a1, "evidence"), last_entry(a1, "status")
+
+    clock.advance()
+    row = register.correct_entries(
+        a1,
+        [(closed.uuid, "not_started"), (evidence.uuid, "")],
+        reason="closed by mistake",
+        author="Jo",
+        clock=clock,
+    )
+
+    assert (row["status"], row["evidence"], row["completed_date"]) == ("not_started", None, None)
+    fixes = a1.execute(
+        "SELECT field, supersedes FROM progress_log WHERE kind = 'correction' ORDER BY id"
+    ).fetchall()
+    assert fixes == [("status", closed.uuid), ("evidence", evidence.uuid)]
+    assert integrity.verify(a1).ok
+
+
+def test_correct_entries_records_nothing_if_one_is_refused(a1, clock, register_state):
+    clock.advance()
+    register.set_rag(a1, "A1", "green", reason="on track", author="Jo", clock=clock)
+    clock.advance()
+    register.record_note(a1, "A1", "all fine", author="Jo", clock=clock)
+    rag, note = last_entry(a1, "rag"), last_entry(a1, "note")
+    before = register_state(a1)
+
+    with pytest.raises(register.InputError, match="rag"):
+        register.correct_entries(
+            a1, [(note.uuid, "withdrawn"), (rag.uuid, None)], reason="undo", author="Jo"
+        )
+
+    assert register_state(a1) == before

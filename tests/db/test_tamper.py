@@ -14,6 +14,7 @@ import pytest
 
 from db import integrity, log, register
 from db.connection import open_register
+from db.errors import NotARegister
 
 TRIGGERS = ("progress_log_no_update", "progress_log_no_delete", "progress_log_no_replace")
 
@@ -250,7 +251,11 @@ def test_a_file_damaged_below_sqlite_is_reported_not_raised(register_file: Path)
     data[page_size : page_size + 64] = b"\xff" * 64
     register_file.write_bytes(bytes(data))
 
-    conn = open_register(register_file)
+    # Opening refuses it (quick_check on open) ...
+    with pytest.raises(NotARegister, match="is damaged"):
+        open_register(register_file)
+    # ... and verify, which opens without that check, reports the damage in detail.
+    conn = open_register(register_file, check_pages=False)
     try:
         report = integrity.verify(conn)
     finally:

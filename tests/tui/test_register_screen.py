@@ -132,18 +132,6 @@ async def test_help_lists_the_keys_of_every_screen(mat_conn):
 
 
 @run_async
-async def test_triage_and_meetings_say_coming_soon(mat_conn):
-    app = ActregApp(mat_conn, author="tester")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("t", "m")
-        await pilot.pause()
-        messages = notifications(app)
-        assert any("Triage" in m and "coming soon" in m for m in messages)
-        assert any("Meetings" in m and "coming soon" in m for m in messages)
-
-
-@run_async
 async def test_read_only_register_shows_a_banner_and_refuses_edits(mat_path):
     conn = open_register(mat_path, readonly=True)
     try:

@@ -32,7 +32,7 @@ ModalScreen {
 
 #form-fields {
     height: auto;
-    max-height: 30;
+    max-height: 45vh;  /* scroll the fields, keep the hint and errors on screen */
 }
 
 .field-label {

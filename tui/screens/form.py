@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from db.errors import ActregError, InputError, StaleVersion
 from db.models import label
@@ -107,6 +107,7 @@ class FormScreen(ModalScreen[FormResult]):
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
             yield Static("", id="form-error")
             yield Static("ctrl+s save · tab next field · esc cancel", id="form-hint")
+        yield Footer()  # the form's own keys, not those of the screen beneath
 
     def _widget(self, spec: FieldSpec) -> Widget:
         wid = f"field-{spec.name}"
@@ -184,6 +185,13 @@ class FormScreen(ModalScreen[FormResult]):
         if self.saving:
             return
         self.saving = True
+        # ctrl+s is a priority binding, handled before the focused field has
+        # processed the keys typed just before it (a fast typist, a paste).
+        # Read the values from inside that field's own message queue, after them.
+        target = self.focused if self.focused is not None else self
+        target.call_later(self._save_now)
+
+    def _save_now(self) -> None:
         self.clear_errors()
         values = self.values()
         run_db(

@@ -189,9 +189,11 @@ class RegisterScreen(ActionEditing, Screen):
 
     # --- search ------------------------------------------------------------
 
-    async def action_search(self) -> None:
-        search = await self.query_one(FilterBar).open_search()
-        search.focus()
+    def action_search(self) -> None:
+        search = self.query_one(FilterBar).open_search()
+        # set_focus now, not focus() (which waits its turn behind the keys already
+        # typed): the letters typed straight after "/" must reach the search box.
+        self.set_focus(search)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":
@@ -210,7 +212,7 @@ class RegisterScreen(ActionEditing, Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
             self._search_now()
-            self.table.focus()
+            self.set_focus(self.table)
 
     # --- filters and sort ----------------------------------------------------
 

@@ -38,24 +38,24 @@ class FilterBar(Horizontal):
     """Search input, chips and 'N of M actions'."""
 
     def compose(self) -> ComposeResult:
-        # The search box is made on first use (start-up does not pay for it).
+        # The search box exists from the start, hidden: "/" only has to show and
+        # focus it, so not one letter typed straight after "/" can go astray.
+        search = Input(placeholder="search…", id="search")
+        search.display = False
+        yield search
         yield Static("/ to search", id="search-hint")
         yield Static(chips(ActionFilter()), id="chips")
         yield Static("", id="count")
 
     @property
-    def search_input(self) -> Input | None:
-        found = self.query("#search")
-        return found.first(Input) if found else None
+    def search_input(self) -> Input:
+        return self.query_one("#search", Input)
 
-    async def open_search(self) -> Input:
-        """The search box, made (in place of the hint) if it is not there yet."""
+    def open_search(self) -> Input:
+        """The search box, shown in place of the hint."""
         search = self.search_input
-        if search is None:
-            search = Input(placeholder="search…", id="search")
-            hint = self.query_one("#search-hint")
-            await self.mount(search, before=hint)
-            hint.display = False
+        search.display = True
+        self.query_one("#search-hint").display = False
         return search
 
     def show(self, flt: ActionFilter, shown: int | None, total: int | None) -> None:

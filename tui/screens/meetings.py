@@ -1,0 +1,263 @@
+"""Meetings & snapshots (m): the committee cycle from the keyboard.
+
+The list of meetings (due an update or not, with their snapshots) and the next
+update due; keys add a meeting, freeze a snapshot, open one, show what changed
+and export a snapshot for the committee paper.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from db.clock import utc_now
+from db.cycles import list_meetings, next_update_due
+from db.snapshots import get_snapshot, take_snapshot
+from tui.background import run_db
+from tui.meeting_text import moment, next_update_line, snapshot_preview, snapshot_question
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.diff_view import DiffScreen
+from tui.screens.export_dialog import ExportScreen
+from tui.screens.form import FormResult, Saved
+from tui.screens.meeting_form import new_meeting_form
+from tui.screens.snapshot_view import SnapshotScreen
+
+COLUMNS = ("Meeting", "Committee", "Paper deadline", "Update", "Cadence", "Snapshot", "Title")
+
+
+def meeting_cells(m: dict) -> tuple:
+    due = Text("due", style="bold") if m["due"] else Text("not due", style="dim")
+    return (
+        m["meeting_date"],
+        m["committee"],
+        m["paper_deadline"],
+        due,
+        m["cadence"].replace("_", " "),
+        f"#{m['snapshot_id']}" if m["snapshot_id"] else "none",
+        m["title"] or "",
+    )
+
+
+class MeetingsScreen(Screen):
+    """Every meeting, oldest first, and the keys of the committee cycle."""
+
+    DEFAULT_CSS = """
+    #next-update { height: auto; padding: 0 1; text-style: bold; }
+    #meetings { height: 1fr; }
+    #meetings-empty { padding: 1 2; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the register"),
+        Binding("a", "add", "Add meeting", tooltip="Add a committee meeting"),
+        Binding(
+            "s", "snapshot", "Snapshot", tooltip="Freeze the register for the selected meeting"
+        ),
+        Binding("o,enter", "open", "Open snapshot", tooltip="Open the meeting's snapshot"),
+        Binding("c", "changes", "Changes", tooltip="What changed since the previous snapshot"),
+        Binding("e", "export", "Export", tooltip="Export the meeting's snapshot (CSV, XLSX, …)"),
+    ]
+
+    AUTO_FOCUS = "#meetings"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meetings: list[dict] = []
+        self.loads = 0  # completed loads (tests wait on it)
+        self._select_id: int | None = None  # the meeting to put the cursor on once loaded
+
+    def compose(self) -> ComposeResult:
+        yield Static("Meetings & snapshots", classes="title-bar")
+        yield Static("", id="next-update")
+        table = DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Static(
+            "No meetings yet: press a to add the committee's next meeting.", id="meetings-empty"
+        )
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#meetings", DataTable)
+
+    def on_mount(self) -> None:
+        self.query_one("#meetings-empty").display = False
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.loads:
+            self.load()
+
+    # --- data ------------------------------------------------------------------
+
+    def load(self, select_id: int | None = None) -> None:
+        if select_id is not None:
+            self._select_id = select_id
+        gateway = self.app.gateway
+
+        def work():
+            return gateway.call(list_meetings), gateway.call(next_update_due)
+
+        run_db(
+            self,
+            work,
+            on_done=self._loaded,
+            group="meetings-load",
+            exclusive=True,
+        )
+
+    def _loaded(self, answer) -> None:
+        if not self.is_attached:  # left before the list arrived
+            return
+        meetings, nxt = answer
+        table = self.table
+        keep = self._select_id if self._select_id is not None else (self.selected or {}).get("id")
+        self._select_id = None
+        self.meetings = meetings
+        table.clear()
+        for m in meetings:
+            table.add_row(*meeting_cells(m), key=str(m["id"]))
+        self.query_one("#next-update", Static).update(Text(next_update_line(nxt)))
+        self.query_one("#meetings-empty").display = not meetings
+        index = next((i for i, m in enumerate(meetings) if m["id"] == keep), None)
+        if index is None and nxt is not None:
+            index = next((i for i, m in enumerate(meetings) if m["id"] == nxt["id"]), None)
+        if index is not None:
+            table.move_cursor(row=index, animate=False)
+        self.loads += 1
+
+    @property
+    def selected(self) -> dict | None:
+        if not self.meetings:
+            return None
+        row = self.table.cursor_row
+        return self.meetings[row] if 0 <= row < len(self.meetings) else None
+
+    def _chosen(self) -> dict | None:
+        meeting = self.selected
+        if meeting is None:
+            self.notify("No meeting is selected: press a to add one.", severity="warning")
+        return meeting
+
+    def _writable(self) -> bool:
+        gateway = self.app.gateway
+        if gateway.readonly:
+            self.notify(gateway.readonly_message(), title="Read-only", severity="warning")
+            return False
+        return True
+
+    # --- keys ------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_add(self) -> None:
+        if self._writable():
+            self.app.push_screen(new_meeting_form(self.app.gateway, self.meetings), self._added)
+
+    def _added(self, result: FormResult) -> None:
+        if isinstance(result, Saved):
+            m = result.row
+            due = "due an update" if m["due"] else "not due an update"
+            self.notify(
+                f"Added the {m['committee']} meeting on {m['meeting_date']} "
+                f"(papers by {m['paper_deadline']}; {due})."
+            )
+            self.load(select_id=m["id"])
+
+    def action_snapshot(self) -> None:
+        if not self._writable():
+            return
+        meeting = self._chosen()
+        if meeting is None:
+            return
+        gateway = self.app.gateway
+        now = utc_now()
+        run_db(
+            self,
+            lambda: gateway.call(snapshot_preview, meeting, now),
+            on_done=lambda preview: self._ask_snapshot(meeting, preview),
+            group="snapshot-preview",
+            exclusive=True,
+        )
+
+    def _ask_snapshot(self, meeting: dict, preview: dict) -> None:
+        if not self.is_attached:
+            return
+        replace = meeting["snapshot_id"] is not None
+        question = Text(snapshot_question(meeting, preview))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._take_snapshot(meeting, preview["cut_off"], replace)
+
+        yes = "Replace" if replace else "Freeze"
+        self.app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answered)
+
+    def _take_snapshot(self, meeting: dict, cut_off: str, replace: bool) -> None:
+        gateway = self.app.gateway
+
+        def work():
+            return gateway.call(
+                take_snapshot,
+                meeting["meeting_date"],
+                author=gateway.author,
+                committee=meeting["committee"],
+                as_at=cut_off,  # exactly what the question said would be frozen
+                replace=replace,
+            )
+
+        run_db(self, work, on_done=self._snapshot_taken, group="snapshot-take", exclusive=True)
+
+    def _snapshot_taken(self, snap: dict) -> None:
+        replaced = f"; it supersedes #{snap['supersedes']}" if snap["supersedes"] else ""
+        self.notify(
+            f"Snapshot #{snap['id']}: {snap['row_count']:,} actions as at "
+            f"{moment(snap['cut_off'])}{replaced}.\nSHA-256 {snap['rows_hash']}",
+            title="Snapshot taken",
+            timeout=10,
+        )
+        self.load()
+
+    def _with_snapshot(self) -> dict | None:
+        meeting = self._chosen()
+        if meeting is not None and meeting["snapshot_id"] is None:
+            self.notify(
+                f"The {meeting['meeting_date']} meeting has no snapshot yet: press s to take one.",
+                severity="warning",
+            )
+            return None
+        return meeting
+
+    def action_open(self) -> None:
+        meeting = self._with_snapshot()
+        if meeting is None:
+            return
+        gateway = self.app.gateway
+        run_db(
+            self,
+            lambda: gateway.call(get_snapshot, meeting["snapshot_id"]),
+            on_done=lambda snap: self.app.push_screen(SnapshotScreen(snap)),
+            group="snapshot-open",
+            exclusive=True,
+        )
+
+    def action_changes(self) -> None:
+        meeting = self._chosen()
+        if meeting is not None:
+            self.app.push_screen(DiffScreen(meeting))
+
+    def action_export(self) -> None:
+        meeting = self._with_snapshot()
+        if meeting is not None:
+            self.app.push_screen(ExportScreen(meeting))

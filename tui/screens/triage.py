@@ -1,0 +1,463 @@
+"""The triage session: the queue one card at a time, a key per decision, then a summary.
+
+Each decision commits at once (a worker calls one db intent with the version the
+card showed), so a session cut short by a dead terminal has lost nothing. The
+card then reloads and stays, so `z` (undo) and further decisions are possible;
+space moves on. `z` never edits history: it appends corrections to the entries
+the session's last standing decision appended (see tui.triage_session).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from db.connection import setting
+from db.errors import ActregError, StaleVersion
+from db.exporting import write_atomic
+from db.queries import ActionFilter, action_log, get_action
+from db.register import correct_entries, record_chase, record_note, set_rag
+from db.triage import QueueItem, summarise, summary_markdown, triage_queue
+from tui.background import run_db
+from tui.card import entry_lines
+from tui.formatting import RAG_LETTERS, rag_word, status_label, target_text
+from tui.screens.form import FieldSpec, FormResult, FormScreen, Saved, Stale
+from tui.screens.forms import close_form, redate_form, status_form
+from tui.triage_session import (
+    DECISION_WORDS,
+    UNDO_REASON,
+    CannotUndo,
+    Decision,
+    TriageSession,
+    duration_text,
+    undo_plan,
+)
+
+LATEST_ENTRIES = 3
+#: Every key at once, in case the footer is too narrow to show them all.
+KEY_HINT = (
+    "u note · g/a/r RAG green/amber/red · s status · d re-date · v verify & close · x chased"
+    " · space/j next · k previous · z undo · esc end"
+)
+
+
+def start_triage(screen: Screen, flt: ActionFilter) -> None:
+    """Read the queue for `flt` (its overdue flag as overdue_only) and open a session on it."""
+    gateway = screen.app.gateway
+
+    def opened(queue: list[QueueItem]) -> None:
+        if not queue:
+            screen.app.notify(
+                "Nothing in this view needs attention: the triage queue is empty.",
+                title="Triage",
+            )
+            return
+        screen.app.push_screen(TriageScreen(queue))
+
+    run_db(
+        screen,
+        lambda: gateway.call(triage_queue, flt, overdue_only=flt.overdue),
+        on_done=opened,
+        group="triage-queue",
+        exclusive=True,
+    )
+
+
+def _card_data(conn, action_id: int) -> tuple[dict, list]:
+    """The action as it now stands (with its flags) and its newest log entries."""
+    found = conn.execute("SELECT ref FROM action WHERE id = ?", (action_id,)).fetchone()
+    if found is None:
+        raise ActregError("This action is no longer in the register.")
+    row = get_action(conn, found[0])
+    return row, action_log(conn, action_id)[:LATEST_ENTRIES]
+
+
+def _pair(name: str, value: Text | str) -> Text:
+    return Text.assemble((f"{name}: ", "bold"), value if isinstance(value, Text) else str(value))
+
+
+def card_lines(
+    item: QueueItem, row: dict, entries: list, decided: list[str], width: int = 100
+) -> list[Text]:
+    """The key facts, why the action came up, and its latest log entries."""
+    revisions = int(row.get("target_revisions") or 0)
+    target = target_text(row)
+    target.append(
+        f"  (original {row.get('original_target_date') or '—'}; moved {revisions} time"
+        f"{'' if revisions == 1 else 's'})"
+    )
+    if row.get("overdue"):
+        days = row.get("days_overdue", 0)
+        target.append(f"  OVERDUE by {days} day{'' if days == 1 else 's'}", "bold red1")
+    rag = rag_word(row.get("rag"))
+    if row.get("rag_reason"):
+        rag.append(f"  ({row['rag_reason'].splitlines()[0]})", "italic")
+    gap = Text("   ")
+    lines = [
+        Text.assemble((f" {row['ref']} ", "bold reverse"), (f"  {row['title']}", "bold")),
+        Text(""),
+        gap.join(
+            [
+                _pair("Owner", row.get("owner") or "—"),
+                _pair("Directorate", row.get("directorate") or "—"),
+            ]
+        ),
+        gap.join(
+            [
+                _pair("Status", status_label(row["status"])),
+                _pair("Complete", f"{row.get('percent_complete') or 0}%"),
+            ]
+        ),
+        _pair("RAG", rag),
+        _pair("Target", target),
+        Text(""),
+        Text("Why it came up", "bold underline"),
+        *(Text(f"  • {why}") for why in item.reasons.values()),
+        Text(""),
+        Text(f"Latest log entries (newest first, {len(entries)} shown)", "bold underline"),
+    ]
+    for entry in entries:
+        lines.extend(entry_lines(entry, width, indent="  "))
+    if decided:
+        lines += [Text(""), _pair("Decided this session", ", ".join(decided))]
+    return lines
+
+
+def _reason_form(heading: str, intro: str, save) -> FormScreen:
+    return FormScreen(heading, [FieldSpec("reason", kind="text")], save, intro=intro)
+
+
+class TriageScreen(Screen):
+    """One queue item at a time; each key is a decision committed at once."""
+
+    DEFAULT_CSS = """
+    #triage-scroll { height: 1fr; padding: 0 1; }
+    #triage-keys { height: auto; color: $text-muted; padding: 0 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u", "note", "Note", tooltip="Record a progress note"),
+        Binding("g", "rag('green')", "Green", tooltip="Set RAG green (asks the reason)"),
+        Binding("a", "rag('amber')", "Amber", tooltip="Set RAG amber (asks the reason)"),
+        Binding("r", "rag('red')", "Red", tooltip="Set RAG red (asks the reason)"),
+        Binding("s", "status", "Status", tooltip="Change the status"),
+        Binding("d", "redate", "Re-date", tooltip="Move the target date (date and reason)"),
+        Binding("v", "close", "Close", tooltip="Verify and close, with evidence"),
+        Binding("x", "chase", "Chased", tooltip="Record that the owner was chased (no prompt)"),
+        Binding("space,j", "next", "Next", tooltip="Next card (after the last: the summary)"),
+        Binding("k", "previous", "Prev", tooltip="Previous card"),
+        Binding("z", "undo", "Undo", tooltip="Undo this session's last decision (corrections)"),
+        Binding("escape", "end", "End", tooltip="End the session and show its summary"),
+    ]
+
+    def __init__(self, queue: list[QueueItem]) -> None:
+        super().__init__()
+        self.session = TriageSession(queue)
+        self.row: dict | None = None
+        self.entries: list = []
+        self.pending = 0  # decisions being written or read back
+        self.loads = 0  # completed card loads (tests wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="triage-title", classes="title-bar")
+        with VerticalScroll(id="triage-scroll"):
+            yield Static("", id="triage-card")
+        yield Static(KEY_HINT, id="triage-keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show_item()
+
+    # --- showing -------------------------------------------------------------
+
+    @property
+    def item(self) -> QueueItem:
+        return self.session.item
+
+    def show_item(self) -> None:
+        """Show the current item as it now stands (read fresh from the register)."""
+        self.row = None
+        self._title()
+        action_id = self.item.row["id"]
+        run_db(
+            self,
+            lambda: self.app.gateway.call(_card_data, action_id),
+            on_done=self._loaded,
+            group="triage-card",
+            exclusive=True,
+        )
+
+    def _title(self) -> None:
+        ref = self.row["ref"] if self.row else self.item.row["ref"]
+        standing = sum(not d.undone for d in self.session.decisions)
+        self.query_one("#triage-title", Static).update(
+            f"Triage · {self.session.progress} · {ref} · {standing} decision"
+            f"{'' if standing == 1 else 's'} so far"
+        )
+
+    def _loaded(self, data: tuple[dict, list]) -> None:
+        row, entries = data
+        if row["id"] != self.item.row["id"]:
+            return  # the user has moved on meanwhile
+        self.row, self.entries = row, entries
+        self.session.reviewed.add(row["id"])
+        decided = self.session.decided_on(row["id"])
+        width = max(40, self.query_one("#triage-scroll").size.width - 2)
+        card = Text("\n").join(card_lines(self.item, row, entries, decided, width))
+        self.query_one("#triage-card", Static).update(card)
+        self._title()
+        self.loads += 1
+
+    # --- moving --------------------------------------------------------------
+
+    def action_next(self) -> None:
+        if self.session.position + 1 >= len(self.session.items):
+            self.action_end()
+            return
+        self.session.position += 1
+        self.show_item()
+
+    def action_previous(self) -> None:
+        if self.session.position == 0:
+            self.notify("This is the first card.", timeout=2)
+            return
+        self.session.position -= 1
+        self.show_item()
+
+    def action_end(self) -> None:
+        self.session.end()
+        self.app.switch_screen(TriageSummary(self.session))
+
+    # --- decisions -----------------------------------------------------------
+
+    def _ready(self) -> dict | None:
+        """The row the card shows, if a decision may be made on it now."""
+        gateway = self.app.gateway
+        if gateway.readonly:
+            self.notify(gateway.readonly_message(), title="Read-only", severity="warning")
+            return None
+        if self.row is None or self.pending:
+            self.notify("Wait a moment: the card is still loading or saving.", timeout=3)
+            return None
+        return self.row
+
+    def _decide_with(self, kind: str, form: FormScreen, row: dict) -> None:
+        self.app.push_screen(form, partial(self._form_closed, kind, row))
+
+    def _form_closed(self, kind: str, before: dict, result: FormResult) -> None:
+        if isinstance(result, Saved):
+            self._decided(kind, before, result.row)
+        elif isinstance(result, Stale):
+            self._stale(result.message)
+
+    def action_note(self) -> None:
+        if (row := self._ready()) is None:
+            return
+        gateway = self.app.gateway
+
+        def save(values):
+            return gateway.call(
+                record_note,
+                row["ref"],
+                values["note"] or "",
+                author=gateway.author,
+                expected_version=row["version"],
+            )
+
+        form = FormScreen(
+            "Progress note", [FieldSpec("note", kind="text")], save, intro=_intro(row)
+        )
+        self._decide_with("note", form, row)
+
+    def action_rag(self, rag: str) -> None:
+        if (row := self._ready()) is None:
+            return
+        gateway = self.app.gateway
+
+        def save(values):
+            return gateway.call(
+                set_rag,
+                row["ref"],
+                rag,
+                reason=values["reason"] or "",
+                author=gateway.author,
+                expected_version=row["version"],
+            )
+
+        heading = f"Set RAG {RAG_LETTERS[rag]} {rag.capitalize()}: why?"
+        self._decide_with("rag", _reason_form(heading, _intro(row), save), row)
+
+    def action_status(self) -> None:
+        if (row := self._ready()) is not None:
+            self._decide_with("status", status_form(self.app.gateway, row), row)
+
+    def action_redate(self) -> None:
+        if (row := self._ready()) is not None:
+            self._decide_with("redate", redate_form(self.app.gateway, row), row)
+
+    def action_close(self) -> None:
+        if (row := self._ready()) is not None:
+            self._decide_with("close", close_form(self.app.gateway, row), row)
+
+    def action_chase(self) -> None:
+        if (row := self._ready()) is None:
+            return
+        gateway = self.app.gateway
+        self.pending += 1
+        run_db(
+            self,
+            lambda: gateway.call(
+                record_chase, row["ref"], author=gateway.author, expected_version=row["version"]
+            ),
+            on_done=partial(self._chased, row),
+            on_error=self._write_failed,
+            group="triage-write",
+        )
+
+    def _chased(self, before: dict, after: dict) -> None:
+        self.pending -= 1
+        self._decided("chase", before, after)
+
+    def _decided(self, kind: str, before: dict, after: dict) -> None:
+        """A decision is committed: read back what it appended, then show the new state."""
+        gateway = self.app.gateway
+        first, last = before["last_entry_id"] or 0, after["last_entry_id"]
+
+        def work():
+            entries = gateway.call(action_log, after["id"], newest_first=False)
+            appended = [e for e in entries if first < e.id <= last]
+            return appended, gateway.call(_card_data, after["id"])
+
+        def recorded(result) -> None:
+            self.pending -= 1
+            appended, card = result
+            decision = Decision(kind, after["id"], after["ref"], appended)
+            self.session.record(decision, after["version"])
+            self.notify(f"Saved: {after['ref']} {DECISION_WORDS[kind]}.", timeout=3)
+            self._loaded(card)
+
+        self.pending += 1
+        run_db(self, work, on_done=recorded, on_error=self._write_failed, group="triage-write")
+
+    def _write_failed(self, exc: ActregError) -> None:
+        self.pending -= 1
+        if isinstance(exc, StaleVersion):
+            self._stale(str(exc))
+        else:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+
+    def _stale(self, message: str) -> None:
+        self.notify(message, title="Changed by someone else", severity="error", timeout=10)
+        self.show_item()
+
+    # --- undo ----------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if self._ready() is None:
+            return
+        decision = self.session.last_standing()
+        if decision is None:
+            self.notify("Nothing to undo: no decision of this session is left.", timeout=4)
+            return
+        try:
+            plan = undo_plan(decision)
+        except CannotUndo as exc:
+            self.notify(str(exc), title="Not undone", severity="warning", timeout=8)
+            return
+        gateway = self.app.gateway
+        version = self.session.versions[decision.action_id]
+
+        def work():
+            row = gateway.call(
+                correct_entries,
+                plan,
+                reason=UNDO_REASON,
+                author=gateway.author,
+                expected_version=version,
+            )
+            return row, gateway.call(_card_data, decision.action_id)
+
+        def undone(result) -> None:
+            self.pending -= 1
+            row, card = result
+            decision.undone = True
+            self.session.versions[decision.action_id] = row["version"]
+            self.notify(f"Undone: {decision.ref} {DECISION_WORDS[decision.kind]}.", timeout=4)
+            index = self.session.index_of(decision.action_id)
+            if index is not None and index != self.session.position:
+                self.session.position = index  # show the card the undo changed
+            self._title()
+            self._loaded(card)
+
+        self.pending += 1
+        run_db(self, work, on_done=undone, on_error=self._write_failed, group="triage-write")
+
+
+def _intro(row: dict) -> str:
+    return f"Action {row['ref']}: {row['title']}  (version {row['version']})"
+
+
+class TriageSummary(Screen):
+    """What the session did; `w` writes the Markdown summary for the minutes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "write", "Write summary", tooltip="Write the Markdown summary (for minutes)"),
+        Binding("escape", "back", "Back", tooltip="Back to the register"),
+        Binding("q", "back", "Back", show=False, tooltip="Back to the register"),
+    ]
+
+    def __init__(self, session: TriageSession) -> None:
+        super().__init__()
+        self.session = session
+        self.counts = session.counts()
+        self.written: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Triage session summary", classes="title-bar")
+        rows = [(name.capitalize(), str(count)) for name, count in self.counts.items()]
+        rows.append(("Time taken", duration_text(self.session.seconds)))
+        counts = Text("\n").join(
+            Text.assemble((f"{name:<16}", "bold"), f"{value:>10}") for name, value in rows
+        )
+        with VerticalScroll(id="triage-summary"):
+            yield Static(counts, id="summary-counts")
+            lines = [
+                f"{d.ref}: {DECISION_WORDS[d.kind]}{' (undone)' if d.undone else ''}"
+                for d in self.session.decisions
+            ]
+            yield Static("\n".join(["", "Decisions:", *lines]) if lines else "\nNo decisions.")
+            yield Static("", id="summary-written")
+        yield Footer()
+
+    def action_write(self) -> None:
+        gateway = self.app.gateway
+        since = self.session.started
+        stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
+        path = Path.cwd() / f"triage-{stamp}.md"
+
+        def work() -> Path:
+            def markdown(conn) -> str:
+                summary = summarise(conn, since, author=gateway.author)
+                return summary_markdown(summary, setting(conn, "name", "") or "")
+
+            text = gateway.call(markdown)
+            return write_atomic(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+
+        def written(done: Path) -> None:
+            self.written = done
+            self.query_one("#summary-written", Static).update(f"\nSummary written to {done}")
+            self.notify(f"Wrote the summary to {done}.", timeout=8)
+
+        run_db(self, work, on_done=written, group="triage-summary", exclusive=True)
+
+    def action_back(self) -> None:
+        self.dismiss()
