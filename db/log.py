@@ -51,9 +51,13 @@ COLUMNS = tuple(f.name for f in fields(LogEntry))
 SELECT_COLUMNS = ", ".join(COLUMNS)
 
 
+#: One encoder, made once: verify encodes every entry of the log.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(entry_content: tuple) -> bytes:
     """The hashed encoding: a JSON array in a fixed order, no spaces, UTF-8."""
-    return json.dumps(entry_content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(entry_content).encode("utf-8")
 
 
 def compute_hash(prev_hash: str, content: tuple) -> str:

@@ -102,7 +102,9 @@ def encode(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def apply_entry(row: Row | None, entry: LogEntry, superseded: LogEntry | None = None) -> Row:
+def apply_entry(
+    row: Row | None, entry: LogEntry, superseded: LogEntry | None = None, *, in_place: bool = False
+) -> Row:
     """Return the action as it stands after `entry` (the input is not changed).
 
     Every entry that changes a field names it and carries the field's whole new
@@ -118,7 +120,7 @@ def apply_entry(row: Row | None, entry: LogEntry, superseded: LogEntry | None = 
             raise ValueError(
                 f"entry {entry.uuid} changes action {entry.action_id} before it exists"
             )
-        new = dict(row)
+        new = row if in_place else dict(row)
         field = entry.field
         if field is not None and field != "commentary":
             if field not in SETTABLE_FIELDS:
@@ -204,7 +206,8 @@ class Replayer:
         if is_redate(entry):
             self._redates[entry.uuid] = entry
         superseded = self._redates.get(entry.supersedes) if entry.supersedes else None
-        row = apply_entry(self.actions.get(entry.action_id), entry, superseded)
+        # The replayer owns its rows, so it may change them in place (no copy per entry).
+        row = apply_entry(self.actions.get(entry.action_id), entry, superseded, in_place=True)
         self.actions[entry.action_id] = row
         return row
 
