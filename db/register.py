@@ -9,8 +9,10 @@ else has changed the action since, the write is refused, never merged blindly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from operator import attrgetter
 
 from db import log
@@ -152,6 +154,26 @@ def _save(conn: sqlite3.Connection, before: Row | None, after: Row) -> None:
     )
 
 
+class _Change:
+    """One transaction changing one action: the action as loaded, and as it becomes."""
+
+    def __init__(self, w: _Write, before: Row) -> None:
+        self.w, self.before, self.row = w, before, before
+
+
+@contextlib.contextmanager
+def _changing(
+    conn: sqlite3.Connection, ref: str, *, author: str, clock: Clock, expected_version: int | None
+) -> Iterator[_Change]:
+    """Load an action inside a write transaction, refuse a stale version, save what changed."""
+    with write_transaction(conn):
+        before = _load(conn, ref)
+        _check_version(before, expected_version)
+        change = _Change(_Write(conn, author, clock), before)
+        yield change
+        _save(conn, before, change.row)
+
+
 def _ref_free(conn: sqlite3.Connection, ref: str, *, except_id: int | None = None) -> None:
     row = conn.execute("SELECT id, ref, title FROM action WHERE ref = ?", (ref,)).fetchone()
     if row and row[0] != except_id:
@@ -247,9 +269,7 @@ def record_update(
     if not any(v is not None for v in (note, status, rag, target_date, percent)):
         raise InputError("nothing to record: give a note, status, RAG, target date or percent")
 
-    with write_transaction(conn):
-        before = row = _load(conn, ref)
-        _check_version(row, expected_version)
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
         unchanged = [
             f"{label(name)}: is already {value}"
             for name, value in (
@@ -258,43 +278,47 @@ def record_update(
                 ("status", status),
                 ("percent_complete", percent),
             )
-            if value is not None and row[name] == value
+            if value is not None and c.row[name] == value
         ]
         if unchanged:
             raise InputError(unchanged)
         if status == "closed":
-            _require_evidence(row, None)
-        w = _Write(conn, author, clock)
-        aid = row["id"]
+            _require_evidence(c.row, None)
+        w, aid = c.w, c.row["id"]
         if target_date is not None:
-            row = w.append(
-                row,
+            c.row = w.append(
+                c.row,
                 aid,
                 "target_date",
                 field="target_date",
-                old_value=row["target_date"],
+                old_value=c.row["target_date"],
                 new_value=target_date,
                 commentary=reason,
             )
         if rag is not None:
-            row = w.append(
-                row, aid, "rag", field="rag", old_value=row["rag"], new_value=rag, commentary=reason
+            c.row = w.append(
+                c.row,
+                aid,
+                "rag",
+                field="rag",
+                old_value=c.row["rag"],
+                new_value=rag,
+                commentary=reason,
             )
         if status is not None:
-            row = w.set_status(row, status, commentary=reason)
+            c.row = w.set_status(c.row, status, commentary=reason)
         if percent is not None:
-            row = w.append(
-                row,
+            c.row = w.append(
+                c.row,
                 aid,
                 "field_edit",
                 field="percent_complete",
-                old_value=encode(row["percent_complete"]),
+                old_value=encode(c.row["percent_complete"]),
                 new_value=str(percent),
             )
         if note is not None:
-            row = w.append(row, aid, "note", commentary=note)
-        _save(conn, before, row)
-    return row
+            c.row = w.append(c.row, aid, "note", commentary=note)
+    return c.row
 
 
 def record_note(
@@ -409,27 +433,23 @@ def edit_field(
     new_value = check_value(name, EDITABLE_FIELDS[name], value if value is not None else "")
     reason = check_value("reason", clean_reason, reason or "")
     author = _author(author)
-    with write_transaction(conn):
-        before = _load(conn, ref)
-        _check_version(before, expected_version)
-        if before[name] == new_value:
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        if c.before[name] == new_value:
             raise InputError(f"{label(name)}: is already {new_value!r}; nothing to change")
         if name == "ref":
-            _ref_free(conn, new_value, except_id=before["id"])
+            _ref_free(conn, new_value, except_id=c.before["id"])
         if name == "source":
             _remember_source(conn, new_value)
-        w = _Write(conn, author, clock)
-        row = w.append(
-            before,
-            before["id"],
+        c.row = c.w.append(
+            c.before,
+            c.before["id"],
             "field_edit",
             field=name,
-            old_value=encode(before[name]),
+            old_value=encode(c.before[name]),
             new_value=encode(new_value),
             commentary=reason,
         )
-        _save(conn, before, row)
-    return row
+    return c.row
 
 
 def add_evidence(
@@ -446,13 +466,9 @@ def add_evidence(
     evidence = check_value("evidence", clean_required_line, evidence or "")
     note = check_value("note", clean_long, note) if note else None
     author = _author(author)
-    with write_transaction(conn):
-        before = _load(conn, ref)
-        _check_version(before, expected_version)
-        w = _Write(conn, author, clock)
-        row = _append_evidence(w, before, evidence, commentary=note)
-        _save(conn, before, row)
-    return row
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        c.row = _append_evidence(c.w, c.row, evidence, commentary=note)
+    return c.row
 
 
 def close_action(
@@ -476,18 +492,14 @@ def close_action(
         completed_date = check_value("completed date", parse_date, completed_date)
     note = check_value("note", clean_long, note) if note else None
     author = _author(author)
-    with write_transaction(conn):
-        before = row = _load(conn, ref)
-        _check_version(row, expected_version)
-        if row["status"] == "closed":
-            raise InputError(f"status: action {row['ref']} is already closed")
-        _require_evidence(row, evidence)
-        w = _Write(conn, author, clock)
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        if c.row["status"] == "closed":
+            raise InputError(f"status: action {c.row['ref']} is already closed")
+        _require_evidence(c.row, evidence)
         if evidence:
-            row = _append_evidence(w, row, evidence)
-        row = w.set_status(row, "closed", commentary=note, completed_date=completed_date)
-        _save(conn, before, row)
-    return row
+            c.row = _append_evidence(c.w, c.row, evidence)
+        c.row = c.w.set_status(c.row, "closed", commentary=note, completed_date=completed_date)
+    return c.row
 
 
 def correct_entry(
@@ -666,14 +678,10 @@ def record_chase(
     """Record that the owner was chased for an update (a triage decision)."""
     note = check_value("note", clean_long, note) if note else None
     author = _author(author)
-    with write_transaction(conn):
-        before = _load(conn, ref)
-        _check_version(before, expected_version)
-        w = _Write(conn, author, clock)
-        text = f"Owner chased for an update: {note}" if note else "Owner chased for an update."
-        row = w.append(before, before["id"], "chased", commentary=text)
-        _save(conn, before, row)
-    return row
+    text = f"Owner chased for an update: {note}" if note else "Owner chased for an update."
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        c.row = c.w.append(c.row, c.row["id"], "chased", commentary=text)
+    return c.row
 
 
 _entry_values = attrgetter(*log.COLUMNS)
