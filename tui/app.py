@@ -18,6 +18,7 @@ from tui.screens.editing import EDIT_BINDINGS
 from tui.screens.export_dialog import ExportScreen
 from tui.screens.filter_menu import FilterMenu
 from tui.screens.help import HelpScreen
+from tui.screens.import_dialog import ImportScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen, start_first_read
 from tui.screens.snapshot_view import SnapshotScreen
@@ -105,6 +106,7 @@ def key_sections():
         ("Meetings & snapshots (m)", MeetingsScreen.BINDINGS),
         ("Snapshot (read-only) and changes views", SnapshotScreen.BINDINGS),
         ("Export dialog", ExportScreen.BINDINGS),
+        ("Import dialog (i)", ImportScreen.BINDINGS),
         ("Questions (discard what you typed?)", ConfirmScreen.BINDINGS),
     ]
 

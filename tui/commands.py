@@ -23,6 +23,7 @@ COMMANDS = (
     ("Change status", "Set the status (s)", "screen.form('status')"),
     ("Set RAG", "Re-rate the action, with a reason (r)", "screen.form('rag')"),
     ("Close action", "Close as verified, with evidence (c)", "screen.form('close')"),
+    ("Import a CSV or Excel file", "Preview, then import actions (i)", "screen.import_file"),
     ("Triage", "Walk the actions that need attention (t) — coming soon", "app.triage"),
     ("Meetings and snapshots", "Committee cycles (m) — coming soon", "app.meetings"),
     ("Help", "Every key of every screen (?)", "app.help"),

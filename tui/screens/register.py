@@ -27,6 +27,7 @@ from tui.screens.editing import EDIT_BINDINGS, ActionEditing
 from tui.screens.filter_menu import FilterMenu
 from tui.screens.form import FormResult, Saved
 from tui.screens.forms import new_action_form
+from tui.screens.import_dialog import ImportScreen
 from tui.widgets.action_table import SORTABLE, ActionTable, TableQuery, first_page
 from tui.widgets.filter_bar import FilterBar
 
@@ -86,6 +87,13 @@ class RegisterScreen(ActionEditing, Screen):
             "less_than_sign", "reverse", "Reverse", show=False, tooltip="Reverse the sort order"
         ),
         Binding("n", "new", "New", tooltip="Add a new action"),
+        Binding(
+            "i",
+            "import_file",
+            "Import",
+            show=False,
+            tooltip="Import actions from a CSV or Excel file (preview first)",
+        ),
         # On the home screen only 'update' is in the footer; the rest act on the row too.
         *(b if b.key == "u" else replace(b, show=False) for b in EDIT_BINDINGS),
     ]
@@ -285,6 +293,14 @@ class RegisterScreen(ActionEditing, Screen):
         if isinstance(result, Saved):
             self.notify(f"Added action {result.row['ref']}.")
             self.after_write(result.row)
+
+    def action_import_file(self) -> None:
+        # A read-only register may still preview; the dialog refuses the import itself.
+        self.app.push_screen(ImportScreen(), self._imported)
+
+    def _imported(self, result) -> None:
+        if result is not None:  # the dialog has said what was imported
+            self.after_write(None)
 
     def target_action(self) -> dict | None:
         return self.table.current_row
