@@ -60,46 +60,136 @@ def verify(
     return report
 
 
+#: From this many entries on, a second process checks the hash chain while this
+#: one replays the log (each half takes about as long as the other).
+PARALLEL_FROM = 200_000
+
+
 def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress | None) -> None:
-    result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    report.quick_check = "ok" if result == ["ok"] else "; ".join(result[:5])
-    if report.quick_check != "ok":
-        report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
-    total = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]
     expect = expect.strip().lower() if expect else None
-    if expect is not None:
-        report.expected_found = False
-    prev_id, prev_hash = 0, log.GENESIS_HASH
-    chain_ok = True
-    replayer = Replayer()
-    for entry in log.entries(conn):
-        report.entries += 1
-        if progress and report.entries % 20_000 == 0:
-            progress(report.entries, total)
-        if expect is not None and entry.hash == expect:
-            report.expected_found = True
-        if chain_ok:
+    # One read transaction: the log, the table and the snapshots as of one moment,
+    # even while another actreg writes.
+    conn.execute("BEGIN")
+    try:
+        _verify_consistent(conn, report, expect, progress)
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
+    head_id = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()[0]
+    path = getattr(conn, "path", None)
+    # Started first, so the second process hashes while this one runs quick_check and replays.
+    job = _start_chain_check(path, head_id, expect) if head_id >= PARALLEL_FROM else None
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        report.quick_check = "ok" if result == ["ok"] else "; ".join(result[:5])
+        if report.quick_check != "ok":
+            report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
+        chain = ChainCheck(expect) if job is None else None
+        replayer = Replayer()
+        for entry in log.entries(conn, up_to=head_id):
+            report.entries += 1
+            if progress and report.entries % 20_000 == 0:
+                progress(report.entries, head_id)
+            if chain is not None:
+                chain.feed(entry)
             try:
-                problem = _chain_problem(entry, prev_id, prev_hash)
-            except TypeError:  # bytes or numbers where text belongs: cannot even be hashed
-                problem = _type_problem(entry)
-            if problem:
-                report.problems.append(problem)
-                chain_ok = False
-        prev_id, prev_hash = entry.id, entry.hash
-        try:
-            replayer.apply(entry)
-        except (ValueError, KeyError, TypeError) as exc:
-            report.problems.append(f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}")
-            return
-    report.head_hash = prev_hash
+                replayer.apply(entry)
+            except (ValueError, KeyError, TypeError) as exc:
+                report.problems.append(
+                    f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"
+                )
+                return
+        if job is not None:
+            chain = _chain_result(job) or _inline_chain(conn, head_id, expect)
+    finally:
+        if job is not None:
+            job.executor.shutdown(wait=False, cancel_futures=True)
+    report.head_hash = chain.head_hash
+    if chain.problem:
+        report.problems.insert(0, chain.problem)
+    if expect is not None:
+        report.expected_found = chain.expected_found
     if progress:
-        progress(report.entries, total)
+        progress(report.entries, head_id)
     _compare_projection(conn, replayer.actions, report)
     from db.snapshots import check_snapshots, list_snapshots
 
     report.snapshots = len(list_snapshots(conn))
     report.problems += check_snapshots(conn)
+
+
+class ChainCheck:
+    """Walks the chain entry by entry: ids contiguous, each follows the last, hashes true."""
+
+    def __init__(self, expect: str | None) -> None:
+        self.expect = expect
+        self.expected_found = False
+        self.prev_id, self.head_hash = 0, log.GENESIS_HASH
+        self.problem: str | None = None
+
+    def feed(self, entry: log.LogEntry) -> None:
+        if entry.hash == self.expect:
+            self.expected_found = True
+        if self.problem is None:
+            try:
+                self.problem = _chain_problem(entry, self.prev_id, self.head_hash)
+            except TypeError:  # bytes or numbers where text belongs: cannot even be hashed
+                self.problem = _type_problem(entry)
+        self.prev_id, self.head_hash = entry.id, entry.hash
+
+
+def check_chain(path: str, head_id: int, expect: str | None) -> ChainCheck:
+    """The chain check on its own connection (run in a second process for big registers)."""
+    from db.connection import open_register
+
+    conn = open_register(path, readonly=True, check_pages=False)
+    try:
+        chain = ChainCheck(expect)
+        for entry in log.entries(conn, up_to=head_id):
+            chain.feed(entry)
+        return chain
+    finally:
+        conn.close()
+
+
+def _chain_result(job) -> ChainCheck | None:
+    """The second process's answer, or None if it could not give one (then: check here)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return job.result()
+    except (BrokenProcessPool, OSError, EOFError):
+        return None
+
+
+def _inline_chain(conn, head_id: int, expect: str | None) -> ChainCheck:
+    chain = ChainCheck(expect)
+    for entry in log.entries(conn, up_to=head_id):
+        chain.feed(entry)
+    return chain
+
+
+def _start_chain_check(path, head_id: int, expect: str | None):
+    """A future for check_chain in another process, or None to check in this one."""
+    if path is None:
+        return None
+    import concurrent.futures
+    import multiprocessing
+
+    try:
+        # spawn, not fork: the TUI calls verify from a thread, and forking a
+        # threaded process can deadlock.
+        executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        )
+        future = executor.submit(check_chain, str(path), head_id, expect)
+    except (OSError, RuntimeError):
+        return None  # no second process here: check the chain inline instead
+    future.executor = executor
+    return future
 
 
 def _type_problem(entry: log.LogEntry) -> str:

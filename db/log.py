@@ -136,9 +136,18 @@ def head(conn: sqlite3.Connection) -> tuple[int, str, str | None]:
     return (row[0], row[1], row[2]) if row else (0, GENESIS_HASH, None)
 
 
-def entries(conn: sqlite3.Connection, *, until: str | None = None, action_id: int | None = None):
-    """Entries in chain order, optionally only those recorded at or before `until`."""
+def entries(
+    conn: sqlite3.Connection,
+    *,
+    until: str | None = None,
+    action_id: int | None = None,
+    up_to: int | None = None,
+):
+    """Entries in chain order; only those recorded by `until`, or numbered up to `up_to`."""
     where, params = [], []
+    if up_to is not None:
+        where.append("id <= ?")
+        params.append(up_to)
     if until is not None:
         where.append("recorded_at <= ?")
         params.append(until)

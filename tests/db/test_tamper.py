@@ -319,3 +319,48 @@ def test_a_forged_entry_for_an_action_that_does_not_exist_cannot_be_replayed(reg
     assert any(
         p.startswith(f"entry #7 ({forged.uuid}) cannot be replayed") for p in report.problems
     ), report.problems
+
+
+@pytest.mark.parametrize("tampered", [False, True], ids=["clean", "tampered"])
+def test_the_chain_checked_in_a_second_process_reports_as_inline(
+    register_file: Path, monkeypatch, tampered
+):
+    # Big registers check the chain in a second process; here every register does.
+    if tampered:
+        tamper(register_file, "UPDATE progress_log SET commentary = 'Forged' WHERE id = 3")
+
+    def run(parallel_from: int) -> integrity.VerifyReport:
+        monkeypatch.setattr(integrity, "PARALLEL_FROM", parallel_from)
+        conn = open_register(register_file, check_pages=False)
+        try:
+            return integrity.verify(conn, expect=entry(register_file, 2).hash)
+        finally:
+            conn.close()
+
+    inline = run(10**9)
+
+    def no_fallback(*args):  # the second process must give the answer, not a fallback
+        raise AssertionError("the chain was checked inline, not in the second process")
+
+    started = []
+    real_start = integrity._start_chain_check
+
+    def start(*args):
+        job = real_start(*args)
+        started.append(job)
+        return job
+
+    monkeypatch.setattr(integrity, "_inline_chain", no_fallback)
+    monkeypatch.setattr(integrity, "_start_chain_check", start)
+    parallel = run(1)
+    assert started and started[0] is not None, "no second process was started"
+    assert parallel.problems == inline.problems
+    assert (parallel.head_hash, parallel.entries, parallel.expected_found) == (
+        inline.head_hash,
+        inline.entries,
+        inline.expected_found,
+    )
+    assert parallel.expected_found is True
+    assert parallel.ok is (not tampered)
+    if tampered:
+        assert parallel.problems[0].startswith("entry #3 (")
