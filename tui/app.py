@@ -23,6 +23,7 @@ from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen, start_first_read
 from tui.screens.snapshot_view import SnapshotScreen
 from tui.screens.triage import TriageScreen, TriageSummary, start_triage
+from tui.screens.verify_screen import VerifyScreen
 from tui.widgets.action_table import ActionTable
 
 
@@ -81,6 +82,11 @@ class ActregApp(App):
         if not any(isinstance(screen, MeetingsScreen) for screen in self.screen_stack):
             self.push_screen(MeetingsScreen())
 
+    def action_verify(self) -> None:
+        if isinstance(self.screen, ModalScreen):  # (the palette runs it once it has closed)
+            return
+        self.push_screen(VerifyScreen())
+
 
 def key_sections():
     """Every screen's keys, for the help screen (read from the bindings themselves)."""
@@ -107,6 +113,7 @@ def key_sections():
         ("Snapshot (read-only) and changes views", SnapshotScreen.BINDINGS),
         ("Export dialog", ExportScreen.BINDINGS),
         ("Import dialog (i)", ImportScreen.BINDINGS),
+        ("Verify the register (V)", VerifyScreen.BINDINGS),
         ("Questions (discard what you typed?)", ConfirmScreen.BINDINGS),
     ]
 

@@ -24,6 +24,11 @@ COMMANDS = (
     ("Set RAG", "Re-rate the action, with a reason (r)", "screen.form('rag')"),
     ("Close action", "Close as verified, with evidence (c)", "screen.form('close')"),
     ("Import a CSV or Excel file", "Preview, then import actions (i)", "screen.import_file"),
+    (
+        "Verify the register: hash chain, projection, snapshots",
+        "Check the register has not been altered; optionally find an expected hash (V)",
+        "app.verify",
+    ),
     ("Triage", "Walk the actions that need attention (t) — coming soon", "app.triage"),
     ("Meetings and snapshots", "Committee cycles (m) — coming soon", "app.meetings"),
     ("Help", "Every key of every screen (?)", "app.help"),

@@ -94,6 +94,13 @@ class RegisterScreen(ActionEditing, Screen):
             show=False,
             tooltip="Import actions from a CSV or Excel file (preview first)",
         ),
+        Binding(
+            "V",
+            "app.verify",
+            "Verify",
+            show=False,
+            tooltip="Verify the register: hash chain, projection, snapshots",
+        ),
         # On the home screen only 'update' is in the footer; the rest act on the row too.
         *(b if b.key == "u" else replace(b, show=False) for b in EDIT_BINDINGS),
     ]
