@@ -60,11 +60,6 @@ def verify(
     return report
 
 
-#: From this many entries on, a second process checks the hash chain while this
-#: one replays the log (each half takes about as long as the other).
-PARALLEL_FROM = 200_000
-
-
 def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress | None) -> None:
     expect = expect.strip().lower() if expect else None
     # One read transaction: the log, the table and the snapshots as of one moment,
@@ -79,34 +74,22 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
 
 def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     head_id = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()[0]
-    path = getattr(conn, "path", None)
-    # Started first, so the second process hashes while this one runs quick_check and replays.
-    job = _start_chain_check(path, head_id, expect) if head_id >= PARALLEL_FROM else None
-    try:
-        result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-        report.quick_check = "ok" if result == ["ok"] else "; ".join(result[:5])
-        if report.quick_check != "ok":
-            report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
-        chain = ChainCheck(expect) if job is None else None
-        replayer = Replayer()
-        for entry in log.entries(conn, up_to=head_id):
-            report.entries += 1
-            if progress and report.entries % 20_000 == 0:
-                progress(report.entries, head_id)
-            if chain is not None:
-                chain.feed(entry)
-            try:
-                replayer.apply(entry)
-            except (ValueError, KeyError, TypeError) as exc:
-                report.problems.append(
-                    f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"
-                )
-                return
-        if job is not None:
-            chain = _chain_result(job) or _inline_chain(conn, head_id, expect)
-    finally:
-        if job is not None:
-            job.executor.shutdown(wait=False, cancel_futures=True)
+    result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    report.quick_check = "ok" if result == ["ok"] else "; ".join(result[:5])
+    if report.quick_check != "ok":
+        report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
+    chain = ChainCheck(expect)
+    replayer = Replayer()
+    for entry in log.entries(conn, up_to=head_id):
+        report.entries += 1
+        if progress and report.entries % 20_000 == 0:
+            progress(report.entries, head_id)
+        chain.feed(entry)
+        try:
+            replayer.apply(entry)
+        except (ValueError, KeyError, TypeError) as exc:
+            report.problems.append(f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}")
+            return
     report.head_hash = chain.head_hash
     if chain.problem:
         report.problems.insert(0, chain.problem)
@@ -139,57 +122,6 @@ class ChainCheck:
             except TypeError:  # bytes or numbers where text belongs: cannot even be hashed
                 self.problem = _type_problem(entry)
         self.prev_id, self.head_hash = entry.id, entry.hash
-
-
-def check_chain(path: str, head_id: int, expect: str | None) -> ChainCheck:
-    """The chain check on its own connection (run in a second process for big registers)."""
-    from db.connection import open_register
-
-    conn = open_register(path, readonly=True, check_pages=False)
-    try:
-        chain = ChainCheck(expect)
-        for entry in log.entries(conn, up_to=head_id):
-            chain.feed(entry)
-        return chain
-    finally:
-        conn.close()
-
-
-def _chain_result(job) -> ChainCheck | None:
-    """The second process's answer, or None if it could not give one (then: check here)."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return job.result()
-    except (BrokenProcessPool, OSError, EOFError):
-        return None
-
-
-def _inline_chain(conn, head_id: int, expect: str | None) -> ChainCheck:
-    chain = ChainCheck(expect)
-    for entry in log.entries(conn, up_to=head_id):
-        chain.feed(entry)
-    return chain
-
-
-def _start_chain_check(path, head_id: int, expect: str | None):
-    """A future for check_chain in another process, or None to check in this one."""
-    if path is None:
-        return None
-    import concurrent.futures
-    import multiprocessing
-
-    try:
-        # spawn, not fork: the TUI calls verify from a thread, and forking a
-        # threaded process can deadlock.
-        executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn")
-        )
-        future = executor.submit(check_chain, str(path), head_id, expect)
-    except (OSError, RuntimeError):
-        return None  # no second process here: check the chain inline instead
-    future.executor = executor
-    return future
 
 
 def _type_problem(entry: log.LogEntry) -> str:
