@@ -40,6 +40,7 @@ BIG ?= /tmp/actreg-bench-100k.db
 bench: $(STAMP)
 	@test -f $(BIG) || $(BIN)/python -m bench.make_register $(BIG)
 	$(BIN)/python -m bench.cycles_bench $(BIG)
+	$(BIN)/python -m bench.verify_bench $(BIG)
 	$(BIN)/python -m bench.tui_bench $(BIG)
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.import_bench
