@@ -14,6 +14,7 @@ from db.clock import utc_text
 from db.errors import InputError, NotFound
 from db.integrity import verify
 from db.projection import ACTION_COLUMNS
+from db.queries import with_flags
 from tests.conftest import FakeClock
 
 AUTHOR = "Officer"
@@ -201,10 +202,15 @@ def test_snapshot_equals_the_projection_as_it_stood_at_the_cut_off(tmp_path_fact
             expected = [state for when, state in history if when <= as_at][-1]
             frozen = {r["id"]: r for r in snapshots.snapshot_rows(conn, snap["id"])}
             assert frozen.keys() == expected.keys()
+            on = dt.date.fromisoformat(snap["cut_off"][:10])
             for action_id, row in expected.items():
                 for column in snapshots.SNAPSHOT_FIELDS:
                     if column in row:
                         assert frozen[action_id][column] == row[column], column
+                # The flags computed in SQL agree with the Python definition (with_flags).
+                flags = with_flags(row, on=on, stale_before=snap["stale_before"])
+                for flag in ("overdue", "days_overdue", "slipped", "stale"):
+                    assert frozen[action_id][flag] == flags[flag], flag
             continue
         if kind == "note":
             register.record_note(conn, ref, f"note {seconds}", author=AUTHOR, clock=clock)
