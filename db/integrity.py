@@ -164,6 +164,10 @@ def _compare_projection(conn, replayed: dict[int, dict], report: VerifyReport) -
                         f"action {want['ref']}: {column} is {have[column]!r} in the table but "
                         f"the log says {want[column]!r}"
                     )
+    counted = conn.execute("SELECT n FROM action_count").fetchone()
+    if counted is None or counted[0] != len(stored):
+        kept = "missing" if counted is None else counted[0]
+        mismatches.append(f"the kept count of actions is {kept} but the table holds {len(stored)}")
     if mismatches:
         shown = mismatches[:10]
         more = len(mismatches) - len(shown)

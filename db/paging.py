@@ -13,7 +13,7 @@ from db.clock import today
 from db.projection import ACTION_COLUMNS, Row
 from db.queries import ActionFilter, _where, cycle_start, with_flags
 
-#: Sort keys the table offers, each an ORDER BY on an indexed column (title is not indexed).
+#: Sort keys the table offers, each an ORDER BY on an indexed column.
 SORT_COLUMNS = {
     "ref": "ref_key",
     "title": "title COLLATE NOCASE",
@@ -24,10 +24,6 @@ SORT_COLUMNS = {
     "target_date": "target_date",
     "last_update": "last_update_at",
 }
-
-
-#: Sorts with no index of their own: OFFSET paging would sort the whole table per page.
-UNINDEXED_SORTS = frozenset({"title"})
 
 
 def _order(sort: str, descending: bool) -> str:
@@ -85,6 +81,12 @@ def count_matching(conn: sqlite3.Connection, flt: ActionFilter | None = None) ->
     flt = flt or ActionFilter()
     on = today()
     where, params = _where(flt, on=on, stale_before=cycle_start(conn, on))
+    return _count(conn, flt, where, params)
+
+
+def _count(conn: sqlite3.Connection, flt: ActionFilter, where: str, params: list) -> int:
+    if not where:  # every action: the count the triggers keep, not a scan of them all
+        return conn.execute("SELECT n FROM action_count").fetchone()[0]
     narrowed = flt.statuses or flt.rags or flt.owner or flt.directorate or flt.theme or flt.search
     scan = " NOT INDEXED" if (flt.overdue or flt.stale) and not narrowed else ""
     return conn.execute(f"SELECT count(*) FROM action{scan}{where}", params).fetchone()[0]
@@ -139,9 +141,7 @@ def count_and_page(
     on = today()
     stale_before = cycle_start(conn, on)
     where, params = _where(flt, on=on, stale_before=stale_before)
-    narrowed = flt.statuses or flt.rags or flt.owner or flt.directorate or flt.theme or flt.search
-    scan = " NOT INDEXED" if (flt.overdue or flt.stale) and not narrowed else ""
-    total = conn.execute(f"SELECT count(*) FROM action{scan}{where}", params).fetchone()[0]
+    total = _count(conn, flt, where, params)
     rows = conn.execute(
         f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where}"
         f" ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",

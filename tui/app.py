@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import ClassVar
 
@@ -50,16 +51,31 @@ class ActregApp(App):
     ]
 
     def __init__(self, conn: RegisterConnection, *, author: str) -> None:
+        # Start-up builds tens of thousands of long-lived objects (widgets, styles,
+        # CSS rules): collecting garbage among them before the first frame only
+        # delays it. Collection resumes once that frame is up (_first_frame), with
+        # those objects frozen out of every later collection.
+        self._gc_was_enabled = gc.isenabled()
+        gc.disable()
         super().__init__()
         self.gateway = RegisterGateway(conn, author=author)
-        # Start reading the first screen's data before Textual has even started.
+        # Read the first screen's data before Textual has even started.
         self._first_read = start_first_read(self.gateway)
 
     @property
     def conn(self) -> RegisterConnection:
         return self.gateway.conn
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        if self._gc_was_enabled and not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     def on_unmount(self) -> None:
+        self._first_frame()  # (in case the app ends before its first frame)
         # Worker threads may still be reading: let them finish (or cut a read short)
         # so the caller can close the connection safely once the app has gone.
         self.gateway.shutdown()

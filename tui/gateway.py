@@ -6,7 +6,9 @@ with a lock (a read never runs inside another worker's write transaction).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,6 +16,11 @@ from db.connection import RegisterConnection
 from db.errors import ActregError
 
 T = TypeVar("T")
+PROGRESS_STEPS = 20_000  # SQLite VM steps between deadline checks (well under 1 ms)
+
+
+class ReadTooSlow(Exception):
+    """A read given a deadline (RegisterGateway.read_within) was stopped at it."""
 
 
 class RegisterGateway:
@@ -73,6 +80,30 @@ class RegisterGateway:
             finally:
                 with self._state:
                     self._reading = None
+
+    def read_within(self, seconds: float, fn: Callable[..., T], *args, **kwargs) -> T:
+        """`fn(conn, …)` on this thread if it finishes within `seconds`, else ReadTooSlow.
+
+        For reads worth doing at once when they are quick (the first screen's rows)
+        and in a worker when they are not (a cold disk): nothing waits longer than
+        `seconds` for the answer.
+        """
+        deadline = time.perf_counter() + seconds
+
+        def too_late() -> bool:
+            return time.perf_counter() > deadline
+
+        with self._lock:
+            self._check_open()
+            self.conn.set_progress_handler(too_late, PROGRESS_STEPS)
+            try:
+                return fn(self.conn, *args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if "interrupt" in str(exc) and too_late():
+                    raise ReadTooSlow(f"not read within {seconds:g} s") from None
+                raise
+            finally:
+                self.conn.set_progress_handler(None, 0)
 
     def interrupt(self, group: str) -> bool:
         """Stop the read of `group` now running, if one is (never a write): True if it did.

@@ -319,3 +319,20 @@ def test_a_forged_entry_for_an_action_that_does_not_exist_cannot_be_replayed(reg
     assert any(
         p.startswith(f"entry #7 ({forged.uuid}) cannot be replayed") for p in report.problems
     ), report.problems
+
+
+def test_the_kept_action_count_follows_inserts_and_an_edit_of_it_is_caught(
+    register_file: Path,
+):
+    plain = sqlite3.connect(register_file)
+    try:
+        kept = plain.execute("SELECT n FROM action_count").fetchone()[0]
+        assert kept == plain.execute("SELECT count(*) FROM action").fetchone()[0] == 2
+    finally:
+        plain.close()
+    tamper(register_file, "UPDATE action_count SET n = 7")
+
+    report = verify_file(register_file)
+
+    assert not report.ok
+    assert "the kept count of actions is 7 but the table holds 2" in " ".join(report.problems)

@@ -10,6 +10,7 @@ from tui.screens.filter_menu import FilterMenu
 from tui.screens.form import FormScreen
 from tui.screens.register import RegisterScreen
 from tui.widgets.action_table import ActionTable
+from tui.widgets.register_bar import RegisterBar
 
 
 @run_async
@@ -34,7 +35,7 @@ async def test_filter_menu_narrows_by_owner_and_status(mat_conn):
         await settle(pilot)
         table = app.screen.query_one(ActionTable)
         assert [table.row_at(i)["ref"] for i in range(table.total)] == ["A4"]
-        chips = str(app.screen.query_one("#chips", Static).render())
+        chips = app.screen.query_one(RegisterBar).chips_text
         assert "owner: Jo Smith" in chips and "Closed" in chips
         await pilot.press("f")
         await settle(pilot)

@@ -11,10 +11,11 @@ from tui.screens.action import ActionScreen
 from tui.screens.form import FormScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.action_table import ActionTable
+from tui.widgets.register_bar import RegisterBar
 
 
 def count_text(app) -> str:
-    return str(app.screen.query_one("#count", Static).render())
+    return app.screen.query_one(RegisterBar).count_text
 
 
 def notifications(app) -> list[str]:
@@ -30,7 +31,7 @@ async def test_home_lists_every_action_in_natural_ref_order(mat_conn):
         assert table.total == 6
         assert [table.row_at(i)["ref"] for i in range(6)] == ["A1", "A2", "A3", "A4", "A5", "A10"]
         assert count_text(app) == "6 actions"
-        header = str(app.screen.query_one("#register-header", Static).render())
+        header = app.screen.query_one(RegisterBar).title_text
         assert "Lessons Learned MAT" in header and "In progress 2" in header
 
 
@@ -57,6 +58,20 @@ async def test_search_narrows_the_count_as_you_type(mat_conn):
 
 
 @run_async
+async def test_search_typed_the_moment_the_app_starts_loses_no_letter(mat_conn):
+    # The search box is mounted just after the first frame: "/" pressed before then
+    # mounts it at once, and the letters after it still land in it.
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"procure")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.screen.query_one(RegisterBar).search_input.value == "procure"
+        table = app.screen.query_one(ActionTable)
+        assert table.total == 1 and table.row_at(0)["ref"] == "A3"
+
+
+@run_async
 async def test_overdue_filter_key_toggles_and_shows_a_chip(mat_conn):
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -67,14 +82,14 @@ async def test_overdue_filter_key_toggles_and_shows_a_chip(mat_conn):
         # A1 (2026-05-15) and A3 (2026-04-30) are open and past target; A4 is closed.
         assert {table.row_at(i)["ref"] for i in range(table.total)} == {"A1", "A3"}
         assert count_text(app) == "2 of 6 actions"
-        assert "overdue" in str(app.screen.query_one("#chips", Static).render())
+        assert "overdue" in app.screen.query_one(RegisterBar).chips_text
         await pilot.press("3")  # and green: none is both
         await settle(pilot)
         assert table.total == 0
         await pilot.press("escape")
         await settle(pilot)
         assert table.total == 6
-        assert "no filters" in str(app.screen.query_one("#chips", Static).render())
+        assert "no filters" in app.screen.query_one(RegisterBar).chips_text
 
 
 @run_async

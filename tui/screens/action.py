@@ -7,17 +7,22 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.queries import action_log, get_action
 from tui.background import run_db
 from tui.card import card_lines
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView
 
 
 class ActionScreen(ActionEditing, Screen):
     """One action, read from the register; edits reload it."""
+
+    DEFAULT_CSS = """
+    ActionScreen #card { height: 1fr; padding: 0 1; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the register"),
@@ -34,7 +39,7 @@ class ActionScreen(ActionEditing, Screen):
     def compose(self) -> ComposeResult:
         yield Static(f"Action {self.ref}", id="card-title", classes="title-bar")
         yield LinesView(id="card")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(LinesView).focus()

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.diffs import diff
 from db.errors import ActregError
 from tui.background import run_db
 from tui.meeting_text import diff_lines
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView
 
 
@@ -42,7 +43,7 @@ class DiffScreen(Screen):
         )
         view = LinesView(id="diff")
         yield view
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(LinesView).set_lines([Text("Comparing…", style="dim")])

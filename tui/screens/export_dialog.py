@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, LoadingIndicator, Select, Static
+from textual.widgets import Input, Label, LoadingIndicator, Select, Static
 
 from db.errors import ActregError, InputError
 from db.exporting import FORMATS, ExportTable, build_table, default_filename, export
 from tui.background import run_db
 from tui.screens.dialog import DIALOG_CSS
+from tui.widgets.key_bar import KeyBar
 
 FORMAT_NAMES = {
     "csv": "CSV (opens in Excel)",
@@ -75,7 +76,7 @@ class ExportScreen(ModalScreen[Path | None]):
             yield LoadingIndicator(id="export-busy")
             yield Static("Reading the snapshot…", id="export-status")
             yield Static("enter / ctrl+s export · tab next field · esc close", id="form-hint")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def fmt(self) -> str:

@@ -18,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from db.errors import ActregError, InputError, StaleVersion
 from db.models import label
 from tui.background import run_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import DIALOG_CSS
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class FormScreen(ModalScreen[FormResult]):
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
             yield Static("", id="form-error")
             yield Static("ctrl+s save · tab next field · esc cancel", id="form-hint")
-        yield Footer()  # the form's own keys, not those of the screen beneath
+        yield KeyBar()  # the form's own keys, not those of the screen beneath
 
     def _widget(self, spec: FieldSpec) -> Widget:
         wid = f"field-{spec.name}"

@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets import Checkbox, Input, Label, LoadingIndicator, Static
 
 from db.errors import ActregError, InputError
 from tui.background import run_db
 from tui.gateway import RegisterGateway
 from tui.screens.dialog import DIALOG_CSS
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # db.importing is imported when a file is first read, not at start-up
     from db.importing import ImportResult
@@ -166,7 +167,7 @@ class ImportScreen(ModalScreen["ImportResult | None"]):
             )
             with VerticalScroll(id="import-report"):
                 yield Static("", id="import-report-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#import-busy").display = False

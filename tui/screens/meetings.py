@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from db.clock import utc_now
 from db.cycles import list_meetings, next_update_due
@@ -26,6 +26,7 @@ from tui.screens.export_dialog import ExportScreen
 from tui.screens.form import FormResult, Saved
 from tui.screens.meeting_form import new_meeting_form
 from tui.screens.snapshot_view import SnapshotScreen
+from tui.widgets.key_bar import KeyBar
 
 COLUMNS = ("Meeting", "Committee", "Paper deadline", "Update", "Cadence", "Snapshot", "Title")
 
@@ -80,7 +81,7 @@ class MeetingsScreen(Screen):
         yield Static(
             "No meetings yet: press a to add the committee's next meeting.", id="meetings-empty"
         )
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> DataTable:

@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.snapshots import snapshot_rows
 from tui.background import run_db
 from tui.formatting import when
 from tui.meeting_text import moment
 from tui.widgets.frozen_table import FrozenTable
+from tui.widgets.key_bar import KeyBar
 
 
 def snapshot_heading(snap: dict) -> str:
@@ -48,7 +49,7 @@ class SnapshotScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Text(snapshot_heading(self.snap)), id="snapshot-heading")
         yield FrozenTable(id="snapshot-rows")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> FrozenTable:

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.connection import setting
 from db.errors import ActregError, StaleVersion
@@ -41,6 +41,7 @@ from tui.triage_session import (
     duration_text,
     undo_plan,
 )
+from tui.widgets.key_bar import KeyBar
 
 LATEST_ENTRIES = 3
 #: Every key at once, in case the footer is too narrow to show them all.
@@ -172,7 +173,7 @@ class TriageScreen(Screen):
         with VerticalScroll(id="triage-scroll"):
             yield Static("", id="triage-card")
         yield Static(KEY_HINT, id="triage-keys")
-        yield Footer(compact=True)
+        yield KeyBar(compact=True)
 
     def on_mount(self) -> None:
         self.show_item()
@@ -436,7 +437,7 @@ class TriageSummary(Screen):
             ]
             yield Static("\n".join(["", "Decisions:", *lines]) if lines else "\nNo decisions.")
             yield Static("", id="summary-written")
-        yield Footer()
+        yield KeyBar()
 
     def action_write(self) -> None:
         gateway = self.app.gateway

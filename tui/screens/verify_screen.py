@@ -16,12 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from db.errors import ActregError
 from db.integrity import VerifyReport, verify
 from tui.background import run_db
 from tui.screens.dialog import DIALOG_CSS
+from tui.widgets.key_bar import KeyBar
 
 VERIFY_CSS = """
 #verify-progress-row { height: 1; margin-top: 1; }
@@ -106,7 +107,7 @@ class VerifyScreen(ModalScreen[VerifyReport | None]):
             with VerticalScroll(id="verify-result-box"):
                 yield Static("", id="verify-result")
             yield Static("enter / ctrl+r verify · esc close", id="form-hint")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def bar(self) -> ProgressBar:
