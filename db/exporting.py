@@ -17,6 +17,8 @@ import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from db import diffs, snapshots
@@ -87,6 +89,26 @@ _LABELS = {
 }  # fmt: skip
 
 
+def _target_cell(row: dict) -> str | None:
+    """The paper's target column: the date, how often it moved, and whether it is overdue."""
+    target = row["target_date"] or ""
+    if row["target_revisions"]:
+        target += f" (was {row['original_target_date']}; revised {row['target_revisions']}x)"
+    if row["overdue"]:
+        target += " OVERDUE"
+    return target or None
+
+
+#: The cells computed from a row's other fields (see ExportTable.cells).
+_DERIVED: dict[str, Callable[[dict], object]] = {
+    "overdue": lambda row: "Yes" if row["overdue"] else "No",
+    "last_commentary_date": lambda row: (row["last_commentary_at"] or "")[:10] or None,
+    "target_cell": _target_cell,
+}
+#: The change column of an action that did not change since the last meeting.
+NO_CHANGE = "No change"
+
+
 @dataclass
 class ExportTable:
     """Everything an export shows; every writer is a pure function of this."""
@@ -130,17 +152,28 @@ class ExportTable:
         """One row's values for display: labels for vocabularies, None for empty."""
         out = dict(row)
         for key, labels in _LABELS.items():
-            out[key] = labels.get(row[key], row[key]) if row[key] is not None else None
-        out["overdue"] = "Yes" if row["overdue"] else "No"
-        out["last_commentary_date"] = (row["last_commentary_at"] or "")[:10] or None
-        out["change"] = self.changes.get(row["id"], "No change")
-        target = row["target_date"] or ""
-        if row["target_revisions"]:
-            target += f" (was {row['original_target_date']}; revised {row['target_revisions']}x)"
-        if row["overdue"]:
-            target += " OVERDUE"
-        out["target_cell"] = target or None
+            out[key] = labels.get(row[key], row[key])  # None and unknown values stay as they are
+        for key, derive in _DERIVED.items():
+            out[key] = derive(row)
+        out["change"] = self.changes.get(row["id"], NO_CHANGE)
         return out
+
+    def column(self, key: str) -> list[object]:
+        """One column of :meth:`cells` for every row: ``[cells(r)[key] for r in rows]``.
+
+        For writers of the whole table on big registers (CSV): picking one key out of
+        every row and looking its labels up runs in C (map, itemgetter, dict.get),
+        where cells() copies every row into a new dict first.
+        """
+        rows = self.rows
+        if key in _LABELS:
+            raw = list(map(itemgetter(key), rows))
+            return list(map(_LABELS[key].get, raw, raw))
+        if key in _DERIVED:
+            return list(map(_DERIVED[key], rows))
+        if key == "change":
+            return list(map(self.changes.get, map(itemgetter("id"), rows), repeat(NO_CHANGE)))
+        return list(map(itemgetter(key), rows))
 
 
 def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+from contextlib import closing
 
 import pytest
 from hypothesis import given
@@ -98,6 +100,27 @@ def test_refusals(conn, clock, draft):
     with pytest.raises(NotFound, match="has no snapshot yet; take one with `actreg snapshot"):
         snapshots.meeting_snapshot(conn, "2025-03-11")
     assert snapshots.list_snapshots(conn) == []
+
+
+_values = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text()
+
+
+@given(values=st.lists(_values, max_size=8))
+def test_snapshot_rows_read_stored_rows_as_json_loads_does(values):
+    """snapshot_rows parses with pydantic's parser, for speed; it must read every value
+    SQLite's json_object can store exactly as the standard library does."""
+    # Only the table snapshot_rows reads, not a register: no file is needed.
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE TABLE snapshot_row (snapshot_id, position, ref, data)")
+        for position, value in enumerate(values):
+            conn.execute(
+                "INSERT INTO snapshot_row VALUES (1, ?, 'A1', json_object('id', ?, 'value',"
+                " CASE WHEN ? THEN json(?) ELSE ? END))",
+                (position, position, isinstance(value, bool), str(value).lower(), value),
+            )
+        stored = [json.loads(d) for (d,) in conn.execute("SELECT data FROM snapshot_row")]
+        assert [row["value"] for row in stored] == values
+        assert snapshots.snapshot_rows(conn, 1) == stored
 
 
 def _tamper(path, sql: str, params=()) -> None:
