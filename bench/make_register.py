@@ -17,7 +17,6 @@ import json
 import random
 import sys
 import time
-from dataclasses import astuple
 from pathlib import Path
 
 from db import log
@@ -116,7 +115,7 @@ def build(
             **values,
         )
         head_id, head_hash = entry.id, entry.hash
-        batch.append(astuple(entry))
+        batch.append(tuple(entry))
         if len(batch) >= 50_000:
             conn.executemany(log_sql, batch)
             batch.clear()

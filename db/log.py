@@ -11,7 +11,9 @@ import hashlib
 import json
 import sqlite3
 import uuid as uuidlib
-from dataclasses import astuple, dataclass, fields
+from functools import partial
+from json.encoder import encode_basestring
+from typing import NamedTuple
 
 #: The prev_hash of the first entry in a register.
 GENESIS_HASH = "0" * 64
@@ -30,8 +32,10 @@ KINDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LogEntry:
+class LogEntry(NamedTuple):
+    """One row of the log. A NamedTuple: verify builds two million of them, and a
+    tuple is made ten times faster than a frozen dataclass."""
+
     id: int
     uuid: str
     action_id: int
@@ -47,40 +51,40 @@ class LogEntry:
     hash: str
 
 
-COLUMNS = tuple(f.name for f in fields(LogEntry))
+COLUMNS = LogEntry._fields
 SELECT_COLUMNS = ", ".join(COLUMNS)
 
 
-#: One encoder, made once: verify encodes every entry of the log.
+#: The canonical encoder (what defines the hash), made once.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+#: The encoder's own output for the only types a sound entry holds, built directly:
+#: twice as fast, and verify encodes every entry of the log.
+_SIMPLE = {str: encode_basestring, int: int.__repr__, type(None): lambda _: "null"}
 
 
 def canonical(entry_content: tuple) -> bytes:
     """The hashed encoding: a JSON array in a fixed order, no spaces, UTF-8."""
-    return _ENCODER.encode(entry_content).encode("utf-8")
+    try:
+        text = "[" + ",".join([_SIMPLE[type(v)](v) for v in entry_content]) + "]"
+    except KeyError:  # a float, bytes, a bool…: only damage puts one here; json decides
+        text = _ENCODER.encode(entry_content)
+    return text.encode("utf-8")
 
 
 def compute_hash(prev_hash: str, content: tuple) -> str:
-    digest = hashlib.sha256(prev_hash.encode("ascii"))
-    digest.update(b"\n")
-    digest.update(canonical(content))
-    return digest.hexdigest()
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(content)).hexdigest()
 
 
 def content_of(entry: LogEntry) -> tuple:
-    """The part of an entry its hash covers."""
-    return (
-        entry.uuid,
-        entry.action_id,
-        entry.kind,
-        entry.field,
-        entry.old_value,
-        entry.new_value,
-        entry.commentary,
-        entry.author,
-        entry.recorded_at,
-        entry.supersedes,
-    )
+    """The part of an entry its hash covers: every field but its row id and the hashes."""
+    return entry[1:11]  # uuid … supersedes, in field order (checked below)
+
+
+assert LogEntry._fields[1:11] == (
+    "uuid", "action_id", "kind", "field", "old_value", "new_value",
+    "commentary", "author", "recorded_at", "supersedes",
+)  # fmt: skip
 
 
 def expected_hash(entry: LogEntry) -> str:
@@ -119,13 +123,11 @@ def make_entry(
 
 def insert_entry(conn: sqlite3.Connection, entry: LogEntry) -> None:
     placeholders = ", ".join("?" * len(COLUMNS))
-    conn.execute(
-        f"INSERT INTO progress_log ({SELECT_COLUMNS}) VALUES ({placeholders})", astuple(entry)
-    )
+    conn.execute(f"INSERT INTO progress_log ({SELECT_COLUMNS}) VALUES ({placeholders})", entry)
 
 
-def from_row(row) -> LogEntry:
-    return LogEntry(*row)
+#: A row as read with SELECT_COLUMNS -> LogEntry, without a Python call per row.
+from_row = partial(tuple.__new__, LogEntry)
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str, str | None]:
@@ -156,5 +158,4 @@ def entries(
         params.append(action_id)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     cursor = conn.execute(f"SELECT {SELECT_COLUMNS} FROM progress_log {clause} ORDER BY id", params)
-    for row in cursor:
-        yield LogEntry(*row)
+    return map(from_row, cursor)

@@ -132,7 +132,7 @@ def apply_entry(
                 new["rag_reason"] = entry.commentary
         if is_redate(entry):
             new["target_revisions"] = int(new["target_revisions"]) + 1
-        elif undoes_redate(entry, superseded):
+        elif superseded is not None and undoes_redate(entry, superseded):
             new["target_revisions"] = max(0, int(new["target_revisions"]) - 1)
     new["version"] = int(new["version"]) + 1
     new["last_entry_id"] = entry.id

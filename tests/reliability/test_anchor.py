@@ -8,7 +8,6 @@ triggers, change a note, recompute every later hash, fix the projection.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sqlite3
 from pathlib import Path
@@ -37,9 +36,9 @@ def _forge(path: Path, entry_id: int, commentary: str) -> str:
             if entry.id < entry_id:
                 prev_hash = entry.hash
                 continue
-            forged = dataclasses.replace(entry, prev_hash=prev_hash)
+            forged = entry._replace(prev_hash=prev_hash)
             if entry.id == entry_id:
-                forged = dataclasses.replace(forged, commentary=commentary)
+                forged = forged._replace(commentary=commentary)
             new_hash = log.expected_hash(forged)
             plain.execute(
                 "UPDATE progress_log SET commentary = ?, prev_hash = ?, hash = ? WHERE id = ?",
