@@ -78,54 +78,92 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
 
 def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     head_id = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()[0]
-    # Three checks read the whole file and need nothing from each other: SQLite's
-    # quick_check, the hash chain and the replay. The first two run beside the
-    # third (on a machine with more than one core), which is what brings two
-    # million entries within the ten seconds the issue allows.
-    replayed = True
+    # The checks that read the whole file need little from each other: SQLite's
+    # quick_check, the hash chain, and the replay of each action compared with its
+    # row. On a machine with two cores a second process takes quick_check, the chain
+    # and a sixth of the actions while this one replays the rest: that is what
+    # brings two million entries within the ten seconds the issue allows.
     with _Beside(conn, head_id, expect) as beside:
-        replayer = Replayer()
-        apply = replayer.apply  # (bound once: this loop runs for every entry of the log)
-        for report.entries, entry in enumerate(log.entries(conn, up_to=head_id), start=1):
-            if progress and not report.entries % PROGRESS_EVERY:
-                progress(report.entries, head_id)
-            try:
-                apply(entry)
-            except (ValueError, KeyError, TypeError) as exc:
-                report.problems.append(
-                    f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"
-                )
-                replayed = False
-                break
-        report.quick_check, chain = beside.results()
-    if report.quick_check != "ok":
-        report.problems.insert(0, f"SQLite's quick_check found damage: {report.quick_check}")
+        here = _replay_share(conn, head_id, beside.share_here, progress)
+        report.quick_check, chain, there = beside.results()
+    report.entries = chain.entries
     report.head_hash = chain.head_hash
     if chain.problem:
-        report.problems.insert(0, chain.problem)
+        report.problems.append(chain.problem)
+    if report.quick_check != "ok":
+        report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
     if expect is not None:
         report.expected_found = chain.expected_found
-    if not replayed:  # the table cannot be compared with a replay that stopped
+    parts = [here] if there is None else [here, there]
+    stuck = min((part.stuck for part in parts if part.stuck), default=None)
+    if stuck is not None:  # the table cannot be compared with a replay that stopped
+        report.problems.append(stuck[1])
         return
     if progress:
-        progress(report.entries, head_id)
-    _compare_projection(conn, replayer.actions, report)
+        progress(head_id, head_id)
+    report.actions = sum(part.actions for part in parts)
+    # In action order; an action's own mismatches stay in column order (a stable sort).
+    found = sorted((m for part in parts for m in part.mismatches), key=lambda m: m[0])
+    mismatches = [message for _, message in found]
+    counted = conn.execute("SELECT n FROM action_count").fetchone()
+    if counted is None or counted[0] != report.actions:
+        kept = "missing" if counted is None else counted[0]
+        mismatches.append(
+            f"the kept count of actions is {kept} but the table holds {report.actions}"
+        )
+    if mismatches:
+        shown = mismatches[:10]
+        more = len(mismatches) - len(shown)
+        report.problems.append(
+            "the action table does not match the log: "
+            + "; ".join(shown)
+            + (f"; and {more} more" if more else "")
+        )
     from db.snapshots import check_snapshots, list_snapshots
 
     report.snapshots = len(list_snapshots(conn))
     report.problems += check_snapshots(conn)
 
 
-#: From this many entries the chain is checked in a second process: starting one
-#: costs a few tenths of a second, what checking ~150,000 entries costs here.
+@dataclass
+class _ShareResult:
+    """One share's replay: where it stopped, or how its rows differ from the log."""
+
+    stuck: tuple[int, str] | None = None  # (entry id, why) of the first entry it cannot fold
+    mismatches: list[tuple[tuple, str]] = field(default_factory=list)  # (action order, what)
+    actions: int = 0  # rows of this share in the action table
+
+
+def _replay_share(
+    conn, head_id: int, share: log.Share | None, progress: Progress | None = None
+) -> _ShareResult:
+    """Replay the entries of `share`'s actions (None: every action); compare their rows."""
+    replayer = Replayer()
+    apply = replayer.apply  # (bound once: this loop runs for every entry of the log)
+    for count, entry in enumerate(log.entries(conn, up_to=head_id, share=share), start=1):
+        if progress and not count % PROGRESS_EVERY:
+            progress(entry.id, head_id)
+        try:
+            apply(entry)
+        except (ValueError, KeyError, TypeError) as exc:
+            why = f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"
+            return _ShareResult(stuck=(_id_order(entry.id), why))
+    return _compare_projection(conn, replayer.actions, share)
+
+
+#: From this many entries a second process shares the work: starting one costs a
+#: few tenths of a second, what checking ~150,000 entries costs here.
 BESIDE_FROM_ENTRIES = 200_000
+#: The second process replays the actions whose id is a multiple of this (a
+#: sixth): with quick_check and the chain, that evens out the two processes.
+SHARE_EVERY = 6
 
 
 class _Beside:
-    """quick_check and the chain check in a second process while the caller replays.
+    """The second process: quick_check, the chain and a share of the replay.
 
-    Both fall back to running here when they cannot run there: a small log, no
-    file path, one core, a worker that fails to start.
+    Everything runs here instead when it cannot run there: a small log, no file
+    path, one core, a worker that fails to start or fails.
     """
 
     def __init__(self, conn, head_id: int, expect: str | None) -> None:
@@ -134,6 +172,7 @@ class _Beside:
         self.path = Path(path) if path else None
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._work: concurrent.futures.Future | None = None
+        self.share_here: log.Share | None = None  # None: every action is replayed here
 
     def __enter__(self) -> _Beside:
         small = self.head_id < BESIDE_FROM_ENTRIES
@@ -143,8 +182,10 @@ class _Beside:
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn")
             )
-            self._work = self._pool.submit(_check_file, self.path, self.head_id, self.expect)
-        except Exception:  # no second process here: both are checked in this one
+            share = log.Share(SHARE_EVERY, multiples=True)
+            self._work = self._pool.submit(_check_file, self.path, self.head_id, self.expect, share)
+            self.share_here = share._replace(multiples=False)
+        except Exception:  # no second process here: everything is checked in this one
             self._work = None
         return self
 
@@ -152,12 +193,17 @@ class _Beside:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def results(self) -> tuple[str, ChainCheck]:
-        """(quick_check's verdict, the chain check)."""
+    def results(self) -> tuple[str, ChainCheck, _ShareResult | None]:
+        """(quick_check's verdict, the chain check, the second process's share or None)."""
         if self._work is not None:
             with contextlib.suppress(Exception):
                 return self._work.result()
-        return _quick_check(self.conn), _chain_of(self.conn, self.head_id, self.expect)
+        quick, chain = _quick_check(self.conn), _chain_of(self.conn, self.head_id, self.expect)
+        if self.share_here is None:
+            return quick, chain, None
+        # The second process failed after this one took its share: do the other here.
+        share = self.share_here._replace(multiples=True)
+        return quick, chain, _replay_share(self.conn, self.head_id, share)
 
 
 def _quick_check(conn) -> str:
@@ -171,14 +217,22 @@ def _chain_of(conn, head_id: int, expect: str | None) -> ChainCheck:
     return chain
 
 
-def _check_file(path: Path, head_id: int, expect: str | None) -> tuple[str, ChainCheck]:
-    """(In the second process.) quick_check, then the chain up to `head_id`: the log is
-    append-only, so these are the very entries the first process replays."""
+def _check_file(
+    path: Path, head_id: int, expect: str | None, share: log.Share
+) -> tuple[str, ChainCheck, _ShareResult]:
+    """(In the second process.) quick_check, the chain up to `head_id`, and `share`'s
+    replay. The log is append-only, so these are the very entries the first process
+    reads; a read transaction keeps the action table as of one moment too."""
     from db.connection import open_register
 
     conn = open_register(path, readonly=True, check_pages=False)
     try:
-        return _quick_check(conn), _chain_of(conn, head_id, expect)
+        conn.execute("BEGIN")
+        return (
+            _quick_check(conn),
+            _chain_of(conn, head_id, expect),
+            _replay_share(conn, head_id, share),
+        )
     finally:
         conn.close()
 
@@ -191,13 +245,16 @@ class ChainCheck:
         self.expected_found = False
         self.prev_id, self.head_hash = 0, log.GENESIS_HASH
         self.problem: str | None = None
+        self.entries = 0
 
     def feed(self, entries: Iterable[log.LogEntry]) -> None:
         """Check `entries`, in chain order, following on from what was fed before."""
         # Locals and one inlined test per entry: this loop runs two million times.
         prev_id, prev_hash, expect = self.prev_id, self.head_hash, self.expect
         found, problem, compute_hash = self.expected_found, self.problem, log.compute_hash
+        count = self.entries
         for entry in entries:
+            count += 1
             entry_id, entry_hash = entry.id, entry.hash
             if entry_hash == expect:
                 found = True
@@ -213,7 +270,7 @@ class ChainCheck:
                 except TypeError:  # bytes or numbers where text belongs: cannot be hashed
                     problem = _type_problem(entry)
             prev_id, prev_hash = entry_id, entry_hash
-        self.prev_id, self.head_hash = prev_id, prev_hash
+        self.prev_id, self.head_hash, self.entries = prev_id, prev_hash, count
         self.expected_found, self.problem = found, problem
 
 
@@ -241,40 +298,35 @@ def _id_order(action_id) -> tuple:
 _REF = ACTION_COLUMNS.index("ref")
 
 
-def _compare_projection(conn, replayed: dict[int, dict], report: VerifyReport) -> None:
+def _compare_projection(conn, replayed: dict[int, dict], share: log.Share | None) -> _ShareResult:
+    """How the table's rows of `share`'s actions differ from the replay of their entries."""
     # Whole rows are compared as tuples (one comparison in C per action); only an
     # action that differs is gone through column by column to say what differs.
     as_row = operator.itemgetter(*ACTION_COLUMNS)
+    where = f" WHERE {share.sql('id')}" if share else ""
     stored = {
-        row[0]: row for row in conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action")
+        row[0]: row
+        for row in conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where}")
     }
-    report.actions = len(stored)
-    mismatches = []
-    for action_id in sorted(set(stored) | set(replayed), key=_id_order):
+    result = _ShareResult(actions=len(stored))
+    for action_id in set(stored) | set(replayed):
         have, want = stored.get(action_id), replayed.get(action_id)
+        order = _id_order(action_id)
         if have is None:
-            mismatches.append(f"action {want['ref']} is in the log but missing from the table")
+            what = f"action {want['ref']} is in the log but missing from the table"
+            result.mismatches.append((order, what))
         elif want is None:
-            mismatches.append(f"action {have[_REF]} is in the table but has no log history")
+            what = f"action {have[_REF]} is in the table but has no log history"
+            result.mismatches.append((order, what))
         elif have != as_row(want):
             for column, value in zip(ACTION_COLUMNS, have, strict=True):
                 if value != want[column]:
-                    mismatches.append(
+                    what = (
                         f"action {want['ref']}: {column} is {value!r} in the table but "
                         f"the log says {want[column]!r}"
                     )
-    counted = conn.execute("SELECT n FROM action_count").fetchone()
-    if counted is None or counted[0] != len(stored):
-        kept = "missing" if counted is None else counted[0]
-        mismatches.append(f"the kept count of actions is {kept} but the table holds {len(stored)}")
-    if mismatches:
-        shown = mismatches[:10]
-        more = len(mismatches) - len(shown)
-        report.problems.append(
-            "the action table does not match the log: "
-            + "; ".join(shown)
-            + (f"; and {more} more" if more else "")
-        )
+                    result.mismatches.append((order, what))
+    return result
 
 
 def backup_to(conn: sqlite3.Connection, destination: str | Path) -> Path:

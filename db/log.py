@@ -12,8 +12,9 @@ import json
 import sqlite3
 import uuid as uuidlib
 from functools import partial
-from json.encoder import encode_basestring
 from typing import NamedTuple
+
+from pydantic_core import PydanticSerializationError, to_json
 
 #: The prev_hash of the first entry in a register.
 GENESIS_HASH = "0" * 64
@@ -55,21 +56,25 @@ COLUMNS = LogEntry._fields
 SELECT_COLUMNS = ", ".join(COLUMNS)
 
 
-#: The canonical encoder (what defines the hash), made once.
+#: The canonical encoder: its output is what the hash is defined over.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
-#: The encoder's own output for the only types a sound entry holds, built directly:
-#: twice as fast, and verify encodes every entry of the log.
-_SIMPLE = {str: encode_basestring, int: int.__repr__, type(None): lambda _: "null"}
+#: The only types a sound entry holds. For those, pydantic_core's serialiser writes
+#: exactly the encoder's bytes (compact, UTF-8, the same escapes: a test holds it
+#: to that over arbitrary text) four times as fast, and verify encodes every entry.
+_SIMPLE_TYPES = frozenset({str, int, type(None)})
 
 
 def canonical(entry_content: tuple) -> bytes:
     """The hashed encoding: a JSON array in a fixed order, no spaces, UTF-8."""
-    try:
-        text = "[" + ",".join([_SIMPLE[type(v)](v) for v in entry_content]) + "]"
-    except KeyError:  # a float, bytes, a bool…: only damage puts one here; json decides
-        text = _ENCODER.encode(entry_content)
-    return text.encode("utf-8")
+    if _SIMPLE_TYPES.issuperset(map(type, entry_content)):
+        try:
+            return to_json(entry_content)
+        except PydanticSerializationError:  # (text that is not valid Unicode)
+            pass
+    # Anything else (a float, bytes, a lone surrogate: only damage puts one here)
+    # gets the encoder's own answer, or its own error.
+    return _ENCODER.encode(entry_content).encode("utf-8")
 
 
 def compute_hash(prev_hash: str, content: tuple) -> str:
@@ -138,14 +143,29 @@ def head(conn: sqlite3.Connection) -> tuple[int, str, str | None]:
     return (row[0], row[1], row[2]) if row else (0, GENESIS_HASH, None)
 
 
+class Share(NamedTuple):
+    """One of two shares of the actions, for work split between two processes: the
+    actions whose id is a multiple of `every` (multiples=True), or all the others."""
+
+    every: int
+    multiples: bool
+
+    def sql(self, column: str) -> str:
+        """The condition on an action id `column` (a damaged, non-numeric id: the others)."""
+        test = f"coalesce({column} % {int(self.every)} = 0, 0)"
+        return test if self.multiples else f"NOT {test}"
+
+
 def entries(
     conn: sqlite3.Connection,
     *,
     until: str | None = None,
     action_id: int | None = None,
     up_to: int | None = None,
+    share: Share | None = None,
 ):
-    """Entries in chain order; only those recorded by `until`, or numbered up to `up_to`."""
+    """Entries in chain order; only those recorded by `until`, or numbered up to `up_to`,
+    or of one action, or of one share of the actions."""
     where, params = [], []
     if up_to is not None:
         where.append("id <= ?")
@@ -156,6 +176,8 @@ def entries(
     if action_id is not None:
         where.append("action_id = ?")
         params.append(action_id)
+    if share is not None:
+        where.append(share.sql("action_id"))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     cursor = conn.execute(f"SELECT {SELECT_COLUMNS} FROM progress_log {clause} ORDER BY id", params)
     return map(from_row, cursor)

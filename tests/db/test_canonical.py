@@ -1,8 +1,9 @@
 """The hashed encoding of an entry is exactly the JSON encoder's, for any content.
 
-db.log.canonical builds the common case (text, whole numbers, nulls) itself for
-speed; the hash chain depends on it agreeing byte for byte with
-json.JSONEncoder(ensure_ascii=False, separators=(",", ":")), which defines it.
+db.log.canonical writes the common case (text, whole numbers, nulls) with
+pydantic_core for speed; the hash chain depends on it agreeing byte for byte
+with json.JSONEncoder(ensure_ascii=False, separators=(",", ":")), which defines
+it. These tests would catch a pydantic_core upgrade that escaped differently.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db import log
@@ -18,15 +19,19 @@ from db import log
 ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 # What a sound entry holds, and what only a damaged or edited file could.
+# Every code point, lone surrogates and control characters included.
+any_text = st.text(st.characters(exclude_categories=()))
 values = st.one_of(
     st.none(),
-    st.text(),
+    any_text,
     st.integers(),
+    st.integers(min_value=2**63 - 5, max_value=2**70),
     st.booleans(),
     st.floats(allow_nan=True, allow_infinity=True),
 )
 
 
+@settings(max_examples=500)
 @given(st.lists(values, min_size=10, max_size=10).map(tuple))
 def test_canonical_is_the_json_encoders_output(content):
     try:
@@ -36,6 +41,25 @@ def test_canonical_is_the_json_encoders_output(content):
             log.canonical(content)
         return
     assert log.canonical(content) == expected
+
+
+@settings(max_examples=500)
+@given(st.lists(st.one_of(st.none(), any_text, st.integers()), min_size=10, max_size=10))
+def test_every_text_the_fast_path_takes_encodes_as_the_encoder_does(content):
+    content = tuple(content)
+    try:
+        expected = ENCODER.encode(content).encode("utf-8")
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            log.canonical(content)
+        return
+    assert log.canonical(content) == expected
+
+
+def test_control_characters_and_separators_escape_as_the_encoder_does():
+    text = "".join(map(chr, range(0x20))) + '"\\/\x7f\u2028\u2029\ufeff é 😀'
+    content = (text, 1, None, "", -7, text[::-1], None, "x", "y", None)
+    assert log.canonical(content) == ENCODER.encode(content).encode("utf-8")
 
 
 def test_bytes_are_refused_as_the_encoder_refuses_them():

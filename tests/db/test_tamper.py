@@ -350,9 +350,10 @@ def test_the_kept_action_count_follows_inserts_and_an_edit_of_it_is_caught(
         "UPDATE progress_log SET commentary = 'Edited later' WHERE id = 3",
         "DELETE FROM progress_log WHERE id = 3",
         "UPDATE action SET owner = 'Someone else' WHERE ref = 'A2'",
+        "UPDATE progress_log SET new_value = 'not json' WHERE id = 2",  # A2 cannot be folded
     ],
 )
-def test_the_chain_checked_in_a_second_process_reports_what_one_process_does(
+def test_the_work_shared_with_a_second_process_reports_what_one_process_does(
     register_file: Path, monkeypatch, edit
 ):
     if edit:
@@ -361,6 +362,7 @@ def test_the_chain_checked_in_a_second_process_reports_what_one_process_does(
     alone = verify_file(register_file, expect=expect)
 
     monkeypatch.setattr(integrity, "BESIDE_FROM_ENTRIES", 0)
+    monkeypatch.setattr(integrity, "SHARE_EVERY", 2)  # A2 (id 2) is replayed there
 
     def not_here(*args):
         raise AssertionError("the chain was checked in this process, not the second one")
