@@ -10,12 +10,13 @@ named; the head hash it prints lets a committee paper be checked later
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
-import multiprocessing
 import operator
 import os
+import pickle
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,45 +160,75 @@ BESIDE_FROM_ENTRIES = 200_000
 SHARE_EVERY = 6
 
 
+#: What the second process runs: it reads its arguments from stdin and writes
+#: _check_file's result to stdout, both pickled (between two of our own processes).
+_WORKER = (
+    "import pickle, sys; path, args = pickle.load(sys.stdin.buffer); sys.path[:] = path; "
+    "from db.integrity import _check_file; "
+    "pickle.dump(_check_file(*args), sys.stdout.buffer)"
+)
+
+
 class _Beside:
     """The second process: quick_check, the chain and a share of the replay.
 
+    A plain child Python (subprocess), not multiprocessing: inside the TUI, whose
+    stderr is not a file, multiprocessing cannot even start its resource tracker.
     Everything runs here instead when it cannot run there: a small log, no file
-    path, one core, a worker that fails to start or fails.
+    path, one core, a child that fails to start or fails.
     """
 
     def __init__(self, conn, head_id: int, expect: str | None) -> None:
         self.conn, self.head_id, self.expect = conn, head_id, expect
         path = getattr(conn, "path", None)
         self.path = Path(path) if path else None
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
-        self._work: concurrent.futures.Future | None = None
+        self._child: subprocess.Popen | None = None
         self.share_here: log.Share | None = None  # None: every action is replayed here
 
     def __enter__(self) -> _Beside:
         small = self.head_id < BESIDE_FROM_ENTRIES
-        if small or self.path is None or (os.cpu_count() or 1) < 2:
+        if small or self.path is None or (os.cpu_count() or 1) < 2 or not sys.executable:
             return self
+        share = log.Share(SHARE_EVERY, multiples=True)
+        args = (self.path, self.head_id, self.expect, share)
         try:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            self._child = subprocess.Popen(
+                [sys.executable, "-c", _WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
-            share = log.Share(SHARE_EVERY, multiples=True)
-            self._work = self._pool.submit(_check_file, self.path, self.head_id, self.expect, share)
-            self.share_here = share._replace(multiples=False)
-        except Exception:  # no second process here: everything is checked in this one
-            self._work = None
+            assert self._child.stdin is not None
+            pickle.dump((sys.path, args), self._child.stdin)
+            self._child.stdin.close()
+        except (OSError, ValueError):  # no second process here: all is checked in this one
+            self._stop()
+            return self
+        self.share_here = share._replace(multiples=False)
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._stop()  # (this side was interrupted or failed: the child's work is not wanted)
+
+    def _stop(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            with contextlib.suppress(OSError):
+                child.kill()
+            child.wait()
+            if child.stdout is not None:
+                child.stdout.close()
 
     def results(self) -> tuple[str, ChainCheck, _ShareResult | None]:
         """(quick_check's verdict, the chain check, the second process's share or None)."""
-        if self._work is not None:
-            with contextlib.suppress(Exception):
-                return self._work.result()
+        child, self._child = self._child, None
+        if child is not None:
+            assert child.stdout is not None
+            with child.stdout:
+                output = child.stdout.read()
+            if child.wait() == 0:
+                with contextlib.suppress(Exception):  # (a truncated answer: as if it failed)
+                    return pickle.loads(output)
         quick, chain = _quick_check(self.conn), _chain_of(self.conn, self.head_id, self.expect)
         if self.share_here is None:
             return quick, chain, None

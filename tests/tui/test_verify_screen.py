@@ -173,3 +173,24 @@ async def test_help_lists_the_key(mat_conn):
         assert sections["Verify the register (V)"] is VerifyScreen.BINDINGS
         home = {b.key: b.tooltip for b in sections["Register (home)"]}
         assert "Verify the register" in home["V"]
+
+
+@run_async
+async def test_the_second_process_verify_uses_starts_from_inside_the_tui(mat_conn, monkeypatch):
+    # The TUI's stderr is not a file: multiprocessing could not start there, and
+    # verify silently did all the work in one process. The child must start here.
+    from db import integrity
+
+    monkeypatch.setattr(integrity, "BESIDE_FROM_ENTRIES", 0)
+
+    def not_here(*args):
+        raise AssertionError("the chain was checked in the TUI's process")
+
+    monkeypatch.setattr(integrity, "_chain_of", not_here)
+    want = head_hash(mat_conn)
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_with_key(pilot)
+        screen = await run_check(pilot)
+        assert screen.report is not None and screen.report.ok, screen.report
+        assert screen.report.head_hash == want
