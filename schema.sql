@@ -1,6 +1,6 @@
 -- actreg register schema, applied as migration 1.
 --
--- Later changes are new migrations in db/migrations.py, tracked in
+-- Later changes are new migrations in db/connection.py (MIGRATIONS), tracked in
 -- PRAGMA user_version; PRAGMA application_id marks the file as an actreg
 -- register (both are set by db/connection.py, not here, so that this file
 -- stays a plain description of the tables).
@@ -71,25 +71,6 @@ CREATE INDEX action_directorate ON action (directorate COLLATE NOCASE);
 CREATE INDEX action_theme       ON action (theme COLLATE NOCASE);
 CREATE INDEX action_target      ON action (target_date);
 CREATE INDEX action_last_update ON action (last_update_at);
-CREATE INDEX action_title       ON action (title COLLATE NOCASE);
-
--- How many actions there are, kept by triggers: the register table shows it on its
--- first frame, and count(*) over 100,000 actions costs more than that frame can spare.
-CREATE TABLE action_count (
-    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
-    n        INTEGER NOT NULL CHECK (n >= 0)
-);
-INSERT INTO action_count (only_row, n) VALUES (1, 0);
-
-CREATE TRIGGER action_counted AFTER INSERT ON action
-BEGIN
-    UPDATE action_count SET n = n + 1;
-END;
-
-CREATE TRIGGER action_uncounted AFTER DELETE ON action
-BEGIN
-    UPDATE action_count SET n = n - 1;
-END;
 
 -- The append-only progress log. Each entry's hash is SHA-256 over the
 -- previous entry's hash and a canonical encoding of the entry (db/integrity.py).

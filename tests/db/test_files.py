@@ -261,37 +261,38 @@ def test_an_older_register_is_backed_up_then_migrated(tmp_path: Path, monkeypatc
     conn = open_register(path)
     old_state = register_state(conn)
     conn.close()
+    old = schema_version()
     backups_seen_by_the_step: list[list[Path]] = []
 
     def add_a_table(c: sqlite3.Connection) -> None:
-        backups_seen_by_the_step.append(sorted(path.parent.glob("old.db.v1-*.bak")))
-        c.execute("CREATE TABLE added_by_migration_2 (x TEXT)")
+        backups_seen_by_the_step.append(sorted(path.parent.glob(f"old.db.v{old}-*.bak")))
+        c.execute("CREATE TABLE added_by_the_next_migration (x TEXT)")
 
     monkeypatch.setattr(connection, "MIGRATIONS", [*connection.MIGRATIONS, add_a_table])
-    assert schema_version() == 2
+    assert schema_version() == old + 1
 
     conn = open_register(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == old + 1
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert conn.execute("SELECT count(*) FROM added_by_migration_2").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM added_by_the_next_migration").fetchone()[0] == 0
         assert register_state(conn) == old_state
         assert integrity.verify(conn).ok
-        backups = sorted(path.parent.glob("old.db.v1-*.bak"))
+        backups = sorted(path.parent.glob(f"old.db.v{old}-*.bak"))
         assert len(backups) == 1
         assert backups_seen_by_the_step == [backups]  # the backup was written first
-        assert conn.notices == [f"Upgraded from schema 1; the old file is in {backups[0]}."]
+        assert conn.notices == [f"Upgraded from schema {old}; the old file is in {backups[0]}."]
     finally:
         conn.close()
     monkeypatch.undo()
 
-    # The backup is the register as it was: version 1, verifiable, same history.
+    # The backup is the register as it was: the old version, verifiable, same history.
     plain = sqlite3.connect(f"file:{backups[0]}?mode=ro", uri=True)
     try:
-        assert plain.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert plain.execute("PRAGMA user_version").fetchone()[0] == old
         assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         tables = {r[0] for r in plain.execute("SELECT name FROM sqlite_master")}
-        assert "added_by_migration_2" not in tables
+        assert "added_by_the_next_migration" not in tables
     finally:
         plain.close()
     backup = open_register(backups[0])
@@ -302,6 +303,35 @@ def test_an_older_register_is_backed_up_then_migrated(tmp_path: Path, monkeypatc
         assert report.head_hash == old_state.head[1]
     finally:
         backup.close()
+
+
+def test_a_schema_1_register_gains_the_kept_action_count_and_the_title_index(
+    tmp_path: Path, monkeypatch, register_state
+):
+    # Written by an actreg that had migration 1 only (as session 1's did).
+    monkeypatch.setattr(connection, "MIGRATIONS", connection.MIGRATIONS[:1])
+    path = make_register(tmp_path / "r", "v1.db")
+    conn = open_register(path)
+    old_state = register_state(conn)
+    actions = conn.execute("SELECT count(*) FROM action").fetchone()[0]
+    conn.close()
+    monkeypatch.undo()
+    assert actions > 0
+
+    conn = open_register(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version() == 2
+        assert conn.execute("SELECT n FROM action_count").fetchone()[0] == actions
+        indexes = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        assert "action_title" in indexes
+        assert register_state(conn) == old_state
+        report = integrity.verify(conn)
+        assert report.ok, report.problems
+        assert len(list(path.parent.glob("v1.db.v1-*.bak"))) == 1
+    finally:
+        conn.close()
 
 
 def test_a_current_register_is_not_backed_up(tmp_path: Path):
@@ -330,7 +360,7 @@ def test_a_failed_migration_leaves_the_register_at_its_old_version(
 
     plain = sqlite3.connect(path)
     try:
-        assert plain.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert plain.execute("PRAGMA user_version").fetchone()[0] == schema_version()
         tables = {r[0] for r in plain.execute("SELECT name FROM sqlite_master")}
         assert "half_done" not in tables
     finally:
