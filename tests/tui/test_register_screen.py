@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Static
 
 from db.connection import open_register
@@ -69,6 +70,20 @@ async def test_search_typed_the_moment_the_app_starts_loses_no_letter(mat_conn):
         assert app.screen.query_one(RegisterBar).search_input.value == "procure"
         table = app.screen.query_one(ActionTable)
         assert table.total == 1 and table.row_at(0)["ref"] == "A3"
+
+
+@run_async
+async def test_letters_that_arrive_with_the_slash_all_reach_the_search_box(mat_conn):
+    # As tmux, a paste or a fast typist delivers them: queued before "/" is handled.
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key, character in [("slash", "/"), *((c, c) for c in "procure")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.screen.query_one(RegisterBar).search_input.value == "procure"
+        assert app.screen.flt.search == "procure" and not app.screen.flt.overdue
 
 
 @run_async

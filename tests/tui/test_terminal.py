@@ -71,9 +71,7 @@ def test_search_open_update_and_quit_in_a_real_terminal(tmp_path):
     term = Terminal(f"ACTREG_TODAY={TODAY} ACTREG_AUTHOR='Terry Terminal' {ACTREG} --db {path}")
     try:
         term.wait_for("Agree the committee")  # the table has its rows
-        term.keys("/")
-        time.sleep(0.2)  # a quick typist's pause (keys sent within ~1 ms of "/" can race it)
-        term.keys("safeguarding", literal=True)
+        term.keys("/safeguarding", literal=True)  # in one write, as a paste or a script sends it
         term.wait_for("1 of 6 actions")
         term.keys("Enter")  # back to the table
         term.keys("Enter")  # open the one action found

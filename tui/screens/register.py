@@ -98,8 +98,15 @@ class RegisterScreen(ActionEditing, Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the selected action's card"),
+        # A priority binding runs as the app reads the key, before it hands the keys
+        # after it to the widget with focus: the letters typed straight after "/"
+        # (a paste, a script, a fast typist) then all reach the search box.
         Binding(
-            "slash", "search", "Search", tooltip="Search refs, titles, descriptions, commentary"
+            "slash",
+            "search",
+            "Search",
+            priority=True,
+            tooltip="Search refs, titles, descriptions, commentary",
         ),
         Binding("o", "toggle('overdue')", "Overdue", tooltip="Only overdue actions (toggle)"),
         Binding(

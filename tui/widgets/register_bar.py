@@ -49,7 +49,7 @@ def count_text(flt: ActionFilter, shown: int | None, total: int | None) -> str:
 
 
 class SearchBox(Input):
-    """The search box: a one-line Input over the filter line's hint.
+    """The search box: a one-line (compact) Input over the filter line's hint.
 
     A class of its own so that its CSS is parsed when it is mounted, after the
     first frame, not at start-up.
@@ -57,7 +57,7 @@ class SearchBox(Input):
 
     DEFAULT_CSS = """
     SearchBox {
-        dock: bottom; width: 28; height: 1; margin-left: 1; border: none; padding: 0 1;
+        dock: bottom; width: 28; margin-left: 1;
         background: $boost;
         &:focus { background: $accent 30%; }
     }
@@ -102,7 +102,7 @@ class RegisterBar(Widget):
 
     def _mount_search(self):
         if self.search_input is None:
-            search = SearchBox(placeholder="search…", id="search")
+            search = SearchBox(placeholder="search…", id="search", compact=True)
             search.display = False
             return self.mount(search)
         return None
