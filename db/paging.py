@@ -47,11 +47,15 @@ def page_actions(
     on = today()
     stale_before = cycle_start(conn, on)
     where, params = _where(flt, on=on, stale_before=stale_before)
-    sql = (
+    return _page(conn, where, params, on, stale_before, sort, descending, limit, offset)
+
+
+def _page(conn, where, params, on, stale_before, sort, descending, limit, offset) -> list[Row]:
+    rows = conn.execute(
         f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where}"
-        f" ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?"
-    )
-    rows = conn.execute(sql, [*params, int(limit), int(offset)]).fetchall()
+        f" ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
+        [*params, int(limit), int(offset)],
+    ).fetchall()
     return [
         with_flags(dict(zip(ACTION_COLUMNS, r, strict=True)), on=on, stale_before=stale_before)
         for r in rows
@@ -142,12 +146,4 @@ def count_and_page(
     stale_before = cycle_start(conn, on)
     where, params = _where(flt, on=on, stale_before=stale_before)
     total = _count(conn, flt, where, params)
-    rows = conn.execute(
-        f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where}"
-        f" ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
-        [*params, int(limit), int(offset)],
-    ).fetchall()
-    return total, [
-        with_flags(dict(zip(ACTION_COLUMNS, r, strict=True)), on=on, stale_before=stale_before)
-        for r in rows
-    ]
+    return total, _page(conn, where, params, on, stale_before, sort, descending, limit, offset)

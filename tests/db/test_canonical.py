@@ -74,3 +74,12 @@ def test_the_hash_of_a_known_entry_is_stable():
 
 
 PINNED = "7279e146cab57feec9dc1d2235b073474338b1bcca8cad8a789faa28c09c7f27"
+
+
+def test_the_hashed_content_is_every_field_but_the_id_and_the_hashes():
+    entry = log.LogEntry(*range(13))
+    assert log.LogEntry._fields[1:11] == (
+        "uuid", "action_id", "kind", "field", "old_value", "new_value",
+        "commentary", "author", "recorded_at", "supersedes",
+    )  # fmt: skip
+    assert log.content_of(entry) == tuple(range(1, 11))
