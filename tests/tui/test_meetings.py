@@ -187,6 +187,8 @@ async def test_open_a_snapshot_shows_its_frozen_rows_read_only(cycle_conn):
         assert [table.row_at(i)["ref"] for i in range(6)] == ["A1", "A2", "A3", "A4", "A5", "A10"]
         lines = ["".join(s.text for s in table.render_line(y)) for y in range(table.size.height)]
         assert lines[1].startswith("A1") and "Refresh the governance framework" in lines[1]
+        updated = table.row_at(0)["last_update_at"]
+        assert updated and lines[1].rstrip().endswith(updated[:10])  # the Updated column
         await pilot.press("end")
         assert table.current_row["ref"] == "A10"
         await pilot.press("escape")

@@ -9,6 +9,7 @@ Nothing here ever touches the database on the event loop.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import ClassVar
@@ -356,9 +357,8 @@ class ActionTable(ScrollView, can_focus=True):
         if row is None:
             style = paint.cursor_placeholder if cursor else paint.placeholder
             return self._line([Segment("…", style)], width, style)
-        return self._line(
-            _row_segments(row, width, paint.cursor if cursor else paint.base), width, None
-        )
+        segments, cells = _row_segments(row, width, paint.cursor_row if cursor else paint.row)
+        return self._line(segments, width, None, cells)
 
     def _prefetch(self, top: int) -> None:
         """Ask for the pages a screen above and below, so paging finds its rows ready."""
@@ -378,12 +378,26 @@ class ActionTable(ScrollView, can_focus=True):
             titles.append(fit(title, w) + " ")
         return [Segment("".join(titles), style)]
 
-    def _line(self, segments: list[Segment], width: int, style: Style | None) -> Strip:
-        used = sum(segment.cell_length for segment in segments)
+    def _line(
+        self, segments: list[Segment], width: int, style: Style | None, used: int | None = None
+    ) -> Strip:
+        if used is None:
+            used = sum(segment.cell_length for segment in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), style or segments[-1].style))
             return Strip(segments, width)
         return Strip(segments, used).crop(0, width)
+
+
+class _RowStyles:
+    """The styles of one kind of row (plain, or under the cursor), combined once."""
+
+    def __init__(self, style: Style) -> None:
+        self.plain = style
+        self.rag = {rag: style + rag_style for rag, rag_style in RAG_STYLES.items()}
+        self.unrated = style + DIM
+        self.overdue = style + OVERDUE_STYLE
+        self.slipped = style + SLIPPED_STYLE
 
 
 class _PaintStyles:
@@ -397,45 +411,68 @@ class _PaintStyles:
         self.cursor = base + component("action-table--cursor")
         self.placeholder = base + component("action-table--placeholder")
         self.cursor_placeholder = self.cursor + component("action-table--placeholder")
+        self.row = _RowStyles(base)
+        self.cursor_row = _RowStyles(self.cursor)
 
 
-def _row_segments(row: dict, width: int, style: Style) -> list[Segment]:
-    """One row's cells; runs of cells in the row's own style are one segment.
+def _text_of(key: str):
+    """How a plain column's cell reads from a row."""
+    if key == "status":
+        return lambda row: status_label(row.get("status"))
+    if key == "last_update":
+        return lambda row: day(row.get("last_update"))
+    return lambda row: str(row.get(key) or "")
 
-    Every segment is carried through Textual's filters and cut at region edges,
-    so a row of ~5 segments draws several times faster than one of ~20.
+
+#: A run of plain cells, joined into one segment: [(text of a row, width), ...].
+_Run = list[tuple[Callable[[dict], str], int]]
+
+
+@lru_cache(maxsize=16)
+def _plan(width: int) -> tuple[list[tuple[str, int | _Run]], int]:
+    """The steps that draw a row `width` wide, and the cells a row takes.
+
+    Runs of plain columns are one step each, drawn as one segment: every segment
+    is carried through Textual's filters and cut at region edges, so a row of ~5
+    segments draws several times faster than one of ~20.
     """
-    segments: list[Segment] = []
-    plain: list[str] = []  # cells waiting to be joined in `style`
-
-    def flush() -> None:
-        if plain:
-            segments.append(Segment("".join(plain), style))
-            plain.clear()
-
+    steps: list[tuple[str, int | _Run]] = []
     for column, w in layout(width):
-        key = column.key
-        if key == "rag":
-            rag = row.get("rag")
-            flush()
-            if rag:
-                segments.append(Segment(f" {RAG_LETTERS[rag]} ", style + RAG_STYLES[rag]))
-            else:
-                segments.append(Segment(" - ", style + DIM))
-        elif key == "target_date":
-            flush()
-            segments.extend(_target_segments(row, w, style))
+        if column.key in ("rag", "target_date"):
+            steps.append((column.key, w))
+        elif steps and steps[-1][0] == "plain":
+            steps[-1][1].append((_text_of(column.key), w))  # type: ignore[union-attr]
         else:
-            if key == "status":
-                value = status_label(row.get("status"))
-            elif key == "last_update":
-                value = day(row.get("last_update"))
+            steps.append(("plain", [(_text_of(column.key), w)]))
+    return steps, sum(w + 1 for _, w in layout(width))  # one space after each column
+
+
+def _row_segments(row: dict, width: int, styles: _RowStyles) -> tuple[list[Segment], int]:
+    """One row's segments, and the cells they take (`width` unless a target overflows)."""
+    steps, cells = _plan(width)
+    segments: list[Segment] = []
+    plain = styles.plain
+    after = ""  # the space after a coloured cell, drawn in the row's own style
+    for step, how in steps:
+        if step == "plain":
+            text = " ".join([fit(text_of(row), w) for text_of, w in how])  # type: ignore[union-attr]
+            segments.append(Segment(f"{after}{text} ", plain))
+            after = ""
+            continue
+        if after:
+            segments.append(Segment(after, plain))
+        if step == "rag":
+            rag = row.get("rag")
+            if rag:
+                segments.append(Segment(f" {RAG_LETTERS[rag]} ", styles.rag[rag]))
             else:
-                value = str(row.get(key) or "")
-            plain.append(fit(value, w))
-        plain.append(" ")
-    flush()
-    return segments
+                segments.append(Segment(" - ", styles.unrated))
+        else:
+            cells += _target_segments(row, how, styles, segments)  # type: ignore[arg-type]
+        after = " "
+    if after:
+        segments.append(Segment(after, plain))
+    return segments, cells
 
 
 DIM = Style(dim=True)
@@ -451,17 +488,21 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def _target_segments(row: dict, width: int, style: Style) -> list[Segment]:
-    """'2025-06-30 ↻2 !': the date, revisions when slipped, '!' when overdue."""
+def _target_segments(row: dict, width: int, styles: _RowStyles, segments: list[Segment]) -> int:
+    """Add '2025-06-30 ↻2 !' (the date, revisions when slipped, '!' when overdue) to
+    `segments`, padded to `width`; return how many cells past `width` it ran."""
     overdue = bool(row.get("overdue"))
     date = row.get("target_date") or "—"
-    segments = [Segment(date, style + OVERDUE_STYLE if overdue else style)]
+    segments.append(Segment(date, styles.overdue if overdue else styles.plain))
+    used = len(date)  # an ISO date, or the one-cell dash
     revisions = int(row.get("target_revisions") or 0)
     if revisions:
-        segments.append(Segment(f" ↻{revisions}", style + SLIPPED_STYLE))
+        mark = f" ↻{revisions}"
+        segments.append(Segment(mark, styles.slipped))
+        used += len(mark)
     if overdue:
-        segments.append(Segment(" !", style + OVERDUE_STYLE))
-    used = sum(s.cell_length for s in segments)
+        segments.append(Segment(" !", styles.overdue))
+        used += 2
     if used < width:
-        segments.append(Segment(" " * (width - used), style))
-    return segments
+        segments.append(Segment(" " * (width - used), styles.plain))
+    return max(0, used - width)

@@ -7,7 +7,6 @@ rendered) fed from a list instead of pages from the database.
 from __future__ import annotations
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 
@@ -22,7 +21,8 @@ class FrozenTable(ActionTable):
         self.rows: list[dict] = []
 
     def set_rows(self, rows: list[dict]) -> None:
-        self.rows = rows
+        # Frozen rows carry last_update_at; the table's "Updated" column reads last_update.
+        self.rows = [{**row, "last_update": row.get("last_update_at")} for row in rows]
         self.total = len(rows)
         self.generation += 1
         self.loaded_generation = self.generation
@@ -42,11 +42,6 @@ class FrozenTable(ActionTable):
 
     def _prefetch(self, top: int) -> None:
         return
-
-    def _row_segments(self, row: dict, width: int, style: Style) -> list[Segment]:
-        # Frozen rows carry last_update_at; the table's "Updated" column reads last_update.
-        shown = {**row, "last_update": row.get("last_update_at")}
-        return super()._row_segments(shown, width, style)
 
     def render_line(self, y: int) -> Strip:
         if self.total is not None and self.total == 0 and y >= 1:
