@@ -59,8 +59,6 @@ class ActregApp(App):
         gc.disable()
         super().__init__()
         self.gateway = RegisterGateway(conn, author=author)
-        # Read the first screen's data before Textual has even started.
-        self._first_read = start_first_read(self.gateway)
 
     @property
     def conn(self) -> RegisterConnection:
@@ -81,7 +79,8 @@ class ActregApp(App):
         self.gateway.shutdown()
 
     def get_default_screen(self) -> RegisterScreen:
-        return RegisterScreen(self.gateway, self._first_read)
+        # The terminal's size is known by now: read just the rows it can show.
+        return RegisterScreen(self.gateway, start_first_read(self.gateway, self.size.height))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -10,7 +10,8 @@ from db.paging import page_actions
 from db.queries import ActionFilter, count_actions, list_actions
 from tests.tui.tui_helpers import TODAY, run_async, settle
 from tui.app import ActregApp
-from tui.widgets.action_table import MAX_PAGES, PAGE_SIZE, ActionTable
+from tui.screens import register
+from tui.widgets.action_table import MAX_PAGES, PAGE_SIZE, ActionTable, read_first_page
 
 
 @pytest.fixture
@@ -41,6 +42,34 @@ async def test_paging_through_a_register_of_several_pages(big_conn):
         await pilot.press("home")
         await settle(pilot)
         assert table.current_row["ref"] == refs[0]
+
+
+@run_async
+async def test_start_up_reads_a_screenful_then_the_table_completes_its_page(big_conn, monkeypatch):
+    refs = [r["ref"] for r in list_actions(big_conn)]
+    first_reads = []
+
+    def noted(*args):
+        result = read_first_page(*args)
+        first_reads.append(result)
+        return result
+
+    monkeypatch.setattr(register, "read_first_page", noted)
+    app = ActregApp(big_conn, author="tester")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        [(total, rows, ids)] = first_reads
+        assert total == 700 and ids is None
+        assert [r["ref"] for r in rows] == refs[: len(rows)] and len(rows) <= 30
+        # Every line on the first screen had its row; the rest of the page came after.
+        visible = ["".join(s.text for s in table.render_line(y)) for y in range(1, 27)]
+        assert [line.split()[0] for line in visible] == refs[:26]
+        assert table._has_page(0) and len(table._pages[0]) == PAGE_SIZE
+        assert [table.row_at(i)["ref"] for i in range(PAGE_SIZE)] == refs[:PAGE_SIZE]
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert table.current_row["ref"] == refs[table.cursor]
 
 
 @run_async

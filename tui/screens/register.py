@@ -29,6 +29,7 @@ from tui.screens.form import FormResult, Saved
 from tui.screens.forms import new_action_form
 from tui.screens.import_dialog import ImportScreen
 from tui.widgets.action_table import (
+    PAGE_SIZE,
     SORTABLE,
     ActionTable,
     TableQuery,
@@ -73,19 +74,23 @@ def header_parts(info: dict) -> list[Text]:
     return parts
 
 
-def start_first_read(gateway: RegisterGateway) -> Future:
-    """The table's first page, read at once if that is quick, else in a thread.
+def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
+    """The table's count and first `rows` rows, read at once if that is quick, else in
+    a thread.
 
-    An indexed page and a count take about a millisecond even at 100,000 actions:
-    read on this thread they are ready for the first frame, where a thread would
-    have to win the GIL from the screen being built a hundred times (once per
-    row). A cold disk, or anything slower than FIRST_READ_NOW_S, moves to a thread
-    and the screen shows "counting…" until it comes. Only the count and one page:
-    the header's counts follow in an ordinary worker.
+    An indexed page and a count take well under a millisecond even at 100,000
+    actions: read on this thread they are ready for the first frame, where a thread
+    would have to win the GIL from the screen being built once per row. Only the
+    rows that fit on the screen: the rest of their page comes just after the first
+    frame, when the table asks for the lines past them. A cold disk, or anything
+    slower than FIRST_READ_NOW_S, moves to a thread and the screen shows
+    "counting…" until it comes. The header's counts follow in an ordinary worker.
     """
     future: Future = Future()
     try:
-        future.set_result(gateway.read_within(FIRST_READ_NOW_S, read_first_page, TableQuery()))
+        future.set_result(
+            gateway.read_within(FIRST_READ_NOW_S, read_first_page, TableQuery(), 0, rows)
+        )
     except ReadTooSlow:
         return start_thread(lambda: first_page(gateway, TableQuery()))
     except Exception as exc:  # shown by the screen, as a worker's error would be

@@ -84,27 +84,29 @@ def first_page(
 
 
 def read_first_page(
-    conn, query: TableQuery, page: int = 0
+    conn, query: TableQuery, page: int = 0, rows: int = PAGE_SIZE
 ) -> tuple[int, list[dict], list[int] | None]:
-    """(how many match, the rows of `page`, the ids of all matches or None).
+    """(how many match, the first `rows` rows of `page`, the ids of all matches or None).
 
     A search reads the matching ids once (the full-text match is the slow part) and
     pages by id; any other query counts and pages with LIMIT/OFFSET on an indexed
-    order.
+    order. Fewer rows than a page (start-up reads only what fits on the screen) make
+    a short page, which the table completes when a line past its end is wanted.
     """
+    rows = min(rows, PAGE_SIZE)
+    start = page * PAGE_SIZE
     if query.flt.search:
         ids = matching_ids(conn, query.flt, sort=query.sort, descending=query.descending)
-        rows = rows_by_ids(conn, ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
-        return len(ids), rows, ids
-    total, rows = count_and_page(
+        return len(ids), rows_by_ids(conn, ids[start : start + rows]), ids
+    total, found = count_and_page(
         conn,
         query.flt,
         sort=query.sort,
         descending=query.descending,
-        limit=PAGE_SIZE,
-        offset=page * PAGE_SIZE,
+        limit=rows,
+        offset=start,
     )
-    return total, rows, None
+    return total, found, None
 
 
 @lru_cache(maxsize=16)
@@ -217,8 +219,15 @@ class ActionTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Loaded(self, total))
 
+    def _has_page(self, page: int) -> bool:
+        """Whether every row of `page` is here (start-up may have read only a screenful)."""
+        rows = self._pages.get(page)
+        if rows is None or self.total is None:
+            return False
+        return len(rows) >= min(PAGE_SIZE, self.total - page * PAGE_SIZE)
+
     def _request_page(self, page: int) -> None:
-        if page in self._pages or page in self._pending or self.total is None:
+        if self._has_page(page) or page in self._pending or self.total is None:
             return
         if page * PAGE_SIZE >= self.total:
             return
@@ -257,11 +266,11 @@ class ActionTable(ScrollView, can_focus=True):
         """The row at `index` if its page is loaded (else None, and the page is asked for)."""
         page, offset = divmod(index, PAGE_SIZE)
         rows = self._pages.get(page)
-        if rows is None:
+        if rows is None or offset >= len(rows):
             self.call_later(self._request_page, page)
             return None
         self._pages.move_to_end(page)
-        return rows[offset] if offset < len(rows) else None
+        return rows[offset]
 
     @property
     def current_row(self) -> dict | None:
@@ -366,7 +375,7 @@ class ActionTable(ScrollView, can_focus=True):
         first = max(0, top - height) // PAGE_SIZE
         last = min((self.total or 0) - 1, top + 2 * height) // PAGE_SIZE
         for page in range(first, last + 1):
-            if page not in self._pages and page not in self._pending:
+            if not self._has_page(page) and page not in self._pending:
                 self.call_later(self._request_page, page)
 
     def _header_segments(self, width: int, style: Style) -> list[Segment]:
