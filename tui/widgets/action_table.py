@@ -129,7 +129,6 @@ class ActionTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "action-table--header",
         "action-table--cursor",
-        "action-table--placeholder",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -150,7 +149,6 @@ class ActionTable(ScrollView, can_focus=True):
     ActionTable > .action-table--header { text-style: bold; background: $primary 30%; }
     ActionTable > .action-table--cursor { background: $accent 40%; }
     ActionTable:focus > .action-table--cursor { background: $accent; color: $text; }
-    ActionTable > .action-table--placeholder { color: $text-muted; }
     """
 
     class Loaded(Message):
@@ -418,8 +416,10 @@ class _PaintStyles:
         self.base = base
         self.header = base + component("action-table--header")
         self.cursor = base + component("action-table--cursor")
-        self.placeholder = base + component("action-table--placeholder")
-        self.cursor_placeholder = self.cursor + component("action-table--placeholder")
+        # Placeholders ("Loading…", "…") are dim text, not a CSS component: every
+        # component class costs start-up a styled node per widget, per style update.
+        self.placeholder = base + DIM
+        self.cursor_placeholder = self.cursor + DIM
         self.row = _RowStyles(base)
         self.cursor_row = _RowStyles(self.cursor)
 

@@ -10,7 +10,7 @@ from rich.segment import Segment
 from textual.geometry import Size
 from textual.strip import Strip
 
-from tui.widgets.action_table import ActionTable
+from tui.widgets.action_table import DIM, ActionTable
 
 
 class FrozenTable(ActionTable):
@@ -45,7 +45,7 @@ class FrozenTable(ActionTable):
 
     def render_line(self, y: int) -> Strip:
         if self.total is not None and self.total == 0 and y >= 1:
-            style = self.rich_style + self.get_component_rich_style("action-table--placeholder")
+            style = self.rich_style + DIM
             text = "This snapshot holds no actions." if y == 1 else ""
             return self._line([Segment(text, style)], self.size.width, style)
         return super().render_line(y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
@@ -14,6 +15,9 @@ from db.queries import ActionFilter
 from tui.formatting import RAG_LETTERS, RAG_STYLES, status_label
 
 CHIP = "bold reverse"
+# The count is bold. A constant, not a CSS component class: each of those costs
+# start-up a styled node of its own every time the bar's styles are applied.
+BOLD = Style(bold=True)
 SEARCH_WIDTH = 28  # the search box, and the hint that holds its place until "/"
 SEARCH_HINT = "/ to search"
 
@@ -79,14 +83,12 @@ class RegisterBar(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "register-bar--title",
         "register-bar--hint",
-        "register-bar--count",
     }
 
     DEFAULT_CSS = """
     RegisterBar { height: auto; }
     RegisterBar > .register-bar--title { background: $primary 40%; }
     RegisterBar > .register-bar--hint { color: $text-muted; background: $boost; }
-    RegisterBar > .register-bar--count { text-style: bold; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -190,7 +192,7 @@ class RegisterBar(Widget):
         ]
         segments.extend(Segment.apply_style(chips(self.flt).render(self.app.console), base))
         line = Strip(segments)
-        count_style = base + self.get_component_rich_style("register-bar--count")
+        count_style = base + BOLD
         count = Strip([Segment(f" {self.count} ", count_style)])
         room = max(0, width - count.cell_length)
         if line.cell_length > room:  # too many chips: cut, and say so
