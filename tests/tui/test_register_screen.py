@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Static
 
 from db.connection import open_register
@@ -34,6 +35,27 @@ async def test_home_lists_every_action_in_natural_ref_order(mat_conn):
         assert count_text(app) == "6 actions"
         header = app.screen.query_one(RegisterBar).title_text
         assert "Lessons Learned MAT" in header and "In progress 2" in header
+
+
+@run_async
+async def test_the_first_frame_has_the_name_the_count_and_the_rows(mat_conn, monkeypatch):
+    app = ActregApp(mat_conn, author="tester")
+    first: list[tuple] = []
+    paint = Screen._compositor_refresh
+
+    def noted(screen) -> None:
+        paint(screen)
+        if not first:
+            bar, table = screen.query_one(RegisterBar), screen.query_one(ActionTable)
+            first.append((bar.title_text, bar.count_text, table.total, table.row_at(0)))
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", noted)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        [(title, count, total, row)] = first
+        assert title == "Lessons Learned MAT · 6 actions"  # counts by status and RAG follow
+        assert count == "6 actions" and total == 6 and row["ref"] == "A1"
+        assert "In progress 2" in app.screen.query_one(RegisterBar).title_text
 
 
 @run_async

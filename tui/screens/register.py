@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from db.connection import setting
 from db.errors import ActregError
 from db.models import STATUSES
 from db.paging import distinct_values
@@ -30,10 +31,10 @@ from tui.screens.forms import new_action_form
 from tui.screens.import_dialog import ImportScreen
 from tui.widgets.action_table import (
     PAGE_SIZE,
+    RELOAD,
     SORTABLE,
     ActionTable,
     TableQuery,
-    first_page,
     read_first_page,
 )
 from tui.widgets.key_bar import KeyBar
@@ -56,8 +57,12 @@ def header_parts(info: dict) -> list[Text]:
     """'Name', '· 120 actions', '· Not started 3', …, '· R 4 A 10 G 80', '· unrated 26'.
 
     Parts, so that a narrow terminal wraps the title between them, never inside one.
+    Without counts by status and RAG (start-up has only the total so far), just
+    the name and the total.
     """
     parts = [Text(info["name"] or "Register", "bold"), Text(f"· {info['actions']:,} actions")]
+    if "by_status" not in info:
+        return parts
     for status in STATUSES:
         count = info["by_status"].get(status, 0)
         if count:
@@ -74,9 +79,14 @@ def header_parts(info: dict) -> list[Text]:
     return parts
 
 
+def read_start(conn, rows: int = PAGE_SIZE) -> tuple[str, tuple]:
+    """What the first frame shows: the register's name, and the table's count and rows."""
+    return setting(conn, "name", "") or "", read_first_page(conn, TableQuery(), 0, rows)
+
+
 def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
-    """The table's count and first `rows` rows, read at once if that is quick, else in
-    a thread.
+    """:func:`read_start` (the name, the table's count and first `rows` rows), read at
+    once if that is quick, else in a thread.
 
     An indexed page and a count take well under a millisecond even at 100,000
     actions: read on this thread they are ready for the first frame, where a thread
@@ -88,11 +98,9 @@ def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
     """
     future: Future = Future()
     try:
-        future.set_result(
-            gateway.read_within(FIRST_READ_NOW_S, read_first_page, TableQuery(), 0, rows)
-        )
+        future.set_result(gateway.read_within(FIRST_READ_NOW_S, read_start, rows))
     except ReadTooSlow:
-        return start_thread(lambda: first_page(gateway, TableQuery()))
+        return start_thread(lambda: gateway.read(RELOAD, read_start))
     except Exception as exc:  # shown by the screen, as a worker's error would be
         future.set_exception(exc)
     return future
@@ -206,8 +214,14 @@ class RegisterScreen(ActionEditing, Screen):
             if not interrupted(exc):  # (interrupted: a newer query is already on its way)
                 self.notify(f"Unexpected error ({type(exc).__name__}): {exc}", severity="error")
             return
+        name, (total, rows, ids) = first
+        if self.info is None:  # the name and total now; counts by status and RAG follow
+            self.query_one(RegisterBar).show_title(header_parts({"name": name, "actions": total}))
         if self.table.generation == 0:  # no key has asked for another query meanwhile
-            self.table.show_loaded(TableQuery(), first)
+            self.table.show_loaded(TableQuery(), (total, rows, ids))
+            # The count goes on this frame too, not one frame later with the Loaded message.
+            self.shown = total
+            self._show_count()
 
     def on_screen_suspend(self) -> None:
         self._suspended = True

@@ -457,30 +457,52 @@ def _plan(width: int) -> tuple[list[tuple[str, int | _Run]], int]:
 
 
 def _row_segments(row: dict, width: int, styles: _RowStyles) -> tuple[list[Segment], int]:
-    """One row's segments, and the cells they take (`width` unless a target overflows)."""
+    """One row's segments, and the cells they take (`width` unless a target overflows).
+
+    Text in the row's own style is gathered into one segment until a coloured one
+    comes (a RAG badge, an overdue date): a typical row is three segments.
+    """
     steps, cells = _plan(width)
     segments: list[Segment] = []
     plain = styles.plain
-    after = ""  # the space after a coloured cell, drawn in the row's own style
+    text = ""  # in the row's own style, not yet made a segment
+
+    def coloured(part: str, style: Style) -> None:
+        nonlocal text
+        if text:
+            segments.append(Segment(text, plain))
+            text = ""
+        segments.append(Segment(part, style))
+
     for step, how in steps:
         if step == "plain":
-            text = " ".join([fit(text_of(row), w) for text_of, w in how])  # type: ignore[union-attr]
-            segments.append(Segment(f"{after}{text} ", plain))
-            after = ""
-            continue
-        if after:
-            segments.append(Segment(after, plain))
-        if step == "rag":
+            text += " ".join([fit(text_of(row), w) for text_of, w in how])  # type: ignore[union-attr]
+        elif step == "rag":
             rag = row.get("rag")
             if rag:
-                segments.append(Segment(f" {RAG_LETTERS[rag]} ", styles.rag[rag]))
+                coloured(f" {RAG_LETTERS[rag]} ", styles.rag[rag])
             else:
-                segments.append(Segment(" - ", styles.unrated))
-        else:
-            cells += _target_segments(row, how, styles, segments)  # type: ignore[arg-type]
-        after = " "
-    if after:
-        segments.append(Segment(after, plain))
+                coloured(" - ", styles.unrated)
+        else:  # the target date: '2025-06-30 ↻2 !', revisions when slipped, '!' when overdue
+            overdue = bool(row.get("overdue"))
+            date = row.get("target_date") or "—"
+            used = len(date)  # an ISO date, or the one-cell dash
+            if overdue:
+                coloured(date, styles.overdue)
+            else:
+                text += date
+            revisions = int(row.get("target_revisions") or 0)
+            if revisions:
+                mark = f" ↻{revisions}"
+                coloured(mark, styles.slipped)
+                used += len(mark)
+            if overdue:
+                coloured(" !", styles.overdue)
+                used += 2
+            text += " " * (how - used)  # type: ignore[operator]
+            cells += max(0, used - how)  # type: ignore[operator]
+        text += " "
+    segments.append(Segment(text, plain))
     return segments, cells
 
 
@@ -495,23 +517,3 @@ def fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
-
-
-def _target_segments(row: dict, width: int, styles: _RowStyles, segments: list[Segment]) -> int:
-    """Add '2025-06-30 ↻2 !' (the date, revisions when slipped, '!' when overdue) to
-    `segments`, padded to `width`; return how many cells past `width` it ran."""
-    overdue = bool(row.get("overdue"))
-    date = row.get("target_date") or "—"
-    segments.append(Segment(date, styles.overdue if overdue else styles.plain))
-    used = len(date)  # an ISO date, or the one-cell dash
-    revisions = int(row.get("target_revisions") or 0)
-    if revisions:
-        mark = f" ↻{revisions}"
-        segments.append(Segment(mark, styles.slipped))
-        used += len(mark)
-    if overdue:
-        segments.append(Segment(" !", styles.overdue))
-        used += 2
-    if used < width:
-        segments.append(Segment(" " * (width - used), styles.plain))
-    return max(0, used - width)
