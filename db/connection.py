@@ -103,19 +103,24 @@ def check_register_file(path: Path) -> None:
 
 
 def _check_header(path: Path) -> None:
-    if not path.exists():
+    # One open and one fstat: the file is checked on every start-up.
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except FileNotFoundError:
         raise NotARegister(
             f"{path}: no register here. Create one with `actreg init` (or `actreg demo`)."
-        )
-    if path.is_dir():
-        raise NotARegister(f"{path} is a folder, not an actreg register file.")
-    with path.open("rb") as handle:
-        header = handle.read(100)
+        ) from None
+    except OSError:
+        if path.is_dir():  # (Linux says IsADirectoryError; Windows, PermissionError)
+            raise NotARegister(f"{path} is a folder, not an actreg register file.") from None
+        raise
     if not header:
         raise NotARegister(f"{path} is empty (0 bytes): it is not an actreg register.")
     if not header.startswith(_SQLITE_MAGIC):
         raise NotARegister(f"{path} is {_describe_foreign(header)}, not an actreg register.")
-    if len(header) < 100 or _cut_short(path, header):
+    if len(header) < 100 or _cut_short(path, header, size):
         raise NotARegister(f"{path} is damaged: the file is cut short. Restore it from a backup.")
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
@@ -124,17 +129,19 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _cut_short(path: Path, header: bytes) -> bool:
+def _cut_short(path: Path, header: bytes, size: int) -> bool:
     """Shorter than its header promises, with no write-ahead log that could make up the rest.
 
     A crash (or a full disk) in the middle of a checkpoint can leave page 1
     counting pages the file does not have yet; the -wal beside it still holds
     them, and SQLite completes the file from it on opening.
     """
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
+    if size >= _expected_size(header):
         return False
-    return path.stat().st_size < _expected_size(header)
+    try:
+        return os.stat(f"{path}-wal").st_size == 0
+    except OSError:  # no -wal
+        return True
 
 
 def _expected_size(header: bytes) -> int:
@@ -199,7 +206,7 @@ def fold(text: str | None) -> str | None:
 def _uri(path: Path, **params: str) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
     # SQLite decodes %XX in a file: URI, so a folder called "Q3%202025" must be quoted.
-    quoted = urllib.parse.quote(str(path.resolve()), safe="/")
+    quoted = urllib.parse.quote(os.path.realpath(path), safe="/")
     return f"file:{quoted}" + (f"?{query}" if query else "")
 
 
@@ -293,13 +300,15 @@ def _read_mounts() -> str:
 
 def filesystem_of(path: Path, mounts: str | None = None) -> tuple[str, str] | None:
     """(mount point, file-system type) of the mount holding `path`, from /proc/mounts."""
-    target = str(path.resolve())
+    target = os.path.realpath(path)
     best: tuple[str, str] | None = None
     for line in (mounts if mounts is not None else _read_mounts()).splitlines():
         parts = line.split()
         if len(parts) < 3:
             continue
-        point = _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), parts[1])
+        point = parts[1]
+        if "\\" in point:
+            point = _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), point)
         inside = target == point or target.startswith(point.rstrip("/") + "/")
         if inside and (best is None or len(point) > len(best[0])):
             best = (point, parts[2])
