@@ -20,6 +20,10 @@ def count_text(app) -> str:
     return app.screen.query_one(RegisterBar).count_text
 
 
+def first_style(strip):
+    return next(iter(strip)).style
+
+
 def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -47,14 +51,22 @@ async def test_the_first_frame_has_the_name_the_count_and_the_rows(mat_conn, mon
         paint(screen)
         if not first:
             bar, table = screen.query_one(RegisterBar), screen.query_one(ActionTable)
-            first.append((bar.title_text, bar.count_text, table.total, table.row_at(0)))
+            cursor_style = first_style(table.render_line(1))  # focused, from the start
+            first.append(
+                (bar.title_text, bar.count_text, table.total, table.row_at(0), cursor_style)
+            )
 
     monkeypatch.setattr(Screen, "_compositor_refresh", noted)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        [(title, count, total, row)] = first
+        [(title, count, total, row, cursor_style)] = first
         assert title == "Lessons Learned MAT · 6 actions"  # counts by status and RAG follow
         assert count == "6 actions" and total == 6 and row["ref"] == "A1"
+        table = app.screen.query_one(ActionTable)
+        assert table.has_focus and cursor_style == first_style(table.render_line(1))
+        table.blur()
+        await settle(pilot)
+        assert cursor_style != first_style(table.render_line(1))  # (focus shows)
         assert "In progress 2" in app.screen.query_one(RegisterBar).title_text
 
 
