@@ -54,6 +54,24 @@ async def test_clicking_a_key_presses_it(mat_conn):
 
 
 @run_async
+async def test_the_key_under_the_mouse_is_highlighted_and_explained(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        overdue = next(key for key in bar._keys if key.key == "o")
+
+        def styles_at(x: int) -> set[bool]:
+            return {bool(s.style and s.style.reverse) for s in bar.render_line(0).crop(x, x + 1)}
+
+        assert styles_at(overdue.start) == {False}
+        await pilot.hover(KeyBar, offset=(overdue.start + 1, 0))
+        await settle(pilot)
+        assert styles_at(overdue.start) == {True} and styles_at(overdue.end) == {False}
+        assert bar.tooltip == "Only overdue actions (toggle)"
+
+
+@run_async
 async def test_a_form_shows_its_own_keys(mat_conn):
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=(120, 30)) as pilot:

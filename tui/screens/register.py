@@ -167,21 +167,20 @@ class RegisterScreen(ActionEditing, Screen):
         self.shown: int | None = None
         self._debounce: Timer | None = None
         self._suspended = False
-        # The first data is read at once, in a thread, while the screen is being built
-        # (the app may have started it even earlier).
+        # Kept, not queried for: the first frame reaches for both several times.
+        self.bar = RegisterBar(id="register-bar")
+        self.table = ActionTable(id="actions")
+        # The first data: the app reads it as it makes this screen, once the terminal's
+        # size is known (start_first_read); a screen made any other way reads its own.
         self._first_read = first_read or start_first_read(gateway)
 
     def compose(self) -> ComposeResult:
         notices = self.app.gateway.notices
         if notices:  # (read-only, a network folder…)
             yield Banner(" ⚠ " + "  ".join(notices), id="banner")
-        yield RegisterBar(id="register-bar")
-        yield ActionTable(id="actions")
+        yield self.bar
+        yield self.table
         yield KeyBar()
-
-    @property
-    def table(self) -> ActionTable:
-        return self.query_one(ActionTable)
 
     def on_mount(self) -> None:
         future = self._first_read
@@ -216,7 +215,7 @@ class RegisterScreen(ActionEditing, Screen):
             return
         name, (total, rows, ids) = first
         if self.info is None:  # the name and total now; counts by status and RAG follow
-            self.query_one(RegisterBar).show_title(header_parts({"name": name, "actions": total}))
+            self.bar.show_title(header_parts({"name": name, "actions": total}))
         if self.table.generation == 0:  # no key has asked for another query meanwhile
             self.table.show_loaded(TableQuery(), (total, rows, ids))
             # The count goes on this frame too, not one frame later with the Loaded message.
@@ -247,7 +246,7 @@ class RegisterScreen(ActionEditing, Screen):
 
     def _header_loaded(self, info: dict) -> None:
         self.info = info
-        self.query_one(RegisterBar).show_title(header_parts(info))
+        self.bar.show_title(header_parts(info))
         self._show_count()
 
     def apply(self) -> None:
@@ -262,12 +261,12 @@ class RegisterScreen(ActionEditing, Screen):
 
     def _show_count(self) -> None:
         total = self.info["actions"] if self.info else None
-        self.query_one(RegisterBar).show(self.flt, self.shown, total)
+        self.bar.show(self.flt, self.shown, total)
 
     # --- search ------------------------------------------------------------
 
     async def action_search(self) -> None:
-        search = await self.query_one(RegisterBar).open_search()
+        search = await self.bar.open_search()
         # set_focus now, not focus() (which waits its turn behind the keys already
         # typed): the letters typed straight after "/" must reach the search box.
         self.set_focus(search)
@@ -280,7 +279,7 @@ class RegisterScreen(ActionEditing, Screen):
         self._debounce = self.set_timer(SEARCH_DEBOUNCE_S, self._search_now)
 
     def _search_now(self) -> None:
-        search = self.query_one(RegisterBar).search_input
+        search = self.bar.search_input
         text = (search.value.strip() if search else "") or None
         if text != self.flt.search:
             self.flt = replace(self.flt, search=text)
@@ -305,7 +304,7 @@ class RegisterScreen(ActionEditing, Screen):
         self.apply()
 
     def action_clear(self) -> None:
-        search = self.query_one(RegisterBar).search_input
+        search = self.bar.search_input
         if self._debounce is not None:
             self._debounce.stop()
         if search is not None:

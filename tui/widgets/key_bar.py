@@ -21,6 +21,9 @@ from textual.widget import Widget
 
 NULL = Style()
 DIM = Style(dim=True)
+# The key under the mouse shows reversed: a constant, not a CSS component class,
+# which would cost start-up a styled node of its own each time the bar is styled.
+HOVER = Style(reverse=True)
 
 
 class _Key(NamedTuple):
@@ -37,7 +40,6 @@ class KeyBar(Widget, can_focus=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "key-bar--key",
         "key-bar--description",
-        "key-bar--hover",
     }
 
     DEFAULT_CSS = """
@@ -55,9 +57,6 @@ class KeyBar(Widget, can_focus=False):
     KeyBar > .key-bar--description {
         color: $footer-description-foreground;
         background: $footer-description-background;
-    }
-    KeyBar > .key-bar--hover {
-        background: $block-hover-background;
     }
     """
 
@@ -130,7 +129,7 @@ class KeyBar(Widget, can_focus=False):
     ) -> tuple[list[Segment], int]:
         """The segments of one 'key Description' pair, and their width in cells."""
         hovered = self._hover == binding.key
-        extra = self.get_component_rich_style("key-bar--hover") if hovered else NULL
+        extra = HOVER if hovered else NULL
         if not enabled:
             extra += DIM
         display = self.app.get_key_display(binding)
