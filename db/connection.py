@@ -319,9 +319,19 @@ def is_shared_filesystem(fstype: str) -> bool:
     return fstype in _SHARED_FS or fstype.startswith("fuse")
 
 
+def on_block_device(device: int) -> bool:
+    """Whether a file's st_dev is a real block device: a disk of this machine.
+
+    Network and FUSE file systems (and tmpfs, btrfs, ZFS) all have anonymous
+    devices, major number 0; a disk partition has a real one. Checked first so
+    that a register on an ordinary disk opens without reading /proc/mounts.
+    """
+    return os.name == "posix" and os.major(device) != 0
+
+
 def _choose_journal(conn: RegisterConnection, path: Path) -> None:
     """WAL on a local disk; a rollback journal (and a warning) on a network or synced folder."""
-    found = filesystem_of(path)
+    found = None if on_block_device(os.stat(path).st_dev) else filesystem_of(path)
     if found and is_shared_filesystem(found[1]):
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.notices.append(

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from db import connection, integrity, register
-from db.connection import create_register, filesystem_of, is_shared_filesystem, open_register
+from db.connection import (
+    create_register,
+    filesystem_of,
+    is_shared_filesystem,
+    on_block_device,
+    open_register,
+)
 
 MOUNTS = """\
 /dev/vda1 / ext4 rw,relatime 0 0
@@ -84,6 +91,33 @@ def test_which_file_systems_count_as_shared(fstype: str, shared: bool):
 def _mounted_as(monkeypatch, folder: Path, fstype: str) -> None:
     text = f"/dev/vda1 / ext4 rw 0 0\nremote:/x {folder.resolve()} {fstype} rw 0 0\n"
     monkeypatch.setattr(connection, "_read_mounts", lambda: text)
+    # (tmp_path may be on a disk, which would skip the mount table altogether.)
+    monkeypatch.setattr(connection, "on_block_device", lambda device: False)
+
+
+def test_only_a_disk_partition_counts_as_a_block_device():
+    assert on_block_device(os.makedev(8, 1))  # /dev/sda1
+    assert on_block_device(os.makedev(254, 0))  # /dev/vda
+    assert not on_block_device(os.makedev(0, 53))  # NFS, CIFS, FUSE, tmpfs, btrfs
+
+
+def test_a_register_on_a_disk_opens_without_reading_the_mount_table(
+    monkeypatch, tmp_path: Path, template_db: Path
+):
+    path = tmp_path / "register.db"
+    shutil.copyfile(template_db, path)
+    monkeypatch.setattr(connection, "on_block_device", lambda device: True)
+
+    def unread() -> str:
+        raise AssertionError("/proc/mounts was read")
+
+    monkeypatch.setattr(connection, "_read_mounts", unread)
+    conn = open_register(path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.notices == []
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("fstype", ["cifs", "nfs4", "fuse.sshfs"])
