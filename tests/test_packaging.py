@@ -66,7 +66,7 @@ def test_the_wheel_carries_the_schema_and_both_packages(wheel):
     assert "db/schema.sql" in names
     assert "schema.sql" not in names  # only inside the db package
     for package in ("db", "tui"):
-        # every module and data file (app.tcss ...), subpackages included
+        # every module and data file (every .py and .sql), subpackages included
         expected = {
             p.relative_to(ROOT).as_posix()
             for p in (ROOT / package).rglob("*")

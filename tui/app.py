@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -31,7 +30,6 @@ from tui.widgets.action_table import ActionTable
 class ActregApp(App):
     """One register, opened by the caller; writes are made as `author`."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "actreg"
     COMMANDS = App.COMMANDS | {ActregCommands}
     ENABLE_COMMAND_PALETTE = True

@@ -15,6 +15,7 @@ from tui.card import card_lines
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView
+from tui.widgets.title_bar import TitleBar
 
 
 class ActionScreen(ActionEditing, Screen):
@@ -37,7 +38,7 @@ class ActionScreen(ActionEditing, Screen):
         self.loads = 0  # completed loads (tests and the bench wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Action {self.ref}", id="card-title", classes="title-bar")
+        yield TitleBar(f"Action {self.ref}", id="card-title")
         yield LinesView(id="card")
         yield KeyBar()
 

@@ -1,7 +1,7 @@
 """The look of every modal dialog (forms, confirm, filters, help).
 
-Kept out of app.tcss so it is parsed only when a dialog is first shown,
-not on every start-up.
+Kept here, not in an app-wide stylesheet, so it is parsed only when a dialog is
+first shown, not on every start-up.
 """
 
 DIALOG_CSS = """

@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Static
 
 from db.diffs import diff
 from db.errors import ActregError
@@ -16,6 +15,7 @@ from tui.background import run_db
 from tui.meeting_text import diff_lines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView
+from tui.widgets.title_bar import TitleBar
 
 
 class DiffScreen(Screen):
@@ -36,10 +36,9 @@ class DiffScreen(Screen):
     def compose(self) -> ComposeResult:
         m = self.meeting
         to = f"snapshot #{m['snapshot_id']}" if m["snapshot_id"] else "now (no snapshot yet)"
-        yield Static(
+        yield TitleBar(
             Text(f"Changes · {m['committee']} {m['meeting_date']} · previous snapshot → {to}"),
             id="diff-heading",
-            classes="title-bar",
         )
         view = LinesView(id="diff")
         yield view

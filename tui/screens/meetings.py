@@ -27,6 +27,7 @@ from tui.screens.form import FormResult, Saved
 from tui.screens.meeting_form import new_meeting_form
 from tui.screens.snapshot_view import SnapshotScreen
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.title_bar import TitleBar
 
 COLUMNS = ("Meeting", "Committee", "Paper deadline", "Update", "Cadence", "Snapshot", "Title")
 
@@ -73,7 +74,7 @@ class MeetingsScreen(Screen):
         self._select_id: int | None = None  # the meeting to put the cursor on once loaded
 
     def compose(self) -> ComposeResult:
-        yield Static("Meetings & snapshots", classes="title-bar")
+        yield TitleBar("Meetings & snapshots")
         yield Static("", id="next-update")
         table = DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)

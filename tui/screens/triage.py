@@ -42,6 +42,7 @@ from tui.triage_session import (
     undo_plan,
 )
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.title_bar import TitleBar
 
 LATEST_ENTRIES = 3
 #: Every key at once, in case the footer is too narrow to show them all.
@@ -169,7 +170,7 @@ class TriageScreen(Screen):
         self.loads = 0  # completed card loads (tests wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="triage-title", classes="title-bar")
+        yield TitleBar("", id="triage-title")
         with VerticalScroll(id="triage-scroll"):
             yield Static("", id="triage-card")
         yield Static(KEY_HINT, id="triage-keys")
@@ -423,7 +424,7 @@ class TriageSummary(Screen):
         self.written: Path | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Triage session summary", classes="title-bar")
+        yield TitleBar("Triage session summary")
         rows = [(name.capitalize(), str(count)) for name, count in self.counts.items()]
         rows.append(("Time taken", duration_text(self.session.seconds)))
         counts = Text("\n").join(
