@@ -247,3 +247,25 @@ async def test_an_empty_register_says_how_to_start(tmp_path):
             assert "No actions match these filters" in line
     finally:
         conn.close()
+
+
+@run_async
+async def test_a_new_theme_repaints_the_bar_and_the_table_in_its_colours(mat_conn):
+    # Both look their styles up once, not per line: a theme change must reach them.
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar, table = app.screen.query_one(RegisterBar), app.screen.query_one(ActionTable)
+
+        def painted() -> tuple:
+            return tuple(first_style(strip) for strip in (bar.render_line(0), table.render_line(0)))
+
+        before = painted()
+        app.theme = "solarized-light" if app.theme != "solarized-light" else "nord"
+        await settle(pilot)
+        after = painted()
+        assert all(a.bgcolor != b.bgcolor for a, b in zip(before, after, strict=True))
+        assert (
+            after[0].bgcolor
+            == (bar.rich_style + bar.get_component_rich_style("register-bar--title")).bgcolor
+        )

@@ -98,6 +98,7 @@ class RegisterBar(Widget):
         self.count = count_text(self.flt, None, None)
         self.hint = True  # False once the search box is shown over the hint
         self._wrapped: tuple[int, list[list[Segment]]] | None = None  # (width, title lines)
+        self._styles: tuple[Style, Style, Style] | None = None
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._mount_search)
@@ -170,21 +171,32 @@ class RegisterBar(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(self._title_lines(width)) + 1
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None  # theme or CSS changed: look the styles up again
+
+    def _bar_styles(self) -> tuple[Style, Style, Style]:
+        """(base, title, hint): looked up once, not once per line (each walks the DOM)."""
+        if self._styles is None:
+            base = self.rich_style
+            component = self.get_component_rich_style
+            title, hint = component("register-bar--title"), component("register-bar--hint")
+            self._styles = (base, base + title, base + hint)
+        return self._styles
+
     def render_line(self, y: int) -> Strip:
-        base = self.rich_style
+        base, title_style, hint_style = self._bar_styles()
         width = self.size.width
         titles = self._title_lines(width)
         if y < len(titles):
-            style = base + self.get_component_rich_style("register-bar--title")
-            line = [Segment(" ", style), *Segment.apply_style(titles[y], style)]
-            return Strip(line).crop_extend(0, width, style)
+            line = [Segment(" ", title_style), *Segment.apply_style(titles[y], title_style)]
+            return Strip(line).crop_extend(0, width, title_style)
         if y > len(titles):
             return Strip.blank(width, base)
-        return self._filter_line(width, base)
+        return self._filter_line(width, base, hint_style)
 
-    def _filter_line(self, width: int, base) -> Strip:
+    def _filter_line(self, width: int, base: Style, hint_style: Style) -> Strip:
         hint = f" {SEARCH_HINT}" if self.hint else ""
-        hint_style = base + self.get_component_rich_style("register-bar--hint")
         segments = [
             Segment(" ", base),
             Segment(hint.ljust(SEARCH_WIDTH), hint_style),
