@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Static
 
+from db import cycles
 from db.connection import open_register
 from tests.tui.tui_helpers import run_async, settle
 from tui.app import ActregApp
+from tui.formatting import OVERDUE_STYLE, SLIPPED_STYLE
 from tui.screens.action import ActionScreen
 from tui.screens.form import FormScreen
 from tui.screens.help import HelpScreen
+from tui.screens.register import next_meeting_part
 from tui.widgets.action_table import ActionTable
 from tui.widgets.register_bar import RegisterBar
 
@@ -68,6 +72,44 @@ async def test_the_first_frame_has_the_name_the_count_and_the_rows(mat_conn, mon
         await settle(pilot)
         assert cursor_style != first_style(table.render_line(1))  # (focus shows)
         assert "In progress 2" in app.screen.query_one(RegisterBar).title_text
+
+
+@run_async
+async def test_the_header_names_the_next_meeting_and_days_to_its_paper_deadline(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        assert "Next:" not in app.screen.query_one(RegisterBar).title_text  # no meetings yet
+        cycles.add_meeting(mat_conn, "2026-07-15", committee="Audit", deadline="2026-06-05")
+        await pilot.press("m")  # (as if added on the meetings screen) and back home
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        bar = app.screen.query_one(RegisterBar)
+        assert "· Next: Audit 2026-07-15, papers due 2026-06-05 (in 4 days)" in bar.title_text
+        part = bar.title[-1]
+        assert part.plain.startswith("· Next:") and part.style == SLIPPED_STYLE  # 4 days: close
+
+
+@pytest.mark.parametrize(
+    ("days", "phrase", "style"),
+    [
+        (30, "in 30 days", ""),
+        (7, "in 7 days", SLIPPED_STYLE),
+        (0, "today", SLIPPED_STYLE),
+        (-2, "2 days ago", OVERDUE_STYLE),
+    ],
+)
+def test_the_next_meeting_is_marked_as_its_paper_deadline_nears(days, phrase, style):
+    nxt = {
+        "committee": "Audit",
+        "meeting_date": "2026-07-15",
+        "paper_deadline": "2026-07-01",
+        "days_to_deadline": days,
+    }
+    part = next_meeting_part(nxt)
+    assert part.plain == f"· Next: Audit 2026-07-15, papers due 2026-07-01 ({phrase})"
+    assert part.style == style
 
 
 @run_async

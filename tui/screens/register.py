@@ -16,13 +16,15 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from db.connection import setting
+from db.cycles import next_update_due
 from db.errors import ActregError
 from db.models import STATUSES
 from db.paging import distinct_values
 from db.queries import ActionFilter, register_info
 from tui.background import interrupted, run_db, start_thread
-from tui.formatting import RAG_LETTERS, RAG_STYLES, status_label
+from tui.formatting import OVERDUE_STYLE, RAG_LETTERS, RAG_STYLES, SLIPPED_STYLE, status_label
 from tui.gateway import ReadTooSlow, RegisterGateway
+from tui.meeting_text import days_phrase
 from tui.screens.action import ActionScreen
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
 from tui.screens.filter_menu import FilterMenu
@@ -43,6 +45,7 @@ from tui.widgets.register_bar import RegisterBar
 SEARCH_DEBOUNCE_S = 0.08
 FIRST_READ_NOW_S = 0.05
 FIRST_READ_WAIT_S = 0.2
+DEADLINE_NEAR_DAYS = 7  # a paper deadline this close shows in the warning colour
 
 
 class Banner(Static):
@@ -76,7 +79,21 @@ def header_parts(info: dict) -> list[Text]:
     unrated = info["by_rag"].get("", 0)
     if unrated:
         parts.append(Text(f"· unrated {unrated:,}", "dim"))
+    nxt = info.get("next")
+    if nxt is not None:
+        parts.append(next_meeting_part(nxt))
     return parts
+
+
+def next_meeting_part(nxt: dict) -> Text:
+    """'· Next: Audit 2026-07-15, papers due 2026-07-01 (in 30 days)', marked when close."""
+    days = nxt["days_to_deadline"]
+    style = OVERDUE_STYLE if days < 0 else SLIPPED_STYLE if days <= DEADLINE_NEAR_DAYS else ""
+    return Text(
+        f"· Next: {nxt['committee']} {nxt['meeting_date']}, papers due "
+        f"{nxt['paper_deadline']} ({days_phrase(days)})",
+        style,
+    )
 
 
 def read_start(conn, rows: int = PAGE_SIZE) -> tuple[str, tuple]:
@@ -238,7 +255,7 @@ class RegisterScreen(ActionEditing, Screen):
         gateway = self.app.gateway
         run_db(
             self,
-            lambda: gateway.call(register_info),
+            lambda: {**gateway.call(register_info), "next": gateway.call(next_update_due)},
             on_done=self._header_loaded,
             group="header",
             exclusive=True,
