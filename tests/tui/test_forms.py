@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input, Select, Static, TextArea
 
 from db.connection import open_register
@@ -12,6 +13,8 @@ from tui.screens.action import ActionScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.widgets.action_table import ActionTable
+
+KEY_NAMES = {" ": "space", "!": "exclamation_mark"}
 
 
 def log_rows(conn, ref: str) -> list[tuple]:
@@ -151,6 +154,28 @@ async def test_new_action_form_validates_then_adds(mat_conn):
     ).fetchone()
     assert row == ("Publish the lessons learned", "Jo Smith", "2026-12-31", "2026-12-31")
     assert log_rows(mat_conn, "A11")[0][0::4] == ("created", "tester")
+
+
+@run_async
+async def test_keys_typed_in_one_burst_across_tab_land_in_their_own_fields(mat_conn):
+    # A paste, a script or a slow machine: tab and the letters after it arrive
+    # together. The letters must reach the field tab moved to, not the one it left.
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        keys = [*"A12", "tab", *"Burst title", "tab", *"Jo", "tab", "shift+tab"]
+        for key in keys:
+            character = key if len(key) == 1 else None
+            app.post_message(events.Key(KEY_NAMES.get(key, key), character))
+        await settle(pilot)
+        values = {f.id: f.value for f in form.query(Input)}
+        assert values["field-ref"] == "A12"
+        assert values["field-title"] == "Burst title"
+        assert values["field-owner"] == "Jo"
+        assert app.focused.id == "field-owner"  # shift+tab came back from the next field
 
 
 @run_async

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Select, Static
 
+from db.queries import ActionFilter, count_actions
+from db.register import edit_field
 from tests.tui.tui_helpers import run_async, settle
 from tui.app import ActregApp
 from tui.screens.filter_menu import FilterMenu
@@ -42,6 +44,59 @@ async def test_filter_menu_narrows_by_owner_and_status(mat_conn):
         await pilot.press("escape")  # cancel leaves the filters as they were
         await settle(pilot)
         assert table.total == 1
+
+
+@run_async
+async def test_filter_menu_keeps_filters_it_cannot_show_as_one_choice(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "2")  # red and amber
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert {table.row_at(i)["ref"] for i in range(table.total)} == {"A1", "A3"}
+        await pilot.press("f")
+        await settle(pilot)
+        rag = app.screen.query_one("#f-rag", Select)
+        labels = {value: str(label) for label, value in rag._options}
+        assert labels[rag.value] == "R Red or A Amber"  # shown as it is
+        await pilot.press("ctrl+s")  # applied unchanged: both stay
+        await settle(pilot)
+        assert app.screen.flt.rags == ("red", "amber") and table.total == 2
+        await pilot.press("f")
+        await settle(pilot)
+        app.screen.query_one("#f-rag", Select).value = "green"  # one chosen instead
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.flt.rags == ("green",)
+        assert [table.row_at(i)["ref"] for i in range(table.total)] == ["A2"]
+
+
+@run_async
+async def test_filter_menu_narrows_by_theme_and_shows_a_chip(mat_conn):
+    edit_field(mat_conn, "A2", "theme", "Procurement", reason="Grouping", author="tester")
+    edit_field(mat_conn, "A5", "theme", "Procurement", reason="Grouping", author="tester")
+    edit_field(mat_conn, "A3", "theme", "Training", reason="Grouping", author="tester")
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        themes = app.screen.query_one("#f-theme", Select)
+        assert [value for _, value in themes._options if value is not Select.NULL] == [
+            "Procurement",
+            "Training",
+        ]
+        themes.value = "Procurement"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert [table.row_at(i)["ref"] for i in range(table.total)] == ["A2", "A5"]
+        assert table.total == count_actions(mat_conn, ActionFilter(theme="Procurement"))
+        assert "theme: Procurement" in app.screen.query_one(RegisterBar).chips_text
+        await pilot.press("escape")  # clears it with the rest
+        await settle(pilot)
+        assert table.total == 6 and app.screen.flt.theme is None
 
 
 @run_async

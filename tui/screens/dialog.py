@@ -1,8 +1,18 @@
-"""The look of every modal dialog (forms, confirm, filters, help).
+"""The look of every modal dialog (forms, confirm, filters, help), and how tab moves.
 
-Kept here, not in an app-wide stylesheet, so it is parsed only when a dialog is
-first shown, not on every start-up.
+The CSS is kept here, not in an app-wide stylesheet, so it is parsed only when a
+dialog is first shown, not on every start-up.
 """
+
+from textual.binding import Binding
+
+#: tab / shift+tab between a dialog's fields. Priority bindings: the app moves the
+#: focus as it reads tab, before it hands the keys after it to a field, so letters
+#: typed (or pasted) straight after tab reach the next field, not the one tab left.
+FIELD_KEYS = [
+    Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+]
 
 DIALOG_CSS = """
 ModalScreen {

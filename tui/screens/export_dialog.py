@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, LoadingIndicator, Select, Static
 from db.errors import ActregError, InputError
 from db.exporting import FORMATS, ExportTable, build_table, default_filename, export
 from tui.background import run_db
-from tui.screens.dialog import DIALOG_CSS
+from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.widgets.key_bar import KeyBar
 
 FORMAT_NAMES = {
@@ -52,8 +52,7 @@ class ExportScreen(ModalScreen[Path | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "export", "Export", priority=True, tooltip="Write the file"),
         Binding("escape", "close", "Close"),
-        Binding("tab", "app.focus_next", "Next field", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
+        *FIELD_KEYS,
     ]
 
     def __init__(self, meeting: dict) -> None:

@@ -1,4 +1,4 @@
-"""The filter menu: status, RAG, owner and directorate, chosen from lists."""
+"""The filter menu: status, RAG, owner, directorate and theme, chosen from lists."""
 
 from __future__ import annotations
 
@@ -12,8 +12,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
 from db.queries import ActionFilter
-from tui.screens.dialog import DIALOG_CSS
+from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.screens.forms import RAG_OPTIONS, STATUS_OPTIONS
+
+#: The filters chosen from the values in use (distinct_values), in the menu's order.
+NAMED_COLUMNS = ("owner", "directorate", "theme")
+
+
+#: A list's value when the filter holds several values the list cannot show as one
+#: (RAG red and amber, set with 1 and 2): applying keeps them as they are.
+KEEP = "(as it is)"
+
+
+def _choices(options, chosen: tuple[str, ...]) -> tuple[list, str | object]:
+    """A list's options and value for `chosen`: one value, none, or several kept."""
+    if len(chosen) > 1:
+        labels = dict((value, label) for label, value in options)
+        kept = " or ".join(str(labels.get(value, value)) for value in chosen)
+        return [(kept, KEEP), *options], KEEP
+    return list(options), chosen[0] if chosen else Select.NULL
 
 
 class FilterMenu(ModalScreen[ActionFilter | None]):
@@ -25,61 +42,54 @@ class FilterMenu(ModalScreen[ActionFilter | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "Apply", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        *FIELD_KEYS,
     ]
 
-    def __init__(self, flt: ActionFilter, owners: list[str], directorates: list[str]) -> None:
+    def __init__(self, flt: ActionFilter, values: dict[str, list[str]]) -> None:
+        """`values`: the owners, directorates and themes in use, to choose from."""
         super().__init__()
         self.flt = flt
-        self.owners = owners
-        self.directorates = directorates
+        self.values = values
 
     def compose(self) -> ComposeResult:
         flt = self.flt
         with Vertical(id="filter-box", classes="dialog"):
             yield Static("Filters", id="form-heading")
-            yield Label("Status", classes="field-label")
-            yield Select(
-                STATUS_OPTIONS,
-                value=flt.statuses[0] if flt.statuses else Select.NULL,
-                id="f-status",
-                prompt="(any)",
-            )
-            yield Label("RAG", classes="field-label")
-            yield Select(
-                RAG_OPTIONS,
-                value=flt.rags[0] if len(flt.rags) == 1 else Select.NULL,
-                id="f-rag",
-                prompt="(any)",
-            )
-            yield Label("Owner", classes="field-label")
-            yield Select(
-                [(o, o) for o in self.owners],
-                value=flt.owner if flt.owner in self.owners else Select.NULL,
-                id="f-owner",
-                prompt="(any)",
-            )
-            yield Label("Directorate", classes="field-label")
-            yield Select(
-                [(d, d) for d in self.directorates],
-                value=flt.directorate if flt.directorate in self.directorates else Select.NULL,
-                id="f-directorate",
-                prompt="(any)",
-            )
+            for label, wid, (options, value) in (
+                ("Status", "f-status", _choices(STATUS_OPTIONS, flt.statuses)),
+                ("RAG", "f-rag", _choices(RAG_OPTIONS, flt.rags)),
+            ):
+                yield Label(label, classes="field-label")
+                yield Select(options, value=value, id=wid, prompt="(any)")
+            for column in NAMED_COLUMNS:
+                chosen = getattr(flt, column)
+                known = self.values.get(column, [])
+                yield Label(column.capitalize(), classes="field-label")
+                yield Select(
+                    [(v, v) for v in known],
+                    value=chosen if chosen in known else Select.NULL,
+                    id=f"f-{column}",
+                    prompt="(any)",
+                )
             yield Static("ctrl+s apply · esc cancel", id="form-hint")
 
     def _value(self, wid: str) -> str | None:
         select = self.query_one(wid, Select)
         return None if select.is_blank() else str(select.value)
 
+    def _several(self, wid: str, kept: tuple[str, ...]) -> tuple[str, ...]:
+        value = self._value(wid)
+        if value == KEEP:
+            return kept
+        return (value,) if value else ()
+
     def action_apply(self) -> None:
-        status, rag = self._value("#f-status"), self._value("#f-rag")
         self.dismiss(
             replace(
                 self.flt,
-                statuses=(status,) if status else (),
-                rags=(rag,) if rag else (),
-                owner=self._value("#f-owner"),
-                directorate=self._value("#f-directorate"),
+                statuses=self._several("#f-status", self.flt.statuses),
+                rags=self._several("#f-rag", self.flt.rags),
+                **{column: self._value(f"#f-{column}") for column in NAMED_COLUMNS},
             )
         )
 

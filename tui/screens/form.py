@@ -24,7 +24,7 @@ from db.errors import ActregError, InputError, StaleVersion
 from db.models import label
 from tui.background import run_db
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.dialog import DIALOG_CSS
+from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.widgets.key_bar import KeyBar
 
 
@@ -74,8 +74,7 @@ class FormScreen(ModalScreen[FormResult]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
-        Binding("tab", "app.focus_next", "Next field", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
+        *FIELD_KEYS,
     ]
 
     def __init__(

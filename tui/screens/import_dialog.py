@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input, Label, LoadingIndicator, Static
 from db.errors import ActregError, InputError
 from tui.background import run_db
 from tui.gateway import RegisterGateway
-from tui.screens.dialog import DIALOG_CSS
+from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # db.importing is imported when a file is first read, not at start-up
@@ -140,8 +140,7 @@ class ImportScreen(ModalScreen["ImportResult | None"]):
             tooltip="Import the valid rows, skipping the rows in error (toggle)",
         ),
         Binding("escape", "close", "Cancel", tooltip="Close; nothing is imported"),
-        Binding("tab", "app.focus_next", "Next field", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
+        *FIELD_KEYS,
     ]
 
     AUTO_FOCUS = "#import-file"

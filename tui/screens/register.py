@@ -27,7 +27,7 @@ from tui.gateway import ReadTooSlow, RegisterGateway
 from tui.meeting_text import days_phrase
 from tui.screens.action import ActionScreen
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
-from tui.screens.filter_menu import FilterMenu
+from tui.screens.filter_menu import NAMED_COLUMNS, FilterMenu
 from tui.screens.form import FormResult, Saved
 from tui.screens.forms import new_action_form
 from tui.screens.import_dialog import ImportScreen
@@ -148,7 +148,9 @@ class RegisterScreen(ActionEditing, Screen):
         Binding("1", "rag('red')", "Red", show=False, tooltip="RAG red filter (toggle)"),
         Binding("2", "rag('amber')", "Amber", show=False, tooltip="RAG amber filter (toggle)"),
         Binding("3", "rag('green')", "Green", show=False, tooltip="RAG green filter (toggle)"),
-        Binding("f", "filter_menu", "Filter", tooltip="Filter by status, RAG, owner, directorate"),
+        Binding(
+            "f", "filter_menu", "Filter", tooltip="Filter by status, RAG, owner, directorate, theme"
+        ),
         Binding("escape", "clear", "Clear", tooltip="Clear the search and every filter"),
         Binding("greater_than_sign", "sort", "Sort", tooltip="Sort by the next column"),
         Binding(
@@ -335,14 +337,11 @@ class RegisterScreen(ActionEditing, Screen):
     def action_filter_menu(self) -> None:
         gateway = self.app.gateway
 
-        def work():
-            return gateway.call(distinct_values, "owner"), gateway.call(
-                distinct_values, "directorate"
-            )
+        def work() -> dict[str, list[str]]:
+            return {column: gateway.call(distinct_values, column) for column in NAMED_COLUMNS}
 
-        def show(values) -> None:
-            owners, directorates = values
-            self.app.push_screen(FilterMenu(self.flt, owners, directorates), self._filtered)
+        def show(values: dict[str, list[str]]) -> None:
+            self.app.push_screen(FilterMenu(self.flt, values), self._filtered)
 
         run_db(self, work, on_done=show, group="filter-menu", exclusive=True)
 

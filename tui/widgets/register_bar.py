@@ -38,6 +38,8 @@ def chips(flt: ActionFilter) -> Text:
         parts.append(Text(f" owner: {flt.owner} ", CHIP))
     if flt.directorate:
         parts.append(Text(f" directorate: {flt.directorate} ", CHIP))
+    if flt.theme:
+        parts.append(Text(f" theme: {flt.theme} ", CHIP))
     if not parts:
         return Text("no filters", "dim")
     return Text(" ").join(parts)
