@@ -209,7 +209,9 @@ async def test_redate_form_shows_the_original_date_and_moves_the_target(mat_conn
 
 
 @run_async
-async def test_a_change_made_elsewhere_is_refused_and_the_card_reloads(mat_conn, mat_path):
+async def test_a_change_made_elsewhere_is_refused_reloaded_and_what_was_typed_kept(
+    mat_conn, mat_path
+):
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=(120, 40)) as pilot:
         card = await open_card(pilot, "A2")
@@ -221,15 +223,55 @@ async def test_a_change_made_elsewhere_is_refused_and_the_card_reloads(mat_conn,
             other.close()
         await pilot.press("u")
         await settle(pilot)
-        await type_into(pilot, "My stale update")
+        form = app.screen
+        await type_into(pilot, "My update")
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # Refused and said so; the form stays, reloaded, with the note still typed.
+        assert app.screen is form
+        assert "changed by someone else" in str(form.query_one("#form-error", Static).render())
+        assert f"(version {shown_version + 1})" in str(
+            form.query_one("#form-intro", Static).render()
+        )
+        assert form.values()["note"] == "My update"
+        notes = [r[3] for r in log_rows(mat_conn, "A2")]
+        assert "Written by another officer" in notes and "My update" not in notes
+        await pilot.press("ctrl+s")  # saved over the new version this time
+        await settle(pilot)
         assert isinstance(app.screen, ActionScreen)
-        messages = [n.message for n in app._notifications]
-        assert any("changed by someone else" in m for m in messages)
+        assert app.screen.row["version"] == shown_version + 2
+    assert [r[3] for r in log_rows(mat_conn, "A2")][-2:] == [
+        "Written by another officer",
+        "My update",
+    ]
+
+
+@run_async
+async def test_leaving_a_form_refused_as_stale_reloads_the_card(mat_conn, mat_path):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        card = await open_card(pilot, "A2")
+        shown_version = card.row["version"]
+        other = open_register(mat_path)
+        try:
+            record_note(other, "A2", "Written by another officer", author="someone else")
+        finally:
+            other.close()
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#field-reason", TextArea).load_text("Funding confirmed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen) and app.screen.stale
+        await pilot.press("escape")  # the reason was typed: discard it?
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
         assert app.screen.row["version"] == shown_version + 1  # reloaded: the other note
-    notes = [r[3] for r in log_rows(mat_conn, "A2")]
-    assert "Written by another officer" in notes and "My stale update" not in notes
+        messages = [n.message for n in app._notifications]
+        assert any("changed elsewhere" in m for m in messages)
 
 
 @run_async

@@ -84,13 +84,19 @@ class FormScreen(ModalScreen[FormResult]):
         save: SaveFunction,
         *,
         intro: str = "",
+        reload: Callable[[], str] | None = None,
     ) -> None:
+        """`reload`, for a form on an existing action: re-read it after a write was
+        refused because it changed elsewhere (so the next save applies over the new
+        version), and return the intro to show for it."""
         super().__init__()
         self.heading = heading
         self.intro = intro
+        self.reload_function = reload
         self.fields = fields
         self.save_function = save
         self.saving = False
+        self.stale = False  # a save was refused as stale; the caller reloads when it closes
         self._initial: dict[str, str | None] = {}
 
     # --- building ------------------------------------------------------------
@@ -98,7 +104,7 @@ class FormScreen(ModalScreen[FormResult]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="dialog"):
             yield Static(self.heading, id="form-heading")
-            if self.intro:
+            if self.intro or self.reload_function is not None:
                 yield Static(self.intro, id="form-intro")
             with VerticalScroll(id="form-fields"):
                 for spec in self.fields:
@@ -209,7 +215,9 @@ class FormScreen(ModalScreen[FormResult]):
 
     def _failed(self, exc: ActregError) -> None:
         self.saving = False
-        if isinstance(exc, StaleVersion):
+        if isinstance(exc, StaleVersion) and self.reload_function is not None:
+            self._reload_after(str(exc))
+        elif isinstance(exc, StaleVersion):
             self.dismiss(Stale(str(exc)))
         elif isinstance(exc, InputError):
             self.show_problems(exc.problems)
@@ -217,14 +225,40 @@ class FormScreen(ModalScreen[FormResult]):
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
 
+    def _close_unsaved(self) -> None:
+        if self.stale:  # the screen beneath still shows the old version: it must reload
+            self.dismiss(Stale("Not saved. The action changed elsewhere; it has been reloaded."))
+        else:
+            self.dismiss(None)
+
+    def _reload_after(self, message: str) -> None:
+        """Someone else changed the action: keep what was typed, show the new version."""
+        self.saving = True  # (no save until the new version is in)
+        assert self.reload_function is not None
+
+        def reloaded(intro: str) -> None:
+            self.saving = False
+            self.stale = True
+            self.query_one("#form-intro", Static).update(intro)
+            self.query_one("#form-error", Static).update(
+                f"{message} It has been reloaded above, and what you typed is kept: "
+                "check it, then ctrl+s saves over the new version (esc cancels)."
+            )
+
+        def failed(exc: ActregError) -> None:
+            self.saving = False
+            self.dismiss(Stale(f"{message} ({exc})"))
+
+        run_db(self, self.reload_function, on_done=reloaded, on_error=failed, group="form-save")
+
     def action_cancel(self) -> None:
         if not self.changed:
-            self.dismiss(None)
+            self._close_unsaved()
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self.dismiss(None)
+                self._close_unsaved()
 
         self.app.push_screen(
             ConfirmScreen("Discard what you typed? Nothing has been saved.", yes="Discard"),

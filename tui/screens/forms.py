@@ -6,7 +6,10 @@ change made meanwhile by another actreg is refused (StaleVersion), never merged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from db.models import EDITABLE_FIELDS, PRIORITIES, RAGS, STATUSES, label
+from db.queries import get_action
 from db.register import (
     add_action,
     change_status,
@@ -27,6 +30,17 @@ PRIORITY_OPTIONS = tuple((p.capitalize(), p) for p in PRIORITIES)
 
 def _intro(row: dict) -> str:
     return f"Action {row['ref']}: {row['title']}  (version {row['version']})"
+
+
+def _reloader(gateway: RegisterGateway, row: dict, describe: Callable[[dict], str]):
+    """For a form's refused (stale) save: re-read the action into `row`, whose version
+    the next save sends, and describe it for the form's intro."""
+
+    def reload() -> str:
+        row.update(gateway.call(get_action, row["ref"]))
+        return describe(row)
+
+    return reload
 
 
 def _text(value) -> str:
@@ -60,6 +74,7 @@ def new_action_form(gateway: RegisterGateway) -> FormScreen:
 
 
 def update_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    row = dict(row)  # its own copy: a stale save reloads it
     fields = [
         FieldSpec(
             "note",
@@ -86,7 +101,9 @@ def update_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen("Progress update", fields, save, intro=_intro(row))
+    return FormScreen(
+        "Progress update", fields, save, intro=_intro(row), reload=_reloader(gateway, row, _intro)
+    )
 
 
 class EditFieldForm(FormScreen):
@@ -105,6 +122,7 @@ class EditFieldForm(FormScreen):
 
 
 def edit_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    row = dict(row)  # its own copy: a stale save reloads it
     options = tuple((label(name).capitalize(), name) for name in EDITABLE_FIELDS)
     fields = [
         FieldSpec("field", kind="select", value="title", options=options),
@@ -123,18 +141,24 @@ def edit_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    form = EditFieldForm("Edit a field", fields, save, intro=_intro(row))
+    form = EditFieldForm(
+        "Edit a field", fields, save, intro=_intro(row), reload=_reloader(gateway, row, _intro)
+    )
     form.row = row
     return form
 
 
-def redate_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+def _redate_intro(row: dict) -> str:
     revisions = int(row.get("target_revisions") or 0)
-    intro = (
+    return (
         f"{_intro(row)}\nOriginal target date: {row['original_target_date'] or '—'}"
         f" · current: {row['target_date'] or '—'} · moved {revisions} time"
         f"{'' if revisions == 1 else 's'}"
     )
+
+
+def redate_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    row = dict(row)  # its own copy: a stale save reloads it
     fields = [
         FieldSpec("target_date", value=_text(row["target_date"]), caption="new target date"),
         FieldSpec("reason", kind="text"),
@@ -150,10 +174,17 @@ def redate_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen("Move the target date", fields, save, intro=intro)
+    return FormScreen(
+        "Move the target date",
+        fields,
+        save,
+        intro=_redate_intro(row),
+        reload=_reloader(gateway, row, _redate_intro),
+    )
 
 
 def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    row = dict(row)  # its own copy: a stale save reloads it
     fields = [
         FieldSpec("status", kind="select", value=row["status"], options=STATUS_OPTIONS),
         FieldSpec("reason", kind="text", caption="reason (optional)"),
@@ -169,10 +200,13 @@ def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen("Change the status", fields, save, intro=_intro(row))
+    return FormScreen(
+        "Change the status", fields, save, intro=_intro(row), reload=_reloader(gateway, row, _intro)
+    )
 
 
 def rag_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    row = dict(row)  # its own copy: a stale save reloads it
     fields = [
         FieldSpec("rag", kind="select", value=row["rag"] or "", options=RAG_OPTIONS, caption="RAG"),
         FieldSpec("reason", kind="text"),
@@ -188,16 +222,21 @@ def rag_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen("Set the RAG rating", fields, save, intro=_intro(row))
+    reload = _reloader(gateway, row, _intro)
+    return FormScreen("Set the RAG rating", fields, save, intro=_intro(row), reload=reload)
 
 
-def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+def _close_intro(row: dict) -> str:
     recorded = (row.get("evidence") or "").strip()
-    intro = _intro(row) + (
+    return _intro(row) + (
         f"\nEvidence recorded: {recorded.replace(chr(10), '; ')}"
         if recorded
         else "\nNo evidence recorded yet: give it here."
     )
+
+
+def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
+    row = dict(row)  # its own copy: a stale save reloads it
     fields = [
         FieldSpec("evidence", placeholder="a report, minute or link that shows it is done"),
         FieldSpec("note", kind="text", caption="note (optional)"),
@@ -213,7 +252,13 @@ def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen("Close (verified)", fields, save, intro=intro)
+    return FormScreen(
+        "Close (verified)",
+        fields,
+        save,
+        intro=_close_intro(row),
+        reload=_reloader(gateway, row, _close_intro),
+    )
 
 
 #: The forms that act on one action, by the key that opens them.
