@@ -17,6 +17,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.editing import EDIT_BINDINGS
 from tui.screens.export_dialog import ExportScreen
 from tui.screens.filter_menu import FilterMenu
+from tui.screens.form import FormScreen
 from tui.screens.help import HelpScreen
 from tui.screens.import_dialog import ImportScreen
 from tui.screens.meetings import MeetingsScreen
@@ -79,6 +80,22 @@ class ActregApp(App):
     def get_default_screen(self) -> RegisterScreen:
         # The terminal's size is known by now: read just the rows it can show.
         return RegisterScreen(self.gateway, start_first_read(self.gateway, self.size.height))
+
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q): at once, unless a form holds something typed and not saved."""
+        unsaved = [s for s in self.screen_stack if isinstance(s, FormScreen) and s.changed]
+        if not unsaved or isinstance(self.screen, ConfirmScreen):  # (a second ctrl+q: quit)
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen("Quit? What you typed in the form has not been saved.", yes="Quit"),
+            answered,
+        )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

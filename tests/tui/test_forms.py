@@ -179,6 +179,42 @@ async def test_keys_typed_in_one_burst_across_tab_land_in_their_own_fields(mat_c
 
 
 @run_async
+async def test_quitting_with_a_form_half_typed_asks_first(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        await type_into(pilot, "Half a note")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        assert "not been saved" in str(app.screen.question)
+        await pilot.press("n")  # no: back to the form, the note still there
+        await settle(pilot)
+        assert app.screen is form and form.values()["note"] == "Half a note"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+@run_async
+async def test_quitting_with_nothing_typed_is_at_once(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.1)
+        assert not app.is_running
+
+
+@run_async
 async def test_redate_form_shows_the_original_date_and_moves_the_target(mat_conn):
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=(120, 40)) as pilot:
