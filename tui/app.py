@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from db.connection import RegisterConnection
 from tui.commands import ActregCommands
@@ -97,25 +97,38 @@ class ActregApp(App):
             answered,
         )
 
+    def allows(self, action: str, screen: Screen) -> bool:
+        """Whether an app-wide action does anything on `screen`: the key bar and the
+        palette offer it only where it does."""
+        if action == "triage":  # a session starts from the register's filter
+            return isinstance(screen, RegisterScreen)
+        if action == "meetings":
+            return not isinstance(screen, ModalScreen) and not any(
+                isinstance(s, MeetingsScreen) for s in self.screen_stack
+            )
+        if action == "verify":
+            return not isinstance(screen, ModalScreen)
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.allows(action, self.screen)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(key_sections()))
 
     def action_triage(self) -> None:
-        if isinstance(self.screen, RegisterScreen):  # a session starts from home's filter
+        if self.allows("triage", self.screen):
             start_triage(self.screen, self.screen.flt)
 
     def action_meetings(self) -> None:
-        if isinstance(self.screen, ModalScreen):
-            return
-        if not any(isinstance(screen, MeetingsScreen) for screen in self.screen_stack):
+        if self.allows("meetings", self.screen):
             self.push_screen(MeetingsScreen())
 
     def action_verify(self) -> None:
-        if isinstance(self.screen, ModalScreen):  # (the palette runs it once it has closed)
-            return
-        self.push_screen(VerifyScreen())
+        if self.allows("verify", self.screen):  # (the palette runs it once it has closed)
+            self.push_screen(VerifyScreen())
 
 
 def key_sections():

@@ -14,6 +14,7 @@ from textual.widgets import Label, Select, Static
 from db.queries import ActionFilter
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.screens.forms import RAG_OPTIONS, STATUS_OPTIONS
+from tui.widgets.key_bar import KeyBar
 
 #: The filters chosen from the values in use (distinct_values), in the menu's order.
 NAMED_COLUMNS = ("owner", "directorate", "theme")
@@ -72,6 +73,7 @@ class FilterMenu(ModalScreen[ActionFilter | None]):
                     prompt="(any)",
                 )
             yield Static("ctrl+s apply · esc cancel", id="form-hint")
+        yield KeyBar()  # its own keys, not those of the screen beneath
 
     def _value(self, wid: str) -> str | None:
         select = self.query_one(wid, Select)

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from tui.keys import describe_key
 from tui.screens.dialog import DIALOG_CSS
+from tui.widgets.key_bar import KeyBar
 
 FORM_KEYS = [
     ("tab / shift+tab", "Next / previous field"),
@@ -55,6 +56,7 @@ class HelpScreen(ModalScreen[None]):
             for key, what in FORM_KEYS:
                 forms.add_row(key, what)
             yield Static(forms, classes="help-section")
+        yield KeyBar()  # its own keys, not those of the screen beneath
 
     async def action_dismiss(self, result=None) -> None:
         self.dismiss(None)

@@ -1,0 +1,85 @@
+"""The command palette (ctrl+p) and the key bar offer, on each screen, what works there."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.tui_helpers import run_async, settle
+from tui.app import ActregApp
+from tui.commands import APP_COMMANDS, COMMANDS, SCREEN_COMMANDS, ActregCommands
+from tui.screens.action import ActionScreen
+from tui.screens.meetings import MeetingsScreen
+from tui.screens.register import RegisterScreen
+from tui.widgets.key_bar import KeyBar
+
+SCREENS = {cls.__name__: cls for cls in (RegisterScreen, ActionScreen, MeetingsScreen)}
+
+
+@pytest.mark.parametrize("screen_name", sorted(SCREEN_COMMANDS))
+def test_every_command_runs_an_action_its_screen_has(screen_name):
+    cls = SCREENS[screen_name]
+    for name, _, action in SCREEN_COMMANDS[screen_name]:
+        owner, _, call = action.partition(".")
+        method = f"action_{call.split('(')[0]}"
+        assert hasattr(cls if owner == "screen" else ActregApp, method), (screen_name, name)
+
+
+def test_every_key_a_screen_shows_has_a_command_there():
+    for screen_name, cls in SCREENS.items():
+        offered = {action.split(".", 1)[1] for _, _, action in SCREEN_COMMANDS[screen_name]}
+        for binding in cls.BINDINGS:
+            if binding.show and binding.action not in ("back",):
+                assert binding.action in offered, (screen_name, binding.key, binding.action)
+    app_actions = {action.split(".", 1)[1] for _, _, action in APP_COMMANDS}
+    for binding in ActregApp.BINDINGS:
+        if binding.show and binding.action not in ("quit", "triage"):  # quit: Textual's own
+            assert binding.action in app_actions, binding.key
+
+
+def test_no_command_is_listed_twice_or_still_coming_soon():
+    names = [name for name, _, _ in COMMANDS]
+    assert len(names) == len(set(names))
+    assert not any("coming soon" in help_text for _, help_text, _ in COMMANDS)
+    assert "Quit" not in names  # Textual's system commands have it
+
+
+async def offered(app) -> list[str]:
+    provider = ActregCommands(app.screen)
+    return [name for name, _, _ in provider._available()]
+
+
+@run_async
+async def test_each_screen_offers_its_own_commands_and_keys(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        home = await offered(app)
+        assert "Open action" in home and "Triage" in home and "Take a snapshot" not in home
+        assert "t" in [key.key for key in app.screen.query_one(KeyBar)._keys]
+        await pilot.press("enter")  # the card: no triage (it starts from the register)
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+        card = await offered(app)
+        assert "Progress update" in card and "Triage" not in card and "New action" not in card
+        assert "t" not in [key.key for key in app.screen.query_one(KeyBar)._keys]
+        await pilot.press("escape", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingsScreen)
+        meetings = await offered(app)
+        assert "Open the snapshot" in meetings and "Open action" not in meetings
+        assert "Meetings and snapshots" not in meetings  # (already here)
+        assert "Add a meeting" in meetings and "Export the snapshot" in meetings
+
+
+@run_async
+async def test_help_and_the_filter_menu_show_their_own_keys(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert [key.key for key in app.screen.query_one(KeyBar)._keys] == ["escape"]
+        await pilot.press("escape", "f")
+        await settle(pilot)
+        keys = [key.key for key in app.screen.query_one(KeyBar)._keys]
+        assert keys == ["ctrl+s", "escape"]
