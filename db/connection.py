@@ -32,6 +32,8 @@ class RegisterConnection(sqlite3.Connection):
 
     path: Path
     readonly: bool = False
+    #: Why it is read-only ("the folder … is read-only"), for refusals; None if writable.
+    readonly_reason: str | None = None
     #: Why the register is read-only, or other things the user should see (a banner).
     notices: list[str]
 
@@ -210,12 +212,37 @@ def _uri(path: Path, **params: str) -> str:
     return f"file:{quoted}" + (f"?{query}" if query else "")
 
 
+#: Less free space than this (16 pages) on a register's disk opens it read-only:
+#: every write would fail, and saying so once, at the start, beats failing each.
+MIN_FREE_BYTES = 64 * 1024
+
+
+def free_bytes(folder: Path) -> int | None:
+    """Bytes free for this user on the disk holding `folder`; None if unknown."""
+    try:
+        found = os.statvfs(folder)
+    except (OSError, AttributeError):  # (Windows has no statvfs)
+        return None
+    return found.f_bavail * found.f_frsize
+
+
+def readonly_refusal(conn: sqlite3.Connection) -> str:
+    """What a write refused on a read-only register says: that it is, and why."""
+    why = getattr(conn, "readonly_reason", None)
+    if why and why != "opened read-only":
+        return f"This register is open read-only because {why}: changes cannot be saved."
+    return "This register is open read-only: changes cannot be saved."
+
+
 def _writable(path: Path) -> str | None:
     """None if actreg may write here, else why not (shown in the read-only banner)."""
     if not os.access(path, os.W_OK):
         return f"{path.name} is read-only"
     if not os.access(path.parent, os.W_OK):
         return f"the folder {path.parent} is read-only"
+    free = free_bytes(path.parent)
+    if free is not None and free < MIN_FREE_BYTES:
+        return f"the disk is full ({free // 1024:,} KB free in {path.parent})"
     return None
 
 
@@ -234,6 +261,7 @@ def open_register(
     try:
         if why_readonly:
             conn = _open_readonly(path)
+            conn.readonly_reason = why_readonly
             conn.notices.append(f"Read-only: {why_readonly}. Changes cannot be saved.")
         else:
             conn = _connect(_uri(path), readonly=False)
@@ -471,9 +499,7 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     commit; the busy timeout queues writers instead of failing them.
     """
     if getattr(conn, "readonly", False):
-        raise ReadOnlyRegister(
-            "This register is open read-only: " + "; ".join(getattr(conn, "notices", []) or [""])
-        )
+        raise ReadOnlyRegister(readonly_refusal(conn))
     _begin_immediate(conn)
     try:
         yield conn

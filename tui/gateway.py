@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from db.connection import RegisterConnection
+from db.connection import RegisterConnection, readonly_refusal
 from db.errors import ActregError
 
 T = TypeVar("T")
@@ -43,8 +43,7 @@ class RegisterGateway:
         return list(getattr(self.conn, "notices", []) or [])
 
     def readonly_message(self) -> str:
-        why = "; ".join(self.notices) or "the register was opened read-only."
-        return f"This register is open read-only, so nothing can be changed. {why}"
+        return readonly_refusal(self.conn)
 
     def call(self, fn: Callable[..., T], *args, **kwargs) -> T:
         """`fn(conn, *args, **kwargs)` under the lock."""

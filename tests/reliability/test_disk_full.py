@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from db import integrity, register
+from db import connection, integrity, register
 from db.connection import create_register, open_register
-from db.errors import WriteFailed
+from db.errors import ReadOnlyRegister, WriteFailed
 
 #: Notes are as long as actreg allows, so the file grows fast.
 BIG = 20_000
@@ -130,3 +130,50 @@ def test_a_register_closed_on_a_full_disk_opens_again(tmpfs, clock, draft, regis
         conn.close()
     result = run("update", "A1", "--note", "z" * BIG, db=path, check_exit=1)
     assert "disk is full" in result.stderr
+
+
+def test_a_register_on_a_full_disk_opens_read_only_and_says_why(
+    tmpfs, clock, draft, register_state
+):
+    point = tmpfs("1m")
+    path, written, _ = _fill_tmpfs(point, clock, draft, register_state)
+    with contextlib.suppress(OSError), open(point / "filler", "wb") as filler:
+        while True:  # whatever room the register left
+            filler.write(b"\0" * 4096)
+            filler.flush()
+    conn = open_register(path)
+    try:
+        assert conn.readonly
+        [notice] = conn.notices
+        assert notice.startswith("Read-only: the disk is full (0 KB free in ")
+        # Everything acknowledged is there, the write-ahead log's part included.
+        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 1
+        before = register_state(conn)
+        with pytest.raises(ReadOnlyRegister, match="because the disk is full"):
+            register.record_note(conn, "A1", "a note", author="Jo", clock=clock)
+        assert register_state(conn) == before
+    finally:
+        conn.close()
+
+
+def test_free_space_is_checked_where_the_register_lives(monkeypatch, tmp_path, template_db):
+    path = tmp_path / "register.db"
+    shutil.copyfile(template_db, path)
+    asked = []
+
+    def nearly_full(folder):
+        asked.append(folder)
+        return connection.MIN_FREE_BYTES - 1
+
+    monkeypatch.setattr(connection, "free_bytes", nearly_full)
+    conn = open_register(path)
+    try:
+        assert conn.readonly and asked == [tmp_path]
+    finally:
+        conn.close()
+    monkeypatch.setattr(connection, "free_bytes", lambda folder: connection.MIN_FREE_BYTES)
+    conn = open_register(path)
+    try:
+        assert not conn.readonly and conn.notices == []
+    finally:
+        conn.close()
