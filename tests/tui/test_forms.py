@@ -13,6 +13,7 @@ from tui.screens.action import ActionScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.widgets.action_table import ActionTable
+from tui.widgets.lines_view import LinesView
 
 KEY_NAMES = {" ": "space", "!": "exclamation_mark"}
 
@@ -212,6 +213,23 @@ async def test_quitting_with_nothing_typed_is_at_once(mat_conn):
         await pilot.press("ctrl+q")
         await pilot.pause(0.1)
         assert not app.is_running
+
+
+@run_async
+async def test_after_a_save_the_card_shows_its_top_where_the_new_entry_is(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(100, 16)) as pilot:  # short: the card scrolls
+        card = await open_card(pilot, "A1")
+        view = card.query_one(LinesView)
+        view.scroll_end(animate=False)
+        await settle(pilot)
+        assert view.scroll_y > 0
+        await pilot.press("u")
+        await settle(pilot)
+        await type_into(pilot, "Scrolled-away note")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card and view.scroll_y == 0
 
 
 @run_async

@@ -251,8 +251,32 @@ async def test_read_only_register_shows_a_banner_and_refuses_edits(mat_path):
             await pilot.pause()
             assert not isinstance(app.screen, FormScreen)
             assert sum("read-only" in m for m in notifications(app)) == 2
+            before = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]
+            for key in ("enter", "escape", "m"):  # the card and the meetings screen say so too
+                await pilot.press(key)
+                await settle(pilot)
+                if key != "escape":
+                    banner = app.screen.query_one("#banner", Static)
+                    assert "Read-only" in str(banner.render()), type(app.screen).__name__
+        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == before
     finally:
         conn.close()
+
+
+@run_async
+async def test_the_sorted_column_shows_its_arrow_even_when_narrow(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert "Ref ▲" in table.render_line(0).text
+        while table.query.sort != "rag":
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+        assert "RA▲" in table.render_line(0).text
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert "RA▼" in table.render_line(0).text
 
 
 @run_async

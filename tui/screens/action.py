@@ -13,6 +13,7 @@ from db.queries import action_log, get_action
 from tui.background import run_db
 from tui.card import card_lines
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
+from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView
 from tui.widgets.title_bar import TitleBar
@@ -36,9 +37,11 @@ class ActionScreen(ActionEditing, Screen):
         self.row: dict | None = None
         self.entries: list = []
         self.loads = 0  # completed loads (tests and the bench wait on it)
+        self._to_top = False  # after a write, show the top again
 
     def compose(self) -> ComposeResult:
         yield TitleBar(f"Action {self.ref}", id="card-title")
+        yield from Banner.for_notices(self.app.gateway.notices)
         yield LinesView(id="card")
         yield KeyBar()
 
@@ -62,6 +65,9 @@ class ActionScreen(ActionEditing, Screen):
             f"Action {self.ref} · version {self.row['version']} · {len(self.entries)} log entries"
         )
         self.render_card()
+        if self._to_top:
+            self._to_top = False
+            self.query_one(LinesView).scroll_home(animate=False)
         self.loads += 1
 
     def render_card(self) -> None:
@@ -80,6 +86,7 @@ class ActionScreen(ActionEditing, Screen):
     def after_write(self, row: dict | None) -> None:
         if row is not None:
             self.ref = row["ref"]
+        self._to_top = True  # where the new entry is: the timeline is newest first
         self.load()
 
     def action_back(self) -> None:

@@ -26,6 +26,7 @@ from tui.screens.export_dialog import ExportScreen
 from tui.screens.form import FormResult, Saved
 from tui.screens.meeting_form import new_meeting_form
 from tui.screens.snapshot_view import SnapshotScreen
+from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.title_bar import TitleBar
 
@@ -75,6 +76,7 @@ class MeetingsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Meetings & snapshots")
+        yield from Banner.for_notices(self.app.gateway.notices)
         yield Static("", id="next-update")
         table = DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from db.connection import setting
 from db.cycles import next_update_due
@@ -39,6 +39,7 @@ from tui.widgets.action_table import (
     TableQuery,
     read_first_page,
 )
+from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.register_bar import RegisterBar
 
@@ -46,14 +47,6 @@ SEARCH_DEBOUNCE_S = 0.08
 FIRST_READ_NOW_S = 0.05
 FIRST_READ_WAIT_S = 0.2
 DEADLINE_NEAR_DAYS = 7  # a paper deadline this close shows in the warning colour
-
-
-class Banner(Static):
-    """Why the register is read-only (or on a network folder): bold, on a warning colour."""
-
-    DEFAULT_CSS = """
-    Banner { height: auto; background: $warning; color: $text; text-style: bold; padding: 0 1; }
-    """
 
 
 def header_parts(info: dict) -> list[Text]:
@@ -194,9 +187,7 @@ class RegisterScreen(ActionEditing, Screen):
         self._first_read = first_read or start_first_read(gateway)
 
     def compose(self) -> ComposeResult:
-        notices = self.app.gateway.notices
-        if notices:  # (read-only, a network folder…)
-            yield Banner(" ⚠ " + "  ".join(notices), id="banner")
+        yield from Banner.for_notices(self.app.gateway.notices)  # (read-only, a network folder…)
         yield self.bar
         yield self.table
         yield KeyBar()

@@ -41,6 +41,7 @@ from tui.triage_session import (
     duration_text,
     undo_plan,
 )
+from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.title_bar import TitleBar
 
@@ -171,6 +172,7 @@ class TriageScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar("", id="triage-title")
+        yield from Banner.for_notices(self.app.gateway.notices)
         with VerticalScroll(id="triage-scroll"):
             yield Static("", id="triage-card")
         yield Static(KEY_HINT, id="triage-keys")

@@ -389,7 +389,9 @@ class ActionTable(ScrollView, can_focus=True):
         for column, w in layout(width):
             title = column.title
             if column.key == self.query.sort:
-                title += " ▼" if self.query.descending else " ▲"
+                arrow = "▼" if self.query.descending else "▲"
+                # A narrow column ("RAG") gives its last letter to the arrow, never the arrow.
+                title = f"{title} {arrow}" if len(title) + 2 <= w else f"{title[: w - 1]}{arrow}"
             titles.append(fit(title, w) + " ")
         return [Segment("".join(titles), style)]
 
