@@ -91,6 +91,20 @@ async def test_the_header_names_the_next_meeting_and_days_to_its_paper_deadline(
         assert part.plain.startswith("· Next:") and part.style == SLIPPED_STYLE  # 4 days: close
 
 
+@run_async
+async def test_a_title_part_wider_than_the_screen_wraps_instead_of_being_cut(mat_conn):
+    cycles.add_meeting(mat_conn, "2026-07-15", committee="Governance and Audit Committee")
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(RegisterBar)
+        lines = [bar.render_line(y).text.rstrip() for y in range(bar.size.height - 1)]
+        assert all(len(line) <= 60 for line in lines)
+        shown = " ".join(line.strip() for line in lines)
+        part = next_meeting_part(cycles.next_update_due(mat_conn)).plain
+        assert len(part) > 60 and part in shown  # whole, over two lines
+
+
 @pytest.mark.parametrize(
     ("days", "phrase", "style"),
     [

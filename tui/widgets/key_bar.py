@@ -26,6 +26,13 @@ DIM = Style(dim=True)
 HOVER = Style(reverse=True)
 
 
+#: Kept at the right edge, however narrow the screen: help lists every key there is.
+PINNED_ACTIONS = frozenset({"help"})
+
+#: A key to show: (its binding, whether it works now, its tooltip).
+_Shown = tuple[Binding, bool, str]
+
+
 class _Key(NamedTuple):
     start: int  # cells from the left edge
     end: int
@@ -77,22 +84,22 @@ class KeyBar(Widget, can_focus=False):
         if self.is_attached and screen is self.screen:
             self.refresh()
 
-    def shown_bindings(self) -> tuple[list[tuple[Binding, bool, str]], tuple | None]:
-        """(the bindings to show, one per action, in order; the palette binding or None)."""
+    def shown_bindings(self) -> tuple[list[_Shown], list[_Shown]]:
+        """(the keys to show from the left, one per action, in order; those kept at the
+        right edge: help and the command palette, the ways to find every other key)."""
         active = self.screen.active_bindings
-        palette = None
-        if self.app.ENABLE_COMMAND_PALETTE:
-            entry = active.get(self.app.COMMAND_PALETTE_BINDING)
-            if entry is not None:
-                _node, binding, enabled, tooltip = entry
-                palette = (binding, enabled, tooltip or binding.tooltip or binding.description)
         seen: set[str] = set()
-        shown = []
-        for _node, binding, enabled, tooltip in active.values():
-            if binding.show and binding.action not in seen:
-                seen.add(binding.action)
-                shown.append((binding, enabled, tooltip or binding.tooltip))
-        return shown, palette
+        left: list[_Shown] = []
+        right: list[_Shown] = []
+        for key, (_node, binding, enabled, tooltip) in active.items():
+            palette = self.app.ENABLE_COMMAND_PALETTE and key == self.app.COMMAND_PALETTE_BINDING
+            if not (binding.show or palette) or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            shown = (binding, enabled, tooltip or binding.tooltip or binding.description)
+            (right if palette or binding.action in PINNED_ACTIONS else left).append(shown)
+        right.sort(key=lambda shown: shown[0].action == "command_palette")  # palette last
+        return left, right
 
     def render_line(self, y: int) -> Strip:
         # Drawn as Segments, not returned from render() as Text: Textual's path from
@@ -101,26 +108,26 @@ class KeyBar(Widget, can_focus=False):
         width = self.size.width
         if y:
             return Strip.blank(width, base)
-        shown, palette = self.shown_bindings()
+        left, right = self.shown_bindings()
+        pinned = [self._pair(*shown, base) for shown in right]
+        # Whole pairs from the left while they fit; the pinned keys keep the right edge.
+        room = width - sum(cells for _, cells in pinned) - (1 if pinned else 0)
         keys: list[_Key] = []
         segments: list[Segment] = []
-        right = self._pair(*palette, base) if palette is not None else None
-        # Whole pairs from the left while they fit; the palette key keeps the right edge.
-        room = width - (right[1] + 1 if right is not None else 0)
         used = 0
-        for binding, enabled, tooltip in shown:
+        for binding, enabled, tooltip in left:
             pair, cells = self._pair(binding, enabled, tooltip, base)
             if used + cells > room:
                 break
             segments.extend(pair)
             keys.append(_Key(used, used + cells, binding.key, enabled, tooltip))
             used += cells
-        if right is not None and palette is not None:
-            (pair, cells), (binding, enabled, tooltip) = right, palette
-            start = max(used, width - cells)
-            segments.append(Segment(" " * (start - used), base))
+        start = max(used, width - sum(cells for _, cells in pinned))
+        segments.append(Segment(" " * (start - used), base))
+        for (pair, cells), (binding, enabled, tooltip) in zip(pinned, right, strict=True):
             segments.extend(pair)
             keys.append(_Key(start, start + cells, binding.key, enabled, tooltip))
+            start += cells
         self._keys = keys
         return Strip(segments).crop_extend(0, width, base)
 

@@ -158,15 +158,22 @@ class RegisterBar(Widget):
         """The title's parts packed into lines of `width` less a margin each side."""
         if self._wrapped is None or self._wrapped[0] != width:
             room = max(1, width - 2)
+            console = self.app.console
             lines: list[Text] = [Text()]
             for part in self.title:
                 line = lines[-1]
                 if line and line.cell_len + 1 + part.cell_len > room:
                     lines.append(line := Text())
+                if part.cell_len > room:  # longer than a line on its own: wrap inside it
+                    pieces = list(part.wrap(console, room))
+                    for piece in pieces:
+                        piece.rstrip()
+                    line.append_text(pieces[0])  # (line is empty: the part did not fit)
+                    lines.extend(pieces[1:])
+                    continue
                 if line:
                     line.append(" ")
                 line.append_text(part)
-            console = self.app.console
             self._wrapped = (width, [list(line.render(console)) for line in lines])
         return self._wrapped[1]
 
