@@ -87,12 +87,13 @@ class KeyBar(Widget, can_focus=False):
     def shown_bindings(self) -> tuple[list[_Shown], list[_Shown]]:
         """(the keys to show from the left, one per action, in order; those kept at the
         right edge: help and the command palette, the ways to find every other key)."""
-        active = self.screen.active_bindings
+        app = self.app
+        palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         seen: set[str] = set()
         left: list[_Shown] = []
         right: list[_Shown] = []
-        for key, (_node, binding, enabled, tooltip) in active.items():
-            palette = self.app.ENABLE_COMMAND_PALETTE and key == self.app.COMMAND_PALETTE_BINDING
+        for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():
+            palette = key == palette_key
             if not (binding.show or palette) or binding.action in seen:
                 continue
             seen.add(binding.action)
@@ -109,14 +110,16 @@ class KeyBar(Widget, can_focus=False):
         if y:
             return Strip.blank(width, base)
         left, right = self.shown_bindings()
-        pinned = [self._pair(*shown, base) for shown in right]
+        component = self.get_component_rich_style
+        styles = (base + component("key-bar--key"), base + component("key-bar--description"))
+        pinned = [self._pair(*shown, styles) for shown in right]
         # Whole pairs from the left while they fit; the pinned keys keep the right edge.
         room = width - sum(cells for _, cells in pinned) - (1 if pinned else 0)
         keys: list[_Key] = []
         segments: list[Segment] = []
         used = 0
         for binding, enabled, tooltip in left:
-            pair, cells = self._pair(binding, enabled, tooltip, base)
+            pair, cells = self._pair(binding, enabled, tooltip, styles)
             if used + cells > room:
                 break
             segments.extend(pair)
@@ -132,20 +135,18 @@ class KeyBar(Widget, can_focus=False):
         return Strip(segments).crop_extend(0, width, base)
 
     def _pair(
-        self, binding: Binding, enabled: bool, tooltip: str, base: Style
+        self, binding: Binding, enabled: bool, tooltip: str, styles: tuple[Style, Style]
     ) -> tuple[list[Segment], int]:
         """The segments of one 'key Description' pair, and their width in cells."""
-        hovered = self._hover == binding.key
-        extra = HOVER if hovered else NULL
-        if not enabled:
-            extra += DIM
+        key_style, description_style = styles
+        if self._hover == binding.key or not enabled:
+            extra = (HOVER if self._hover == binding.key else NULL) + (NULL if enabled else DIM)
+            key_style, description_style = key_style + extra, description_style + extra
         display = self.app.get_key_display(binding)
         if self.compact:  # "⏎ Open ", as Footer(compact=True) spaces them
             key, description = display, f" {binding.description} "
         else:  # " ⏎ Open "
             key, description = f" {display} ", f"{binding.description} "
-        key_style = base + self.get_component_rich_style("key-bar--key") + extra
-        description_style = base + self.get_component_rich_style("key-bar--description") + extra
         pair = [Segment(key, key_style), Segment(description, description_style)]
         return pair, cell_len(key) + cell_len(description)
 
