@@ -11,7 +11,13 @@ from db.queries import ActionFilter, count_actions, list_actions
 from tests.tui.tui_helpers import TODAY, run_async, settle
 from tui.app import ActregApp
 from tui.screens import register
-from tui.widgets.action_table import MAX_PAGES, PAGE_SIZE, ActionTable, read_first_page
+from tui.widgets.action_table import (
+    MAX_PAGES,
+    PAGE_SIZE,
+    SORTABLE,
+    ActionTable,
+    read_first_page,
+)
 
 
 @pytest.fixture
@@ -110,3 +116,30 @@ async def test_title_sort_pages_on_its_index_and_matches_sql_order(big_conn):
         await pilot.press("less_than_sign")  # reversed
         await settle(pilot)
         assert table.row_at(0)["ref"] == expected[-1]
+
+
+@run_async
+async def test_every_sort_and_its_reverse_match_the_read_side(big_conn):
+    app = ActregApp(big_conn, author="tester")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        for _ in SORTABLE:
+            for descending in (False, True):
+                assert table.query.descending is descending
+                expected = page_actions(
+                    big_conn, sort=table.query.sort, descending=descending, limit=PAGE_SIZE + 5
+                )
+                shown = [table.row_at(i) for i in range(PAGE_SIZE + 5)]
+                if None in shown:  # the next page: ask for it, as scrolling would
+                    await pilot.press("end", "home")
+                    await settle(pilot)
+                    shown = [table.row_at(i) for i in range(PAGE_SIZE + 5)]
+                assert [r["id"] for r in shown] == [r["id"] for r in expected], (
+                    table.query.sort,
+                    descending,
+                )
+                await pilot.press("less_than_sign")  # reverse
+                await settle(pilot)
+            await pilot.press("greater_than_sign")  # the next column, ascending
+            await settle(pilot)
