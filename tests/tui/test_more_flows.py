@@ -100,6 +100,30 @@ async def test_filter_menu_narrows_by_theme_and_shows_a_chip(mat_conn):
 
 
 @run_async
+async def test_capital_letters_open_the_filter_menu_on_their_list(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key, name in (("S", "status"), ("O", "owner"), ("D", "directorate"), ("T", "theme")):
+            await pilot.press(key)
+            await settle(pilot)
+            menu = app.screen
+            assert isinstance(menu, FilterMenu)
+            select = menu.query_one(f"#f-{name}", Select)
+            assert select.expanded and select in menu.focused.ancestors_with_self
+            await pilot.press("escape", "escape")  # the list, then the menu
+            await settle(pilot)
+            assert not isinstance(app.screen, FilterMenu)
+        await pilot.press("O")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter", "ctrl+s")  # past "(any)", the first owner
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        assert app.screen.flt.owner == "Ali Khan"
+        assert {table.row_at(i)["owner"] for i in range(table.total)} == {"Ali Khan"}
+
+
+@run_async
 async def test_a_refused_write_is_shown_in_the_form_not_raised(mat_conn):
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=(120, 40)) as pilot:

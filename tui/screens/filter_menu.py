@@ -46,11 +46,21 @@ class FilterMenu(ModalScreen[ActionFilter | None]):
         *FIELD_KEYS,
     ]
 
-    def __init__(self, flt: ActionFilter, values: dict[str, list[str]]) -> None:
-        """`values`: the owners, directorates and themes in use, to choose from."""
+    def __init__(
+        self, flt: ActionFilter, values: dict[str, list[str]], *, opened: str | None = None
+    ) -> None:
+        """`values`: the owners, directorates and themes in use, to choose from;
+        `opened`: the list to open at once ("status", "owner", …), from its own key."""
         super().__init__()
         self.flt = flt
         self.values = values
+        self.opened = opened
+
+    def on_mount(self) -> None:
+        if self.opened is not None:
+            select = self.query_one(f"#f-{self.opened}", Select)
+            select.focus()
+            select.expanded = True  # its choices shown: arrows and enter pick one
 
     def compose(self) -> ComposeResult:
         flt = self.flt
@@ -86,6 +96,13 @@ class FilterMenu(ModalScreen[ActionFilter | None]):
         return (value,) if value else ()
 
     def action_apply(self) -> None:
+        # ctrl+s is a priority binding, handled before the focused list has processed
+        # the keys typed just before it: read the choices after them, from inside that
+        # list's own message queue (as the forms do).
+        target = self.focused if self.focused is not None else self
+        target.call_later(self._apply_now)
+
+    def _apply_now(self) -> None:
         self.dismiss(
             replace(
                 self.flt,

@@ -144,6 +144,16 @@ class RegisterScreen(ActionEditing, Screen):
         Binding(
             "f", "filter_menu", "Filter", tooltip="Filter by status, RAG, owner, directorate, theme"
         ),
+        # A key each for the lists the menu holds: it opens with that list's choices shown.
+        *(
+            Binding(key, f"filter_menu('{name}')", name.capitalize(), show=False, tooltip=tip)
+            for key, name, tip in (
+                ("S", "status", "Filter by status (the menu, its statuses shown)"),
+                ("O", "owner", "Filter by owner (the menu, its owners shown)"),
+                ("D", "directorate", "Filter by directorate (the menu, its directorates shown)"),
+                ("T", "theme", "Filter by theme (the menu, its themes shown)"),
+            )
+        ),
         Binding("escape", "clear", "Clear", tooltip="Clear the search and every filter"),
         Binding("greater_than_sign", "sort", "Sort", tooltip="Sort by the next column"),
         Binding(
@@ -325,14 +335,14 @@ class RegisterScreen(ActionEditing, Screen):
             self.flt = ActionFilter()
             self.apply()
 
-    def action_filter_menu(self) -> None:
+    def action_filter_menu(self, opened: str | None = None) -> None:
         gateway = self.app.gateway
 
         def work() -> dict[str, list[str]]:
             return {column: gateway.call(distinct_values, column) for column in NAMED_COLUMNS}
 
         def show(values: dict[str, list[str]]) -> None:
-            self.app.push_screen(FilterMenu(self.flt, values), self._filtered)
+            self.app.push_screen(FilterMenu(self.flt, values, opened=opened), self._filtered)
 
         run_db(self, work, on_done=show, group="filter-menu", exclusive=True)
 
