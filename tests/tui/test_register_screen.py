@@ -12,6 +12,7 @@ from db.connection import open_register
 from tests.tui.tui_helpers import run_async, settle
 from tui.app import ActregApp
 from tui.formatting import OVERDUE_STYLE, SLIPPED_STYLE
+from tui.screens import register
 from tui.screens.action import ActionScreen
 from tui.screens.form import FormScreen
 from tui.screens.help import HelpScreen
@@ -45,9 +46,8 @@ async def test_home_lists_every_action_in_natural_ref_order(mat_conn):
         assert "Lessons Learned MAT" in header and "In progress 2" in header
 
 
-@run_async
-async def test_the_first_frame_has_the_name_the_count_and_the_rows(mat_conn, monkeypatch):
-    app = ActregApp(mat_conn, author="tester")
+def first_frame_of(monkeypatch) -> list[tuple]:
+    """(title, count, total, first row, cursor style) as the first frame painted them."""
     first: list[tuple] = []
     paint = Screen._compositor_refresh
 
@@ -61,16 +61,39 @@ async def test_the_first_frame_has_the_name_the_count_and_the_rows(mat_conn, mon
             )
 
     monkeypatch.setattr(Screen, "_compositor_refresh", noted)
+    return first
+
+
+@run_async
+async def test_the_first_frame_has_the_whole_header_the_count_and_the_rows(mat_conn, monkeypatch):
+    app = ActregApp(mat_conn, author="tester")
+    first = first_frame_of(monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         [(title, count, total, row, cursor_style)] = first
-        assert title == "Lessons Learned MAT · 6 actions"  # counts by status and RAG follow
+        # Small enough to count at start-up: the header never grows under the table.
+        assert title == app.screen.query_one(RegisterBar).title_text
+        assert title.startswith("Lessons Learned MAT · 6 actions ·") and "In progress 2" in title
         assert count == "6 actions" and total == 6 and row["ref"] == "A1"
         table = app.screen.query_one(ActionTable)
         assert table.has_focus and cursor_style == first_style(table.render_line(1))
         table.blur()
         await settle(pilot)
         assert cursor_style != first_style(table.render_line(1))  # (focus shows)
+
+
+@run_async
+async def test_a_big_register_has_its_name_and_total_first_and_the_counts_after(
+    mat_conn, monkeypatch
+):
+    monkeypatch.setattr(register, "COUNT_AT_START", 5)  # (6 actions: "big")
+    app = ActregApp(mat_conn, author="tester")
+    first = first_frame_of(monkeypatch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        [(title, count, total, row, _)] = first
+        assert title == "Lessons Learned MAT · 6 actions"  # counts by status and RAG follow
+        assert count == "6 actions" and total == 6 and row["ref"] == "A1"
         assert "In progress 2" in app.screen.query_one(RegisterBar).title_text
 
 

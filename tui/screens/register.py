@@ -47,6 +47,8 @@ SEARCH_DEBOUNCE_S = 0.08
 FIRST_READ_NOW_S = 0.05
 FIRST_READ_WAIT_S = 0.2
 DEADLINE_NEAR_DAYS = 7  # a paper deadline this close shows in the warning colour
+#: Up to this many actions, start-up reads the header's counts before the first frame.
+COUNT_AT_START = 5_000
 
 
 def header_parts(info: dict) -> list[Text]:
@@ -89,9 +91,23 @@ def next_meeting_part(nxt: dict) -> Text:
     )
 
 
-def read_start(conn, rows: int = PAGE_SIZE) -> tuple[str, tuple]:
-    """What the first frame shows: the register's name, and the table's count and rows."""
-    return setting(conn, "name", "") or "", read_first_page(conn, TableQuery(), 0, rows)
+def header_info(conn) -> dict:
+    """Everything the header shows: name, counts by status and RAG, the next meeting."""
+    return {**register_info(conn), "next": next_update_due(conn)}
+
+
+def read_start(conn, rows: int = PAGE_SIZE) -> tuple[dict, tuple]:
+    """What the first frame shows: the header, and the table's count and first rows.
+
+    A register of up to COUNT_AT_START actions has its counts by status and RAG
+    (and the next meeting) read now, in well under a millisecond, so the header
+    is whole from the first frame and never grows under the table. A bigger one
+    has its name and total now and the rest just after that frame.
+    """
+    first = read_first_page(conn, TableQuery(), 0, rows)
+    if first[0] <= COUNT_AT_START:
+        return header_info(conn), first
+    return {"name": setting(conn, "name", "") or "", "actions": first[0]}, first
 
 
 def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
@@ -220,22 +236,26 @@ class RegisterScreen(ActionEditing, Screen):
             app.call_from_thread(self._first_loaded, future)
 
     def _first_loaded(self, future) -> None:
-        # The header's counts scan every action: read them once the first frame is
-        # up, so the worker's thread does not contend for the GIL with that frame.
-        self.call_after_refresh(self.refresh_header)
         try:
             first = future.result()
         except ActregError as exc:
             self.notify(str(exc), title="Not loaded", severity="error", timeout=10)
+            self.refresh_header()
             self.apply()  # try once more the ordinary way (a busy register may be free now)
             return
         except Exception as exc:  # a bug: say so, keep the app alive
             if not interrupted(exc):  # (interrupted: a newer query is already on its way)
                 self.notify(f"Unexpected error ({type(exc).__name__}): {exc}", severity="error")
+            self.refresh_header()
             return
-        name, (total, rows, ids) = first
-        if self.info is None:  # the name and total now; counts by status and RAG follow
-            self.bar.show_title(header_parts({"name": name, "actions": total}))
+        header, (total, rows, ids) = first
+        if "by_status" in header:  # small enough to count at start-up: the whole header
+            self.info = header
+            self.bar.show_title(header_parts(header))
+        else:  # name and total now; the counts scan every action: read after this frame
+            if self.info is None:
+                self.bar.show_title(header_parts(header))
+            self.call_after_refresh(self.refresh_header)
         if self.table.generation == 0:  # no key has asked for another query meanwhile
             self.table.show_loaded(TableQuery(), (total, rows, ids))
             # The count goes on this frame too, not one frame later with the Loaded message.
@@ -258,7 +278,7 @@ class RegisterScreen(ActionEditing, Screen):
         gateway = self.app.gateway
         run_db(
             self,
-            lambda: {**gateway.call(register_info), "next": gateway.call(next_update_due)},
+            lambda: gateway.call(header_info),
             on_done=self._header_loaded,
             group="header",
             exclusive=True,
