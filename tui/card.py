@@ -6,9 +6,12 @@ newest entry first, each correction shown under the entry it supersedes.
 
 from __future__ import annotations
 
+import io
 import json
 import textwrap
+from functools import lru_cache
 
+from rich.console import Console
 from rich.text import Text
 
 from db.log import LogEntry
@@ -43,8 +46,34 @@ def _pair(name: str, value: Text | str) -> Text:
     return Text.assemble((f"{name}: ", KEY), value if isinstance(value, Text) else str(value))
 
 
-def _row_of(*pairs: Text) -> Text:
-    return Text("   ").join(pairs)
+@lru_cache(maxsize=1)
+def _console() -> Console:
+    """A console for Text.wrap, which needs one (for its tab size only)."""
+    return Console(width=1000, file=io.StringIO())
+
+
+def _fitted(parts: list[Text], width: int) -> list[Text]:
+    """Parts side by side, three spaces apart, on as many lines as `width` needs.
+
+    Never cut: a part wider than a line wraps within itself, its later lines
+    indented, so a long owner or recommendation hides nothing beside it.
+    """
+    lines: list[Text] = [Text()]
+    for part in parts:
+        line = lines[-1]
+        if line and line.cell_len + 3 + part.cell_len > width:
+            lines.append(line := Text())
+        if part.cell_len > width:
+            first, *rest = part.wrap(_console(), max(1, width - 2))
+            line.append_text(first)
+            lines.extend(Text("  ").append_text(more) for more in rest)
+            continue
+        if line:
+            line.append("   ")
+        line.append_text(part)
+    for line in lines:
+        line.rstrip()
+    return lines
 
 
 def flags_text(row: dict) -> Text:
@@ -64,36 +93,37 @@ def flags_text(row: dict) -> Text:
 
 
 def field_lines(row: dict, width: int) -> list[Text]:
-    lines = [
-        Text.assemble((f"{row['ref']}  ", "bold reverse"), (f" {row['title']}", "bold")),
-        Text(""),
-        _row_of(
+    rows: list[list[Text]] = [
+        [Text.assemble((f"{row['ref']}  ", "bold reverse"), (f" {row['title']}", "bold"))],
+        [],
+        [
             _pair("Status", status_label(row["status"])),
             _pair("RAG", rag_word(row.get("rag"))),
             _pair("Complete", f"{row.get('percent_complete') or 0}%"),
             _pair("Priority", row.get("priority") or ""),
-        ),
-        _row_of(
+        ],
+        [
             _pair("Owner", row.get("owner") or "—"),
             _pair("Directorate", row.get("directorate") or "—"),
             _pair("Theme", row.get("theme") or "—"),
-        ),
-        _row_of(
+        ],
+        [
             _pair("Target date", target_text(row)),
             _pair("Original target", row.get("original_target_date") or "—"),
             _pair("Completed", row.get("completed_date") or "—"),
-        ),
-        _pair("Flags", flags_text(row)),
-        _row_of(
+        ],
+        [_pair("Flags", flags_text(row))],
+        [
             _pair("Source", row.get("source") or "—"),
             _pair("Recommendation", row.get("recommendation") or "—"),
             _pair("Acceptance", label(row.get("acceptance") or "")),
-        ),
+        ],
     ]
     if row.get("target_date_text"):
-        lines.append(_pair("Target as first written", row["target_date_text"]))
+        rows.append([_pair("Target as first written", row["target_date_text"])])
     if row.get("rag_reason"):
-        lines.append(_pair("RAG reason", row["rag_reason"].split("\n")[0]))
+        rows.append([_pair("RAG reason", row["rag_reason"].split("\n")[0])])
+    lines = [line for parts in rows for line in _fitted(parts, width)]
     for name in ("description", "completion_criterion", "evidence", "last_commentary"):
         value = row.get(name)
         caption = {"last_commentary": "Latest commentary"}.get(name, label(name).capitalize())
@@ -102,13 +132,12 @@ def field_lines(row: dict, width: int) -> list[Text]:
             continue
         lines.append(Text(f"{caption}:", KEY))
         lines.extend(Text(line) for line in wrap(value, width, "  "))
-    lines.append(
-        Text(
-            f"Version {row['version']} · created {day(row.get('created_at'))}"
-            f" · last update {day(row.get('last_update_at'))}",
-            "dim",
-        )
+    version = Text(
+        f"Version {row['version']} · created {day(row.get('created_at'))}"
+        f" · last update {day(row.get('last_update_at'))}",
+        "dim",
     )
+    lines.extend(_fitted([version], width))
     return lines
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.queries import action_log, get_action
-from db.register import correct_entry
+from db.register import correct_entry, edit_field
 from tui.card import card_lines, wrap
 
 
@@ -29,6 +29,27 @@ def test_card_shows_every_field_and_the_derived_flags(mat_conn):
         assert expected in joined, expected
     stale = "\n".join(card_text(mat_conn, "A5"))
     assert "STALE: no update this cycle" in stale
+
+
+def test_a_narrow_card_wraps_its_fields_and_hides_none(mat_conn):
+    owner = "Fiona Marsh, Passenger Transport Commissioning Manager"
+    recommendation = "R1: Route planning must start in the spring term, not the summer"
+    edit_field(mat_conn, "A1", "owner", owner, reason="Full title", author="officer")
+    edit_field(mat_conn, "A1", "recommendation", recommendation, reason="Quoted", author="officer")
+    width = 50
+    text = card_text(mat_conn, "A1", width)
+    fields = text[: text.index("Progress log (8 entries, newest first)")]
+    assert all(len(line) <= width for line in fields), [x for x in fields if len(x) > width]
+    joined = " ".join(line.strip() for line in fields)
+    for expected in (
+        f"Owner: {owner}",
+        "Directorate: Corporate",
+        "Theme: —",
+        f"Recommendation: {recommendation}",
+        "Acceptance:",
+        "RAG reason: Consultation running late",
+    ):
+        assert expected in joined, expected
 
 
 def test_timeline_is_newest_first_with_old_and_new_values(mat_conn):
