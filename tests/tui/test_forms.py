@@ -30,6 +30,15 @@ def error_of(app, name: str) -> str:
     return str(app.screen.query_one(f"#error-{name}", Static).render())
 
 
+def written_elsewhere(path, ref: str) -> None:
+    """Another actreg on the same file adds a note to `ref`."""
+    other = open_register(path)
+    try:
+        record_note(other, ref, "Written by another officer", author="someone else")
+    finally:
+        other.close()
+
+
 async def open_card(pilot, ref: str) -> ActionScreen:
     app = pilot.app
     await settle(pilot)
@@ -270,11 +279,7 @@ async def test_a_change_made_elsewhere_is_refused_reloaded_and_what_was_typed_ke
     async with app.run_test(size=(120, 40)) as pilot:
         card = await open_card(pilot, "A2")
         shown_version = card.row["version"]
-        other = open_register(mat_path)
-        try:
-            record_note(other, "A2", "Written by another officer", author="someone else")
-        finally:
-            other.close()
+        written_elsewhere(mat_path, "A2")
         await pilot.press("u")
         await settle(pilot)
         form = app.screen
@@ -306,11 +311,7 @@ async def test_leaving_a_form_refused_as_stale_reloads_the_card(mat_conn, mat_pa
     async with app.run_test(size=(120, 40)) as pilot:
         card = await open_card(pilot, "A2")
         shown_version = card.row["version"]
-        other = open_register(mat_path)
-        try:
-            record_note(other, "A2", "Written by another officer", author="someone else")
-        finally:
-            other.close()
+        written_elsewhere(mat_path, "A2")
         await pilot.press("r")
         await settle(pilot)
         app.screen.query_one("#field-reason", TextArea).load_text("Funding confirmed")

@@ -21,7 +21,7 @@ from db.register import (
 )
 from tui.formatting import status_label
 from tui.gateway import RegisterGateway
-from tui.screens.form import FieldSpec, FormScreen
+from tui.screens.form import FieldSpec, FormScreen, SaveFunction
 
 STATUS_OPTIONS = tuple((status_label(s), s) for s in STATUSES)
 RAG_OPTIONS = tuple((f"{r[0].upper()} {r.capitalize()}", r) for r in RAGS)
@@ -32,15 +32,24 @@ def _intro(row: dict) -> str:
     return f"Action {row['ref']}: {row['title']}  (version {row['version']})"
 
 
-def _reloader(gateway: RegisterGateway, row: dict, describe: Callable[[dict], str]):
-    """For a form's refused (stale) save: re-read the action into `row`, whose version
-    the next save sends, and describe it for the form's intro."""
+def _on_action(
+    heading: str,
+    fields: list[FieldSpec],
+    save: SaveFunction,
+    gateway: RegisterGateway,
+    row: dict,
+    describe: Callable[[dict], str] = _intro,
+    form: type[FormScreen] = FormScreen,
+) -> FormScreen:
+    """A form acting on the action `row` (the form's own copy, which `save` reads the
+    version from), introduced by `describe(row)`. After a refused (stale) save it
+    re-reads the action into `row`, so the next save applies over the new version."""
 
     def reload() -> str:
         row.update(gateway.call(get_action, row["ref"]))
         return describe(row)
 
-    return reload
+    return form(heading, fields, save, intro=describe(row), reload=reload)
 
 
 def _text(value) -> str:
@@ -101,9 +110,7 @@ def update_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen(
-        "Progress update", fields, save, intro=_intro(row), reload=_reloader(gateway, row, _intro)
-    )
+    return _on_action("Progress update", fields, save, gateway, row)
 
 
 class EditFieldForm(FormScreen):
@@ -141,9 +148,7 @@ def edit_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    form = EditFieldForm(
-        "Edit a field", fields, save, intro=_intro(row), reload=_reloader(gateway, row, _intro)
-    )
+    form = _on_action("Edit a field", fields, save, gateway, row, form=EditFieldForm)
     form.row = row
     return form
 
@@ -174,13 +179,7 @@ def redate_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen(
-        "Move the target date",
-        fields,
-        save,
-        intro=_redate_intro(row),
-        reload=_reloader(gateway, row, _redate_intro),
-    )
+    return _on_action("Move the target date", fields, save, gateway, row, _redate_intro)
 
 
 def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
@@ -200,9 +199,7 @@ def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen(
-        "Change the status", fields, save, intro=_intro(row), reload=_reloader(gateway, row, _intro)
-    )
+    return _on_action("Change the status", fields, save, gateway, row)
 
 
 def rag_form(gateway: RegisterGateway, row: dict) -> FormScreen:
@@ -222,8 +219,7 @@ def rag_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    reload = _reloader(gateway, row, _intro)
-    return FormScreen("Set the RAG rating", fields, save, intro=_intro(row), reload=reload)
+    return _on_action("Set the RAG rating", fields, save, gateway, row)
 
 
 def _close_intro(row: dict) -> str:
@@ -252,13 +248,7 @@ def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             expected_version=row["version"],
         )
 
-    return FormScreen(
-        "Close (verified)",
-        fields,
-        save,
-        intro=_close_intro(row),
-        reload=_reloader(gateway, row, _close_intro),
-    )
+    return _on_action("Close (verified)", fields, save, gateway, row, _close_intro)
 
 
 #: The forms that act on one action, by the key that opens them.

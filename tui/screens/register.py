@@ -111,8 +111,8 @@ def read_start(conn, rows: int = PAGE_SIZE) -> tuple[dict, tuple]:
 
 
 def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
-    """:func:`read_start` (the name, the table's count and first `rows` rows), read at
-    once if that is quick, else in a thread.
+    """:func:`read_start` (the header, the table's count and first `rows` rows), read
+    at once if that is quick, else in a thread.
 
     An indexed page and a count take well under a millisecond even at 100,000
     actions: read on this thread they are ready for the first frame, where a thread
@@ -120,7 +120,7 @@ def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
     rows that fit on the screen: the rest of their page comes just after the first
     frame, when the table asks for the lines past them. A cold disk, or anything
     slower than FIRST_READ_NOW_S, moves to a thread and the screen shows
-    "counting…" until it comes. The header's counts follow in an ordinary worker.
+    "counting…" until it comes.
     """
     future: Future = Future()
     try:
@@ -249,12 +249,10 @@ class RegisterScreen(ActionEditing, Screen):
             self.refresh_header()
             return
         header, (total, rows, ids) = first
+        self.bar.show_title(header_parts(header))
         if "by_status" in header:  # small enough to count at start-up: the whole header
             self.info = header
-            self.bar.show_title(header_parts(header))
-        else:  # name and total now; the counts scan every action: read after this frame
-            if self.info is None:
-                self.bar.show_title(header_parts(header))
+        else:  # name and total only: the counts scan every action, read after this frame
             self.call_after_refresh(self.refresh_header)
         if self.table.generation == 0:  # no key has asked for another query meanwhile
             self.table.show_loaded(TableQuery(), (total, rows, ids))
