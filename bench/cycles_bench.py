@@ -23,10 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from db import asat, cycles, exporting, snapshots
-from db.clock import utc_text
-from db.connection import open_register
-from db.exporting import FULL_COLUMNS
+from db.cycles import meetings, snapshots
+from db.exporting import exporter
+from db.exporting.table import FULL_COLUMNS
+from db.read import asat
+from db.store.connection import open_register
+from db.store.dates import utc_text
 
 
 def _shell(path: Path, script: str) -> float:
@@ -62,7 +64,7 @@ def _run(source: Path, work: Path, repeat: int) -> int:
     actions = conn.execute("SELECT count(*) FROM action").fetchone()[0]
     entries = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]
     print(f"register: {actions:,} actions, {entries:,} log entries")
-    cycles.add_meeting(conn, "2099-01-13", deadline="2099-01-03")
+    meetings.add_meeting(conn, "2099-01-13", deadline="2099-01-03")
     cut_off = utc_text(dt.datetime.now(dt.UTC))
     head, _ = asat.head_at(conn, cut_off)
 
@@ -78,7 +80,7 @@ def _run(source: Path, work: Path, repeat: int) -> int:
     print(f"snapshot:   {took:6.2f} s   sqlite3 shell as-at query {baseline:6.2f} s   "
           f"ratio {took / baseline:4.2f}  (budget 1.5)")  # fmt: skip
 
-    table = exporting.build_table(conn, "2099-01-13")
+    table = exporter.build_table(conn, "2099-01-13")
     snap_id = table.snapshot_id
     columns = ", ".join(
         f"json_extract(data, '$.{c.key}') AS \"{c.header}\""
@@ -92,8 +94,8 @@ def _run(source: Path, work: Path, repeat: int) -> int:
 
     def export() -> float:
         started = time.perf_counter()
-        fresh = exporting.build_table(conn, "2099-01-13")
-        exporting.export(fresh, "csv", work / "export.csv")
+        fresh = exporter.build_table(conn, "2099-01-13")
+        exporter.export(fresh, "csv", work / "export.csv")
         return time.perf_counter() - started
 
     csv_took = _best(export, repeat)

@@ -21,8 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.make_register import build
-from db import cycles, exporting, snapshots
-from db.connection import open_register
+from db.cycles import meetings, snapshots
+from db.exporting import exporter
+from db.store.connection import open_register
 
 MEETINGS = (("2025-12-09", "2025-11-29"), ("2026-06-30", "2026-06-20"))
 
@@ -43,7 +44,7 @@ def make_register(folder: Path, actions: int) -> tuple[Path, int]:
     conn = open_register(path)
     try:
         for meeting, deadline in MEETINGS:
-            cycles.add_meeting(conn, meeting, deadline=deadline)
+            meetings.add_meeting(conn, meeting, deadline=deadline)
             snap = snapshots.take_snapshot(conn, meeting, author="Bench")
     finally:
         conn.close()
@@ -54,15 +55,13 @@ def time_formats(path: Path, folder: Path, formats: tuple[str, ...], repeat: int
                  ) -> dict[str, float]:  # fmt: skip
     conn = open_register(path, readonly=True)
     try:
-        took = {
-            "build_table": best_of(repeat, lambda: exporting.build_table(conn, MEETINGS[-1][0]))
-        }
-        table = exporting.build_table(conn, MEETINGS[-1][0])
+        took = {"build_table": best_of(repeat, lambda: exporter.build_table(conn, MEETINGS[-1][0]))}
+        table = exporter.build_table(conn, MEETINGS[-1][0])
     finally:
         conn.close()
     for fmt in formats:
         out = folder / f"export.{fmt}"
-        took[fmt] = best_of(repeat, lambda out=out, fmt=fmt: exporting.export(table, fmt, out))
+        took[fmt] = best_of(repeat, lambda out=out, fmt=fmt: exporter.export(table, fmt, out))
     return took
 
 
@@ -93,11 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         path, _ = make_register(folder, args.actions)
         print(f"Register of {args.actions:,} actions built and snapshotted in "
               f"{time.perf_counter() - started:.2f} s")  # fmt: skip
-        took = time_formats(path, folder, exporting.FORMATS, args.repeat)
+        took = time_formats(path, folder, exporter.FORMATS, args.repeat)
         print(f"\nExport of {args.actions:,} rows (best of {args.repeat}):")
         for name_, seconds in took.items():
             size = ""
-            if name_ in exporting.FORMATS:
+            if name_ in exporter.FORMATS:
                 size = f"  {(folder / f'export.{name_}').stat().st_size / 1024:8,.0f} KiB"
             print(f"  {name_:<12} {seconds * 1000:8.1f} ms{size}")
 

@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from db import importing
-from db.connection import create_register
-from db.integrity import verify
+from db.importing import importer
+from db.integrity.verifier import verify
+from db.store.connection import create_register
 
 HEADER = [
     "Ref",
@@ -84,7 +84,7 @@ def time_import(csv_path: Path, folder: Path, repeat: int) -> tuple[float, float
         conn = create_register(db, name="Import bench")
         try:
             started, cpu = time.perf_counter(), time.process_time()
-            result = importing.import_file(conn, csv_path, author="Bench")
+            result = importer.import_file(conn, csv_path, author="Bench")
             best = min(best, time.perf_counter() - started)
             best_cpu = min(best_cpu, time.process_time() - cpu)
             if attempt == 0:

@@ -1,7 +1,7 @@
 """Generate a large, valid register quickly: N actions and M progress-log entries.
 
-Entries are made with the same functions the write side uses (``db.log.make_entry``
-for the hash chain, ``db.projection.apply_entry`` for the projection), but appended
+Entries are made with the same functions the write side uses (``db.store.log.make_entry``
+for the hash chain, ``db.store.projection.apply_entry`` for the projection), but appended
 in bulk inside one transaction, so ``verify`` passes on the result.
 
     python -m bench.make_register bench.db --actions 100000 --entries 2000000
@@ -19,10 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-from db import log
-from db.clock import utc_text
-from db.connection import create_register, write_transaction
-from db.projection import ACTION_COLUMNS, CREATED_FIELDS, apply_entry
+from db.store import log
+from db.store.connection import create_register, write_transaction
+from db.store.dates import utc_text
+from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, apply_entry
 
 WORDS = [
     "governance",

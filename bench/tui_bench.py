@@ -33,8 +33,8 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from db.connection import open_register
-from tui.app import ActregApp
+from db.store.connection import open_register
+from tui.app.app import ActregApp
 from tui.screens.action import ActionScreen
 from tui.widgets.action_table import ActionTable
 

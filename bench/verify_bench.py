@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from db import log
-from db.connection import open_register
-from db.integrity import verify
+from db.integrity.verifier import verify
+from db.store import log
+from db.store.connection import open_register
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,10 +22,11 @@ import random
 import sqlite3
 from dataclasses import dataclass, field
 
-from db import cycles, register, snapshots
-from db.clock import utc_now
+from db.cycles import meetings, snapshots
 from db.errors import ActregError
-from db.queries import action_log, get_action, register_info
+from db.read.queries import action_log, get_action, register_info
+from db.store import register
+from db.store.clock import utc_now
 
 NAME = "Management Action Table (demo)"
 ORGANISATION = "Kentish County Council (fictional)"
@@ -473,12 +474,12 @@ def build_demo(conn: sqlite3.Connection, *, now: dt.datetime | None = None) -> N
     """Fill a freshly created, empty register with the demo story."""
     now = now or utc_now()
     now = now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
-    if register_info(conn)["actions"] or cycles.list_meetings(conn):
+    if register_info(conn)["actions"] or meetings.list_meetings(conn):
         raise ActregError("The demo needs a new, empty register; this one already has content.")
     story = _Story(now)
-    cycles.add_committee(conn, COMMITTEE, cadence="quarterly")
+    meetings.add_committee(conn, COMMITTEE, cadence="quarterly")
     for day, title in story.meetings():
-        cycles.add_meeting(conn, day.isoformat(), committee=COMMITTEE, title=title)
+        meetings.add_meeting(conn, day.isoformat(), committee=COMMITTEE, title=title)
     events = story.events() + story.snapshots(conn, now)
     for event in sorted(events, key=lambda e: (e.at, e.seq)):
         _replay(conn, event, story)
@@ -534,7 +535,7 @@ class _Story:
     def snapshots(self, conn: sqlite3.Connection, now: dt.datetime) -> list[_Event]:
         """The keeper freezes the table the morning after each due meeting's paper deadline."""
         events = []
-        for meeting in cycles.list_meetings(conn):
+        for meeting in meetings.list_meetings(conn):
             deadline = dt.date.fromisoformat(meeting["paper_deadline"])
             at = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(8, 45), dt.UTC)
             if meeting["due"] and at < now:

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from db.connection import RegisterConnection, create_register
-from db.log import head
-from db.projection import ACTION_COLUMNS
+from db.store.connection import RegisterConnection, create_register
+from db.store.log import head
+from db.store.projection import ACTION_COLUMNS
 
 settings.register_profile(
     "default",
@@ -45,7 +45,7 @@ CLOCK_START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
 
 
 class FakeClock:
-    """A `clock=` for db.register: returns a fixed aware UTC time until advanced."""
+    """A `clock=` for db.store.register: returns a fixed aware UTC time until advanced."""
 
     def __init__(self, start: dt.datetime = CLOCK_START) -> None:
         self.now = start

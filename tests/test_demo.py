@@ -7,12 +7,12 @@ import itertools
 
 import pytest
 
-from db.connection import create_register
-from db.cycles import list_meetings
+from db.cycles.meetings import list_meetings
 from db.demo import AUDIT, NAME, ORGANISATION, REVIEW, build_demo
 from db.errors import ActregError
-from db.integrity import verify
-from db.queries import action_log, get_action, list_actions, register_info
+from db.integrity.verifier import verify
+from db.read.queries import action_log, get_action, list_actions, register_info
+from db.store.connection import create_register
 
 NOW = dt.datetime(2025, 6, 18, 11, 45, tzinfo=dt.UTC)  # a Wednesday
 

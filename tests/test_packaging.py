@@ -78,7 +78,7 @@ def test_the_wheel_carries_the_schema_and_both_packages(wheel):
         packed = archive.read("db/schema.sql").decode("utf-8")
     assert packed == (ROOT / "schema.sql").read_text(encoding="utf-8")
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "actreg = tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "actreg = tui.launch:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def _site_packages(python: Path) -> Path:

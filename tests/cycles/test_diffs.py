@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from db import cycles, diffs, register, snapshots
+from db.cycles import diffs, meetings, snapshots
 from db.errors import InputError
+from db.store import register
 
 AUTHOR = "Officer"
 
@@ -31,8 +32,8 @@ def two_meetings(conn, clock, draft):
             clock=clock,
             commentary="initial",
         )
-    cycles.add_meeting(conn, "2025-01-21", deadline="2025-01-10")
-    cycles.add_meeting(conn, "2025-04-22", deadline="2025-04-10")
+    meetings.add_meeting(conn, "2025-01-21", deadline="2025-01-10")
+    meetings.add_meeting(conn, "2025-04-22", deadline="2025-04-10")
     clock.set(dt.datetime(2025, 1, 13, tzinfo=dt.UTC))
     snapshots.take_snapshot(conn, "2025-01-21", author=AUTHOR, clock=clock)
 

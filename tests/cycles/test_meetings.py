@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from db import cycles
+from db.cycles import meetings
 from db.errors import InputError, NotFound
 
 
 def _due(conn) -> list[tuple[str, bool]]:
-    return [(m["meeting_date"], m["due"]) for m in cycles.list_meetings(conn)]
+    return [(m["meeting_date"], m["due"]) for m in meetings.list_meetings(conn)]
 
 
 def test_default_deadline_is_ten_days_before(conn):
-    cycles.add_meeting(conn, "2025-03-18")
-    (meeting,) = cycles.list_meetings(conn)
+    meetings.add_meeting(conn, "2025-03-18")
+    (meeting,) = meetings.list_meetings(conn)
     assert meeting["paper_deadline"] == "2025-03-08"
-    assert meeting["committee"] == cycles.DEFAULT_COMMITTEE
+    assert meeting["committee"] == meetings.DEFAULT_COMMITTEE
     assert meeting["due"] is True
 
 
@@ -33,15 +33,15 @@ def test_default_deadline_is_ten_days_before(conn):
 )
 def test_cadence_decides_which_meetings_are_due(conn, cadence, expected):
     for day in ("2025-01-14", "2025-03-11", "2025-05-13", "2025-07-15", "2025-09-09"):
-        cycles.add_meeting(conn, day, cadence=cadence)
+        meetings.add_meeting(conn, day, cadence=cadence)
     assert [due for _, due in _due(conn)] == expected
 
 
 def test_quarterly_grace_counts_a_meeting_a_few_days_early(conn):
-    cycles.add_meeting(conn, "2025-01-14", cadence="quarterly")
-    cycles.add_meeting(conn, "2025-04-03")  # 11 days short of three months
-    cycles.add_meeting(conn, "2025-06-18")  # 15 days short of three months after 2025-04-03
-    cycles.add_meeting(conn, "2025-06-19")  # 14 days short: within the grace
+    meetings.add_meeting(conn, "2025-01-14", cadence="quarterly")
+    meetings.add_meeting(conn, "2025-04-03")  # 11 days short of three months
+    meetings.add_meeting(conn, "2025-06-18")  # 15 days short of three months after 2025-04-03
+    meetings.add_meeting(conn, "2025-06-19")  # 14 days short: within the grace
     assert _due(conn) == [
         ("2025-01-14", True),
         ("2025-04-03", True),
@@ -51,11 +51,11 @@ def test_quarterly_grace_counts_a_meeting_a_few_days_early(conn):
 
 
 def test_committees_keep_their_own_cadence(conn):
-    cycles.add_meeting(conn, "2025-01-14", committee="Audit", cadence="every-other")
-    cycles.add_meeting(conn, "2025-01-15", committee="Cabinet", cadence="every")
-    cycles.add_meeting(conn, "2025-02-14", committee="Audit")
-    cycles.add_meeting(conn, "2025-02-15", committee="Cabinet")
-    due = {(m["committee"], m["meeting_date"]): m["due"] for m in cycles.list_meetings(conn)}
+    meetings.add_meeting(conn, "2025-01-14", committee="Audit", cadence="every-other")
+    meetings.add_meeting(conn, "2025-01-15", committee="Cabinet", cadence="every")
+    meetings.add_meeting(conn, "2025-02-14", committee="Audit")
+    meetings.add_meeting(conn, "2025-02-15", committee="Cabinet")
+    due = {(m["committee"], m["meeting_date"]): m["due"] for m in meetings.list_meetings(conn)}
     assert due == {
         ("Audit", "2025-01-14"): True,
         ("Cabinet", "2025-01-15"): True,
@@ -65,35 +65,35 @@ def test_committees_keep_their_own_cadence(conn):
 
 
 def test_next_update_due_counts_days_to_the_deadline(conn, monkeypatch):
-    cycles.add_meeting(conn, "2025-01-14", cadence="every-other")
-    cycles.add_meeting(conn, "2025-03-11")
-    cycles.add_meeting(conn, "2025-05-13", deadline="2025-05-01")
+    meetings.add_meeting(conn, "2025-01-14", cadence="every-other")
+    meetings.add_meeting(conn, "2025-03-11")
+    meetings.add_meeting(conn, "2025-05-13", deadline="2025-05-01")
     monkeypatch.setenv("ACTREG_TODAY", "2025-02-01")
-    nxt = cycles.next_update_due(conn)
+    nxt = meetings.next_update_due(conn)
     assert nxt["meeting_date"] == "2025-05-13"  # 2025-03-11 is not due an update
     assert nxt["days_to_deadline"] == 89
     monkeypatch.setenv("ACTREG_TODAY", "2025-05-14")
-    assert cycles.next_update_due(conn) is None
+    assert meetings.next_update_due(conn) is None
 
 
 def test_refusals_name_the_field(conn):
     with pytest.raises(InputError, match=r"^meeting date: .*YYYY-MM-DD"):
-        cycles.add_meeting(conn, "14/01/2025")
+        meetings.add_meeting(conn, "14/01/2025")
     with pytest.raises(InputError, match=r"^deadline: 2025-02-01 is after the meeting"):
-        cycles.add_meeting(conn, "2025-01-14", deadline="2025-02-01")
+        meetings.add_meeting(conn, "2025-01-14", deadline="2025-02-01")
     with pytest.raises(InputError, match=r"^cadence: 'fortnightly' is not one of"):
-        cycles.add_meeting(conn, "2025-01-14", cadence="fortnightly")
-    cycles.add_meeting(conn, "2025-01-14")
+        meetings.add_meeting(conn, "2025-01-14", cadence="fortnightly")
+    meetings.add_meeting(conn, "2025-01-14")
     with pytest.raises(InputError, match="already meets on 2025-01-14"):
-        cycles.add_meeting(conn, "2025-01-14")
+        meetings.add_meeting(conn, "2025-01-14")
     with pytest.raises(NotFound, match="no meeting on 2025-01-15"):
-        cycles.find_meeting(conn, "2025-01-15")
-    assert len(cycles.list_meetings(conn)) == 1
+        meetings.find_meeting(conn, "2025-01-15")
+    assert len(meetings.list_meetings(conn)) == 1
 
 
 def test_two_committees_on_one_day_need_naming(conn):
-    cycles.add_meeting(conn, "2025-01-14", committee="Audit")
-    cycles.add_meeting(conn, "2025-01-14", committee="Cabinet")
+    meetings.add_meeting(conn, "2025-01-14", committee="Audit")
+    meetings.add_meeting(conn, "2025-01-14", committee="Cabinet")
     with pytest.raises(InputError, match="several committees meet on 2025-01-14"):
-        cycles.find_meeting(conn, "2025-01-14")
-    assert cycles.find_meeting(conn, "2025-01-14", "cabinet")["committee"] == "Cabinet"
+        meetings.find_meeting(conn, "2025-01-14")
+    assert meetings.find_meeting(conn, "2025-01-14", "cabinet")["committee"] == "Cabinet"

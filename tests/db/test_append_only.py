@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from db import register
+from db.store import register
 
 LOG_STATEMENTS = {
     "update one entry": "UPDATE progress_log SET commentary = 'rewritten' WHERE id = 2",

@@ -1,6 +1,6 @@
 """The hashed encoding of an entry is exactly the JSON encoder's, for any content.
 
-db.log.canonical writes the common case (text, whole numbers, nulls) with
+db.store.log.canonical writes the common case (text, whole numbers, nulls) with
 pydantic_core for speed; the hash chain depends on it agreeing byte for byte
 with json.JSONEncoder(ensure_ascii=False, separators=(",", ":")), which defines
 it. These tests would catch a pydantic_core upgrade that escaped differently.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db import log
+from db.store import log
 
 ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from db import integrity, register
-from db.connection import open_register
 from db.errors import StaleVersion
-from db.projection import ACTION_COLUMNS
+from db.integrity import verifier
+from db.store import register
+from db.store.connection import open_register
+from db.store.projection import ACTION_COLUMNS
 
 WRITERS = 4
 NOTES_EACH = 100
@@ -56,7 +57,7 @@ def test_the_second_writer_with_a_stale_version_is_refused(
         )
         assert register_state(other) == before
         assert register_state(conn) == before
-        assert integrity.verify(other).ok
+        assert verifier.verify(other).ok
     finally:
         other.close()
 
@@ -76,7 +77,7 @@ def test_a_writer_waits_for_another_writers_transaction(conn, register_path: Pat
         blocker.close()
     assert time.monotonic() - started >= 0.4
     assert (row["version"], row["last_commentary"]) == (2, "After the wait")
-    assert integrity.verify(conn).ok
+    assert verifier.verify(conn).ok
 
 
 def append_notes(path: str, writer: int, count: int, start) -> None:
@@ -127,6 +128,6 @@ def test_four_processes_appending_never_fork_the_chain(conn, register_path: Path
     version = conn.execute("SELECT version FROM action WHERE ref = 'A1'").fetchone()[0]
     assert version == WRITERS * NOTES_EACH + 1
 
-    report = integrity.verify(conn)
+    report = verifier.verify(conn)
     assert report.ok, report.problems
     assert report.entries == WRITERS * NOTES_EACH + 1

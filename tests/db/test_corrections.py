@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from db import integrity, log, register
+from db.integrity import verifier
+from db.store import log, register
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_a_correction_supersedes_and_leaves_the_original_entry_as_it_was(a1, clo
         "amber",
     )
     assert last_entry(a1, "rag") == original
-    assert integrity.verify(a1).ok
+    assert verifier.verify(a1).ok
 
 
 def test_undoing_a_re_date_takes_its_revision_back(a1, clock):
@@ -57,7 +58,7 @@ def test_undoing_a_re_date_takes_its_revision_back(a1, clock):
 
     assert (row["target_date"], row["target_revisions"]) == ("2025-03-31", 0)
     assert row["original_target_date"] == "2025-03-31"
-    assert integrity.verify(a1).ok
+    assert verifier.verify(a1).ok
 
 
 def test_fixing_a_mistyped_re_date_still_counts_one_revision(a1, clock):
@@ -78,7 +79,7 @@ def test_a_mistyped_original_target_date_can_be_corrected(a1, clock):
     # Once re-dated, correcting the original leaves the current target alone.
     assert (row["original_target_date"], row["target_date"]) == ("2025-05-31", "2025-09-30")
     assert row["target_revisions"] == 1
-    assert integrity.verify(a1).ok
+    assert verifier.verify(a1).ok
 
 
 def test_a_note_correction_replaces_the_latest_commentary(a1, clock):
@@ -109,7 +110,7 @@ def test_an_evidence_correction_replaces_that_reference_only(a1, clock):
     register.add_evidence(a1, "A1", "Reprot 7", author="Jo", clock=clock)
     row = correct(a1, clock, last_entry(a1, "evidence"), "Report 7")
     assert row["evidence"] == "Minute 12\nReport 7"
-    assert integrity.verify(a1).ok
+    assert verifier.verify(a1).ok
 
 
 def test_a_status_correction_reopens_and_clears_the_completed_date(a1, clock):
@@ -122,7 +123,7 @@ def test_a_status_correction_reopens_and_clears_the_completed_date(a1, clock):
     row = correct(a1, clock, status, "in progress", reason="not finished yet")
 
     assert (row["status"], row["completed_date"]) == ("in_progress", None)
-    assert integrity.verify(a1).ok
+    assert verifier.verify(a1).ok
 
 
 def test_correct_entries_takes_a_close_back_in_one_transaction(a1, clock):
@@ -144,7 +145,7 @@ def test_correct_entries_takes_a_close_back_in_one_transaction(a1, clock):
         "SELECT field, supersedes FROM progress_log WHERE kind = 'correction' ORDER BY id"
     ).fetchall()
     assert fixes == [("status", closed.uuid), ("evidence", evidence.uuid)]
-    assert integrity.verify(a1).ok
+    assert verifier.verify(a1).ok
 
 
 def test_correct_entries_records_nothing_if_one_is_refused(a1, clock, register_state):

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from db import connection, integrity, register
-from db.connection import APPLICATION_ID, create_register, open_register, schema_version
 from db.errors import ActregError, NotARegister, ReadOnlyRegister
+from db.integrity import verifier
+from db.store import connection, register
+from db.store.connection import APPLICATION_ID, create_register, open_register, schema_version
 
 
 def make_register(folder: Path, name: str = "source.db") -> Path:
@@ -219,7 +220,7 @@ def test_a_new_register_has_its_pragmas_and_settings(register_path: Path):
         assert connection.setting(conn, "organisation") == "Borough Council"
         assert conn.readonly is False
         assert conn.notices == []
-        assert integrity.verify(conn).ok
+        assert verifier.verify(conn).ok
     finally:
         conn.close()
     # Nothing is left behind from building it under a temporary name.
@@ -277,7 +278,7 @@ def test_an_older_register_is_backed_up_then_migrated(tmp_path: Path, monkeypatc
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("SELECT count(*) FROM added_by_the_next_migration").fetchone()[0] == 0
         assert register_state(conn) == old_state
-        assert integrity.verify(conn).ok
+        assert verifier.verify(conn).ok
         backups = sorted(path.parent.glob(f"old.db.v{old}-*.bak"))
         assert len(backups) == 1
         assert backups_seen_by_the_step == [backups]  # the backup was written first
@@ -298,7 +299,7 @@ def test_an_older_register_is_backed_up_then_migrated(tmp_path: Path, monkeypatc
     backup = open_register(backups[0])
     try:
         assert register_state(backup) == old_state
-        report = integrity.verify(backup)
+        report = verifier.verify(backup)
         assert report.ok, report.problems
         assert report.head_hash == old_state.head[1]
     finally:
@@ -327,7 +328,7 @@ def test_a_schema_1_register_gains_the_kept_action_count_and_the_title_index(
         }
         assert "action_title" in indexes
         assert register_state(conn) == old_state
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
         assert report.ok, report.problems
         assert len(list(path.parent.glob("v1.db.v1-*.bak"))) == 1
     finally:
@@ -368,6 +369,6 @@ def test_a_failed_migration_leaves_the_register_at_its_old_version(
     conn = open_register(path)
     try:
         assert register_state(conn) == old_state
-        assert integrity.verify(conn).ok
+        assert verifier.verify(conn).ok
     finally:
         conn.close()

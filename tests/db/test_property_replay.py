@@ -1,7 +1,7 @@
 """Property: the log alone rebuilds the register, as it is now and as it was after every step.
 
 Random sequences of intents (valid and invalid, with current, missing and stale
-expected versions) go through db.register with a fake clock that moves one
+expected versions) go through db.store.register with a fake clock that moves one
 second per intent. After each sequence:
 
 - replaying the whole log gives exactly the rows of the ``action`` table;
@@ -23,12 +23,14 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from db import integrity, log, queries, register
-from db.clock import utc_text
-from db.connection import create_register, open_register
 from db.errors import InputError, NotFound, StaleVersion
-from db.models import STATUSES
-from db.projection import ACTION_COLUMNS, replay
+from db.integrity import verifier
+from db.read import queries
+from db.store import log, register
+from db.store.connection import create_register, open_register
+from db.store.dates import utc_text
+from db.store.models import STATUSES
+from db.store.projection import ACTION_COLUMNS, replay
 
 REFUSALS = (InputError, StaleVersion, NotFound)
 MISSING_REF = "ZZ99"
@@ -106,7 +108,7 @@ EDIT_FIELDS = Values(
 
 @dataclass
 class Intent:
-    """One thing a person does, as drawn: `kind` names the db.register function."""
+    """One thing a person does, as drawn: `kind` names the db.store.register function."""
 
     kind: str
     ref: str | None = None
@@ -364,7 +366,7 @@ def _check_final(conn, history: list[tuple[str, dict[int, dict]]]) -> None:
     table = table_rows(conn)
     assert projected(replay(log.entries(conn)).values()) == table
 
-    report = integrity.verify(conn)
+    report = verifier.verify(conn)
     assert report.problems == []
     assert report.ok
     assert report.entries == conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]

@@ -6,17 +6,18 @@ import datetime as dt
 
 import pytest
 
-from db import cycles, register
-from db.clock import utc_now
+from db.cycles import meetings
 from db.errors import InputError, NotFound
-from db.models import parse_moment
-from db.queries import (
+from db.read.queries import (
     ActionFilter,
     count_actions,
     get_action,
     list_actions,
     register_as_at,
 )
+from db.store import register
+from db.store.clock import utc_now
+from db.store.dates import parse_moment
 
 TODAY = "2025-03-31"
 
@@ -237,7 +238,7 @@ def test_a_meeting_starts_a_new_cycle(reg, monkeypatch, clock):
     monkeypatch.setenv("ACTREG_TODAY", "2025-06-30")
     clock.set(at("2025-05-01T10:00:00"))
     register.record_note(reg, "A1", "On track", author="Officer", clock=clock)
-    cycles.add_meeting(reg, "2025-05-20", deadline="2025-05-10")
+    meetings.add_meeting(reg, "2025-05-20", deadline="2025-05-10")
     # The cycle now starts the day after the paper deadline: A1's note is before it.
     assert listed(reg, stale=True) == ["2.3", "2.10", "A1", "A2"]
     clock.set(at("2025-05-11T00:00:01"))

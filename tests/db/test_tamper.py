@@ -2,7 +2,7 @@
 
 Each test drops the append-only triggers with a plain sqlite3 connection (as
 someone with the sqlite3 shell could), changes the file, and checks what
-``db.integrity.verify`` reports.
+``db.integrity.verifier.verify`` reports.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from db import integrity, log, register
-from db.connection import open_register
 from db.errors import NotARegister
+from db.integrity import verifier
+from db.store import log, register
+from db.store.connection import open_register
 
 TRIGGERS = ("progress_log_no_update", "progress_log_no_delete", "progress_log_no_replace")
 
@@ -36,7 +37,7 @@ def register_file(conn, register_path: Path, clock, draft) -> Path:
     for step in steps:
         clock.advance()
         step()
-    report = integrity.verify(conn)
+    report = verifier.verify(conn)
     assert report.ok, report.problems
     conn.close()
     return register_path
@@ -65,10 +66,10 @@ def entry(path: Path, entry_id: int) -> log.LogEntry:
         plain.close()
 
 
-def verify_file(path: Path, **kwargs) -> integrity.VerifyReport:
+def verify_file(path: Path, **kwargs) -> verifier.VerifyReport:
     conn = open_register(path)
     try:
-        return integrity.verify(conn, **kwargs)
+        return verifier.verify(conn, **kwargs)
     finally:
         conn.close()
 
@@ -258,7 +259,7 @@ def test_a_file_damaged_below_sqlite_is_reported_not_raised(register_file: Path)
     # ... and verify, which opens without that check, reports the damage in detail.
     conn = open_register(register_file, check_pages=False)
     try:
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
     finally:
         conn.close()
 
@@ -361,13 +362,13 @@ def test_the_work_shared_with_a_second_process_reports_what_one_process_does(
     expect = head_hash(register_file)
     alone = verify_file(register_file, expect=expect)
 
-    monkeypatch.setattr(integrity, "BESIDE_FROM_ENTRIES", 0)
-    monkeypatch.setattr(integrity, "SHARE_EVERY", 2)  # A2 (id 2) is replayed there
+    monkeypatch.setattr(verifier, "BESIDE_FROM_ENTRIES", 0)
+    monkeypatch.setattr(verifier, "SHARE_EVERY", 2)  # A2 (id 2) is replayed there
 
     def not_here(*args):
         raise AssertionError("the chain was checked in this process, not the second one")
 
-    monkeypatch.setattr(integrity, "_chain_of", not_here)  # (the second process has its own)
+    monkeypatch.setattr(verifier, "_chain_of", not_here)  # (the second process has its own)
     beside = verify_file(register_file, expect=expect)
 
     assert beside.problems == alone.problems

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from db import register
 from db.errors import InputError, NotFound, StaleVersion
+from db.store import register
 
 CHOICES_STATUS = "not_started, in_progress, implemented, closed, superseded, cancelled"
 REASON_REQUIRED = "reason: is required: say why (it is recorded in the progress log)"

@@ -23,9 +23,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from db import cycles, exporting, log, register, snapshots
-from db.connection import RegisterConnection, create_register, open_register
-from db.exporting import ExportTable
+from db.cycles import meetings, snapshots
+from db.exporting import exporter
+from db.exporting.table import ExportTable
+from db.store import log, register
+from db.store.connection import RegisterConnection, create_register, open_register
 from tests.conftest import FakeClock
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -79,9 +81,9 @@ def build_fixed_register(path: Path) -> None:
         clock.set(_at(2025, 2, 10, 10))
         register.record_note(conn, "A3", "First note\twith a tab", author=AUTHOR, clock=clock)
 
-        cycles.add_meeting(conn, FIRST, deadline="2025-03-01", title="Q4 update")
-        cycles.add_meeting(conn, SECOND, deadline="2025-05-31", title="Q1 update")
-        cycles.add_meeting(conn, UNSNAPPED, deadline="2025-08-30")
+        meetings.add_meeting(conn, FIRST, deadline="2025-03-01", title="Q4 update")
+        meetings.add_meeting(conn, SECOND, deadline="2025-05-31", title="Q1 update")
+        meetings.add_meeting(conn, UNSNAPPED, deadline="2025-08-30")
         clock.set(_at(2025, 3, 3, 8, 30))
         snapshots.take_snapshot(conn, FIRST, author=AUTHOR, clock=clock)
 
@@ -144,13 +146,13 @@ def reader(fixed_register: Path) -> Iterator[RegisterConnection]:
 @pytest.fixture
 def first_table(reader) -> ExportTable:
     """The first meeting's export: no earlier snapshot."""
-    return exporting.build_table(reader, FIRST)
+    return exporter.build_table(reader, FIRST)
 
 
 @pytest.fixture
 def table(reader) -> ExportTable:
     """The second meeting's export, with the changes since the first."""
-    return exporting.build_table(reader, SECOND)
+    return exporter.build_table(reader, SECOND)
 
 
 @pytest.fixture

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 import pytest
 
-from db import exporting
 from db.errors import ActregError, InputError
-from db.export_formats import WRITERS
+from db.exporting import exporter
+from db.exporting.formats import WRITERS
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_export_to_a_missing_folder_is_refused_and_writes_nothing(table, fmt, tmp_path):
     target = tmp_path / "no such folder" / f"out.{fmt}"
     with pytest.raises(InputError, match="does not exist"):
-        exporting.export(table, fmt, target)
+        exporter.export(table, fmt, target)
     assert not target.parent.exists()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_export_onto_a_folder_is_refused(table, tmp_path):
     with pytest.raises(InputError, match="is a folder"):
-        exporting.export(table, "csv", tmp_path)
+        exporter.export(table, "csv", tmp_path)
 
 
 def test_an_unknown_format_is_refused(table, tmp_path):
     with pytest.raises(InputError, match="not one of"):
-        exporting.export(table, "pdf", tmp_path / "out.pdf")
+        exporter.export(table, "pdf", tmp_path / "out.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), RuntimeError("bug")])
 def test_a_writer_failing_midway_leaves_no_partial_or_temp_file(table, fmt, error, tmp_path,
                                                                 monkeypatch):  # fmt: skip
@@ -45,16 +45,16 @@ def test_a_writer_failing_midway_leaves_no_partial_or_temp_file(table, fmt, erro
     target = tmp_path / f"out.{fmt}"
     expected = ActregError if isinstance(error, OSError) else RuntimeError
     with pytest.raises(expected) as caught:
-        exporting.export(table, fmt, target)
+        exporter.export(table, fmt, target)
     if isinstance(error, OSError):
         assert "No file was written" in str(caught.value)
     assert list(tmp_path.iterdir()) == []  # no target, no .partial temp file
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_a_failed_export_keeps_the_previous_file(table, fmt, tmp_path, monkeypatch):
     target = tmp_path / f"out.{fmt}"
-    exporting.export(table, fmt, target)
+    exporter.export(table, fmt, target)
     before = target.read_bytes()
 
     def failing(table, path):
@@ -63,14 +63,14 @@ def test_a_failed_export_keeps_the_previous_file(table, fmt, tmp_path, monkeypat
 
     monkeypatch.setitem(WRITERS, fmt, failing)
     with pytest.raises(ActregError):
-        exporting.export(table, fmt, target)
+        exporter.export(table, fmt, target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_a_successful_export_leaves_only_its_file(table, fmt, tmp_path):
     target = tmp_path / f"out.{fmt}"
-    assert exporting.export(table, fmt, target) == target
+    assert exporter.export(table, fmt, target) == target
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
     assert target.stat().st_size > 0

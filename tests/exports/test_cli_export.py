@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from db import exporting
+from db.exporting import exporter
 from tests.exports.conftest import AUTHOR, SECOND, TODAY, UNSNAPPED
 
 ACTREG = Path(sys.executable).parent / "actreg"
@@ -32,7 +32,7 @@ def work(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_export_each_format(register_copy, table, fmt, work, tmp_path):
     out = work / f"appendix.{fmt}"
     proc = run("--db", register_copy, "export", "--meeting", SECOND, "--format", fmt, "-o", out,
@@ -44,7 +44,7 @@ def test_export_each_format(register_copy, table, fmt, work, tmp_path):
     assert f"{len(table.rows)} actions" in proc.stdout
     assert [p.name for p in work.iterdir() if not p.name.startswith(".")] == [out.name]
     if fmt in ("csv", "md", "html"):  # the same bytes as the export made in-process
-        here = exporting.export(table, fmt, tmp_path / f"here.{fmt}")
+        here = exporter.export(table, fmt, tmp_path / f"here.{fmt}")
         assert out.read_bytes() == here.read_bytes()
 
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.export_formats import csv_table
-from db.export_formats.csv_table import PROVENANCE_HEADERS, neutralise
-from db.exporting import _LABELS, FULL_COLUMNS, PAPER_COLUMNS, ExportTable
+from db.exporting import csv_table
+from db.exporting.csv_table import PROVENANCE_HEADERS, neutralise
+from db.exporting.table import _LABELS, FULL_COLUMNS, PAPER_COLUMNS, ExportTable
 
 KEYS = sorted({c.key for c in FULL_COLUMNS + PAPER_COLUMNS})
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from db import exporting
+from db.exporting import exporter
 from tests.exports.extract import as_json, docx_content, xlsx_content
 
 TEXT_FORMATS = ("csv", "md", "html")
 
 
 def _export(table, fmt: str, folder: Path) -> bytes:
-    path = exporting.export(table, fmt, folder / f"out.{fmt}")
+    path = exporter.export(table, fmt, folder / f"out.{fmt}")
     if fmt == "xlsx":
         return as_json(xlsx_content(path))
     if fmt == "docx":
@@ -23,7 +23,7 @@ def _export(table, fmt: str, folder: Path) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_second_meeting_matches_its_golden(table, fmt, tmp_path, golden):
     suffix = fmt if fmt in TEXT_FORMATS else f"{fmt}.json"
     golden(f"meeting2.{suffix}", _export(table, fmt, tmp_path))
@@ -36,7 +36,7 @@ def test_first_meeting_with_no_earlier_snapshot_matches_its_golden(first_table, 
     golden(f"meeting1.{suffix}", _export(first_table, fmt, tmp_path))
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_exports_are_the_same_every_time_and_carry_no_real_now(table, fmt, tmp_path):
     first = _export(table, fmt, tmp_path)
     second = _export(table, fmt, tmp_path)

@@ -10,7 +10,7 @@ HEAVY = ("openpyxl", "docx", "tabulate", "lxml", "textual", "tui")
 
 def test_importing_the_exporters_loads_no_format_library_and_no_ui():
     code = (
-        "import sys, db.exporting, db.export_formats\n"
+        "import sys, db.exporting.exporter, db.exporting.formats\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from db import exporting
-from db.diffs import CATEGORIES
-from db.export_formats.csv_table import PROVENANCE_HEADERS, restore
-from db.export_formats.markdown import escape
-from db.exporting import FULL_COLUMNS, PAPER_COLUMNS
+from db.cycles.diffs import CATEGORIES
+from db.exporting import exporter
+from db.exporting.csv_table import PROVENANCE_HEADERS, restore
+from db.exporting.markdown import escape
+from db.exporting.table import FULL_COLUMNS, PAPER_COLUMNS, change_counts, summary_counts
 from tests.exports.conftest import (
     ACCENTED_TITLE,
     APOSTROPHE_TITLE,
@@ -37,7 +37,7 @@ def _paper(table, row: dict) -> list[str]:
 
 
 def test_csv_reads_back_exactly_with_the_csv_module(table, second_rows, tmp_path):
-    path = exporting.export(table, "csv", tmp_path / "out.csv")
+    path = exporter.export(table, "csv", tmp_path / "out.csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that tells Excel it is UTF-8
     # CRLF ends each record; the new lines inside quoted cells stay bare LF.
@@ -75,7 +75,7 @@ def test_csv_reads_back_exactly_with_the_csv_module(table, second_rows, tmp_path
 def test_xlsx_reads_back_with_openpyxl(table, second_rows, tmp_path):
     from openpyxl import load_workbook
 
-    path = exporting.export(table, "xlsx", tmp_path / "out.xlsx")
+    path = exporter.export(table, "xlsx", tmp_path / "out.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["Actions", "About"]
     ws = wb["Actions"]
@@ -122,7 +122,7 @@ def test_xlsx_reads_back_with_openpyxl(table, second_rows, tmp_path):
 def test_xlsx_formula_cells_stay_text_in_the_file_itself(table, tmp_path):
     import zipfile
 
-    path = exporting.export(table, "xlsx", tmp_path / "out.xlsx")
+    path = exporter.export(table, "xlsx", tmp_path / "out.xlsx")
     with zipfile.ZipFile(path) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and "<f " not in sheet  # no formula element anywhere
@@ -135,7 +135,7 @@ def test_docx_reads_back_with_python_docx(table, second_rows, tmp_path):
     import docx
     from docx.enum.section import WD_ORIENT
 
-    path = exporting.export(table, "docx", tmp_path / "out.docx")
+    path = exporter.export(table, "docx", tmp_path / "out.docx")
     doc = docx.Document(str(path))
     section = doc.sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE
@@ -162,7 +162,7 @@ def test_docx_reads_back_with_python_docx(table, second_rows, tmp_path):
 
 
 def test_html_reads_back_with_html_parser(table, second_rows, tmp_path):
-    path = exporting.export(table, "html", tmp_path / "out.html")
+    path = exporter.export(table, "html", tmp_path / "out.html")
     page = read_html(path)
     actions = next(t for t in page.tables if t and t[0] == [c.header for c in PAPER_COLUMNS])
     assert len(actions) == 1 + len(second_rows)
@@ -182,7 +182,7 @@ def test_html_reads_back_with_html_parser(table, second_rows, tmp_path):
 
 
 def test_html_is_standalone_and_printable(table, tmp_path):
-    source = exporting.export(table, "html", tmp_path / "out.html").read_text(encoding="utf-8")
+    source = exporter.export(table, "html", tmp_path / "out.html").read_text(encoding="utf-8")
     assert source.startswith("<!DOCTYPE html>")
     assert "@media print" in source and "@page" in source
     # Nothing to fetch: no stylesheet links, images, fonts or imports (the SVG namespace
@@ -193,9 +193,9 @@ def test_html_is_standalone_and_printable(table, tmp_path):
 
 
 def test_html_summary_charts_and_changes_read_without_colour(table, tmp_path):
-    page = read_html(exporting.export(table, "html", tmp_path / "out.html"))
+    page = read_html(exporter.export(table, "html", tmp_path / "out.html"))
     text = "".join(page.text)
-    counts = exporting.summary_counts(table)
+    counts = summary_counts(table)
     for group in counts.values():
         for label, n in group:
             assert f"{label}: {n}" in text  # each bar's title, and its label and number
@@ -210,7 +210,7 @@ def test_html_summary_charts_and_changes_read_without_colour(table, tmp_path):
 
 
 def test_html_first_meeting_says_there_is_no_earlier_snapshot(first_table, tmp_path):
-    text = "".join(read_html(exporting.export(first_table, "html", tmp_path / "a.html")).text)
+    text = "".join(read_html(exporter.export(first_table, "html", tmp_path / "a.html")).text)
     assert "No earlier snapshot" in text
 
 
@@ -241,7 +241,7 @@ def _unescape(cell: str) -> str:
 
 
 def test_markdown_table_keeps_its_shape_and_its_text(table, second_rows, tmp_path):
-    text = exporting.export(table, "md", tmp_path / "out.md").read_text(encoding="utf-8")
+    text = exporter.export(table, "md", tmp_path / "out.md").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.startswith("|")]
     assert len(lines) == 2 + len(second_rows)
     widths = {len(_cells(line)) for line in lines}
@@ -304,16 +304,16 @@ def _all_text(fmt: str, path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_every_export_carries_its_provenance(table, fmt, tmp_path):
-    text = _all_text(fmt, exporting.export(table, fmt, tmp_path / f"out.{fmt}"))
+    text = _all_text(fmt, exporter.export(table, fmt, tmp_path / f"out.{fmt}"))
     for value in (table.register_name, table.committee, table.meeting_date, table.cut_off,
                   table.rows_hash, table.log_head_hash, str(table.snapshot_id)):  # fmt: skip
         assert value in text, (fmt, value)
 
 
 def test_summary_counts_cover_every_action(table):
-    counts = exporting.summary_counts(table)
+    counts = summary_counts(table)
     assert counts["Status"] == [("Not started", 3), ("In progress", 2), ("Implemented", 0),
                                 ("Closed", 1), ("Superseded", 0), ("Cancelled", 0)]  # fmt: skip
     assert counts["RAG"] == [("Red", 2), ("Amber", 0), ("Green", 2), ("Not rated", 2)]
@@ -324,19 +324,19 @@ def test_summary_counts_cover_every_action(table):
 
 
 def test_change_counts_follow_the_diff(table, first_table):
-    assert exporting.change_counts(first_table) is None
-    labels = dict(exporting.change_counts(table))
+    assert change_counts(first_table) is None
+    labels = dict(change_counts(table))
     assert labels == {CATEGORIES[k]: n for k, n in table.diff.counts().items()}
 
 
-@pytest.mark.parametrize("fmt", exporting.FORMATS)
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
 def test_an_empty_snapshot_exports_in_every_format(conn, clock, fmt, tmp_path):
-    from db import cycles, snapshots
+    from db.cycles import meetings, snapshots
 
-    cycles.add_meeting(conn, "2025-01-10", deadline="2025-01-03")
+    meetings.add_meeting(conn, "2025-01-10", deadline="2025-01-03")
     snapshots.take_snapshot(conn, "2025-01-10", author="Officer", clock=clock)
-    empty = exporting.build_table(conn, "2025-01-10")
-    path = exporting.export(empty, fmt, tmp_path / f"empty.{fmt}")
+    empty = exporter.build_table(conn, "2025-01-10")
+    path = exporter.export(empty, fmt, tmp_path / f"empty.{fmt}")
     text = _all_text(fmt, path)
     assert "Ref" in text
     # CSV carries its provenance on each row, so a table with no rows has none (the CLI

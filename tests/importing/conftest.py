@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from db import importing
-from db.integrity import verify
+from db.importing import importer
+from db.integrity.verifier import verify
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AUTHOR = "Ida Importer"
@@ -30,13 +30,13 @@ def file_hash(path: Path) -> str:
 
 
 @pytest.fixture
-def do_import(conn, clock) -> Callable[..., importing.ImportResult]:
+def do_import(conn, clock) -> Callable[..., importer.ImportResult]:
     """do_import(name_or_path, **options): import into `conn`, then check verify passes."""
 
-    def _import(name: str | Path, **options) -> importing.ImportResult:
+    def _import(name: str | Path, **options) -> importer.ImportResult:
         path = FIXTURES / name if isinstance(name, str) else name
         clock.advance(60)
-        result = importing.import_file(conn, path, author=AUTHOR, clock=clock, **options)
+        result = importer.import_file(conn, path, author=AUTHOR, clock=clock, **options)
         report = verify(conn)
         assert report.ok, report.problems
         return result

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from db.import_dates import parse_target
+from db.importing.dates import parse_target
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from db import queries
 from db.errors import InputError
-from db.import_headers import parse_mapping
+from db.importing.headers import parse_mapping
+from db.read import queries
 from tests.importing.conftest import FIXTURES, file_hash, problems_of
 
 

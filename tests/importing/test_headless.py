@@ -8,7 +8,7 @@ import sys
 
 def test_importing_the_importer_loads_no_ui_and_no_openpyxl():
     code = (
-        "import sys, db.importing\n"
+        "import sys, db.importing.importer\n"
         "print(sorted(m for m in ('textual', 'tui', 'openpyxl') if m in sys.modules))\n"
     )
     proc = subprocess.run(
@@ -18,7 +18,7 @@ def test_importing_the_importer_loads_no_ui_and_no_openpyxl():
 
 
 def test_every_synonym_names_one_field():
-    from db.import_headers import _SYNONYMS, fold
+    from db.importing.headers import _SYNONYMS, fold
 
     seen: dict[str, str] = {}
     for field, names in _SYNONYMS.items():

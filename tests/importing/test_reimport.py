@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db import log
+from db.store import log
 from tests.importing.conftest import FIXTURES
 
 

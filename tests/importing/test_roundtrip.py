@@ -15,10 +15,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db import cycles, exporting, importing, register, snapshots
-from db.connection import create_register
-from db.export_formats.csv_table import PROVENANCE_HEADERS
-from db.integrity import verify
+from db.cycles import meetings, snapshots
+from db.exporting import exporter
+from db.exporting.csv_table import PROVENANCE_HEADERS
+from db.importing import importer
+from db.integrity.verifier import verify
+from db.store import register
+from db.store.connection import create_register
 from tests.conftest import FakeClock
 
 MEETING = "2025-03-11"
@@ -106,24 +109,24 @@ def _build(path: Path, actions: list[tuple[dict, dict]], clock: FakeClock) -> No
 
 def _snapshot(conn, clock: FakeClock) -> None:
     clock.advance(60)
-    cycles.add_meeting(conn, MEETING)
+    meetings.add_meeting(conn, MEETING)
     snapshots.take_snapshot(conn, MEETING, author="Clerk", clock=clock)
 
 
 def _export(path: Path, fmt: str, out: Path) -> Path:
-    from db.connection import open_register
+    from db.store.connection import open_register
 
     conn = open_register(path)
     try:
-        return exporting.export(exporting.build_table(conn, MEETING), fmt, out)
+        return exporter.export(exporter.build_table(conn, MEETING), fmt, out)
     finally:
         conn.close()
 
 
-def _reimport(exported: Path, path: Path, clock: FakeClock) -> importing.ImportResult:
+def _reimport(exported: Path, path: Path, clock: FakeClock) -> importer.ImportResult:
     conn = create_register(path, name="Imported", organisation="Council")
     try:
-        result = importing.import_file(conn, exported, author="Ida", clock=clock)
+        result = importer.import_file(conn, exported, author="Ida", clock=clock)
         assert result.applied and not result.plan.errors, result.plan.problems
         assert verify(conn).ok
         _snapshot(conn, clock)

@@ -110,8 +110,9 @@ def remount(point: Path, options: str) -> None:
 def build_small_register(path: Path) -> Path:
     """A closed register: three actions with a few weeks of history, two meetings,
     a snapshot for each (the second after more changes). No -wal beside it."""
-    from db import cycles, register, snapshots
-    from db.connection import create_register
+    from db.cycles import meetings, snapshots
+    from db.store import register
+    from db.store.connection import create_register
     from tests.conftest import FakeClock, draft_fields
 
     clock = FakeClock()
@@ -129,8 +130,8 @@ def build_small_register(path: Path) -> Path:
                 clock=clock,
             )
             step(0.1)
-        cycles.add_meeting(conn, "2025-02-20", deadline="2025-02-10")
-        cycles.add_meeting(conn, "2025-04-20", deadline="2025-04-10")
+        meetings.add_meeting(conn, "2025-02-20", deadline="2025-02-10")
+        meetings.add_meeting(conn, "2025-04-20", deadline="2025-04-10")
         register.record_note(conn, "A1", "Scoping started with finance", author="Ann", clock=clock)
         step()
         register.set_rag(conn, "A2", "amber", reason="supplier late", author="Bob", clock=clock)
@@ -160,8 +161,8 @@ def register_contents(conn) -> dict[str, list]:
     order); their keys (position numbers, the ref column) are listed apart, under
     "snapshot_row_keys", since no reader depends on their exact values.
     """
-    from db import log
-    from db.projection import ACTION_COLUMNS
+    from db.store import log
+    from db.store.projection import ACTION_COLUMNS
 
     return {
         "action": conn.execute(

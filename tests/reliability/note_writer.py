@@ -3,7 +3,7 @@
 Appending: ``python note_writer.py append REGISTER REF TAG COUNT [PAUSE_MS]``
     Imports actreg, waits for a line on stdin ("go": lets a parent start several
     writers together), opens the register and appends COUNT notes to REF through
-    the public write API (db.register.record_note), printing "VERSION NOTE" after
+    the public write API (db.store.register.record_note), printing "VERSION NOTE" after
     each commit has returned, pausing PAUSE_MS between notes (so that several
     writers interleave rather than take turns in bursts).
 
@@ -32,8 +32,8 @@ import time
 def _append(
     path: str, ref: str, tag: str, count: int | None, say, pause: float = 0, checkpoint: int = 0
 ) -> None:
-    from db import register
-    from db.connection import open_register
+    from db.store import register
+    from db.store.connection import open_register
 
     conn = open_register(path)
     if checkpoint:
@@ -54,7 +54,7 @@ def _say(line: str) -> None:
 
 
 def serve(path: str, ref: str, checkpoint: int) -> int:
-    import db.register  # noqa: F401  (imported once, before any fork)
+    import db.store.register  # noqa: F401  (imported once, before any fork)
 
     for command in sys.stdin:
         tag = command.split()[1]
@@ -79,7 +79,7 @@ def main(argv: list[str]) -> int:
         return serve(path, ref, int(argv[3]) if len(argv) > 3 else 0)
     tag, count = argv[3], int(argv[4])
     pause = float(argv[5]) / 1000 if len(argv) > 5 else 0
-    import db.register  # noqa: F401  (the import is not part of the race)
+    import db.store.register  # noqa: F401  (the import is not part of the race)
 
     sys.stdin.readline()  # wait for "go"
     try:

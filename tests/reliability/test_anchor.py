@@ -1,7 +1,7 @@
 """The head hash is an anchor outside the file: a rewritten history passes verify alone,
 but not `verify --expect` with the hash a committee paper printed.
 
-tests/db/test_tamper.py proves this for db.integrity.verify; here it is the
+tests/db/test_tamper.py proves this for db.integrity.verifier.verify; here it is the
 command a clerk runs, with the rewrite done as a forger would: drop the
 triggers, change a note, recompute every later hash, fix the projection.
 """
@@ -12,8 +12,8 @@ import re
 import sqlite3
 from pathlib import Path
 
-from db import log, register
-from db.connection import open_register
+from db.store import log, register
+from db.store.connection import open_register
 
 TRIGGERS = ("progress_log_no_update", "progress_log_no_delete", "progress_log_no_replace")
 

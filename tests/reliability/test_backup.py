@@ -10,8 +10,9 @@ import re
 import sqlite3
 from pathlib import Path
 
-from db import integrity, log
-from db.connection import open_register
+from db.integrity import verifier
+from db.store import log
+from db.store.connection import open_register
 from tests.reliability.conftest import scaled, spawn_writer
 
 BACKUPS = scaled(3, 20)
@@ -49,7 +50,7 @@ def test_a_backup_taken_during_writes_is_a_verified_prefix(run, fresh_db: Path, 
     for destination in copies:
         conn = open_register(destination, readonly=True)
         try:
-            report = integrity.verify(conn)
+            report = verifier.verify(conn)
             assert report.ok, report.problems
         finally:
             conn.close()

@@ -1,6 +1,6 @@
 """Crash durability: SIGKILL a writer at random moments; nothing it acknowledged is lost.
 
-A writer process appends notes to A1 through db.register.record_note and prints
+A writer process appends notes to A1 through db.store.register.record_note and prints
 each one after its commit returns (note_writer.py). The test kills it with
 SIGKILL a random 0-40 ms after its first acknowledgement, again and again on
 the same file, and after every kill checks that every acknowledged entry is
@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from db import integrity, register
-from db.connection import create_register, open_register
+from db.integrity import verifier
+from db.store import register
+from db.store.connection import create_register, open_register
 from tests.reliability.conftest import scaled, spawn_writer
 
 KILLS = scaled(200, 2000)
@@ -63,7 +64,7 @@ def _check(path: Path, acknowledged: dict[str, int]) -> int:
     """
     conn = open_register(path)
     try:
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
         assert report.ok, report.problems
     finally:
         conn.close()
@@ -182,7 +183,7 @@ def test_a_crash_in_the_middle_of_a_checkpoint_leaves_an_openable_register(tmp_p
 
     conn = open_register(path)  # today: NotARegister "... the file is cut short ..."
     try:
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
         assert report.ok, report.problems
         assert report.head_hash == head
     finally:

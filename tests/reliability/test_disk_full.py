@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from db import connection, integrity, register
-from db.connection import create_register, open_register
 from db.errors import ReadOnlyRegister, WriteFailed
+from db.integrity import verifier
+from db.store import connection, register
+from db.store.connection import create_register, open_register
 
 #: Notes are as long as actreg allows, so the file grows fast.
 BIG = 20_000
@@ -40,7 +41,7 @@ def _fill(conn, clock, limit: int = 500) -> tuple[int, WriteFailed]:
 
 def _check_intact(conn, before, register_state) -> None:
     assert register_state(conn) == before  # the failed write left nothing behind
-    report = integrity.verify(conn)
+    report = verifier.verify(conn)
     assert report.ok, report.problems
     version = conn.execute("SELECT version FROM action WHERE ref = 'A1'").fetchone()[0]
     count = conn.execute("SELECT count(*) FROM progress_log WHERE action_id = 1").fetchone()[0]
@@ -125,7 +126,7 @@ def test_a_register_closed_on_a_full_disk_opens_again(tmpfs, clock, draft, regis
     conn = open_register(path)  # today: NotARegister "... is damaged: the file is cut short"
     try:
         assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 1
-        assert integrity.verify(conn).ok
+        assert verifier.verify(conn).ok
     finally:
         conn.close()
     result = run("update", "A1", "--note", "z" * BIG, db=path, check_exit=1)

@@ -31,12 +31,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from db import log, queries, register
+from db.cycles.snapshots import frozen_rows
 from db.errors import InputError
-from db.export_formats import csv_table, html, markdown
-from db.exporting import FULL_COLUMNS, PAPER_COLUMNS, ExportTable
-from db.models import label
-from db.snapshots import frozen_rows
+from db.exporting import csv_table, html, markdown
+from db.exporting.table import FULL_COLUMNS, PAPER_COLUMNS, ExportTable
+from db.read import queries
+from db.store import log, register
+from db.store.models import label
 from tests.reliability.conftest import scaled
 
 ONE_LINE = ("title", "owner", "directorate", "theme", "source", "recommendation")

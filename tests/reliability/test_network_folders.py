@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from db import connection, integrity, register
-from db.connection import (
+from db.integrity import verifier
+from db.store import connection, register
+from db.store.connection import (
     create_register,
     filesystem_of,
     is_shared_filesystem,
@@ -138,7 +139,7 @@ def test_a_register_on_a_network_folder_uses_a_rollback_journal_and_says_why(
         assert f"({fstype} at {folder.resolve()})" in notice
         assert "actreg backup" in notice
         register.record_note(conn, "A1", "written through a rollback journal", author="Jo")
-        assert integrity.verify(conn).ok
+        assert verifier.verify(conn).ok
     finally:
         conn.close()
     assert sorted(p.name for p in folder.iterdir()) == ["register.db"]  # no -wal, -shm

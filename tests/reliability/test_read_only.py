@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from db import integrity, register
-from db.connection import open_register
 from db.errors import ReadOnlyRegister
+from db.integrity import verifier
+from db.store import register
+from db.store.connection import open_register
 from tests.reliability.conftest import is_root, remount
 
 
@@ -76,7 +77,7 @@ def test_open_register_on_a_read_only_disk(read_only_register: Path, register_st
         with pytest.raises(ReadOnlyRegister, match="read-only"):
             register.record_note(conn, "A1", "x", author="Jo")
         assert register_state(conn) == before
-        assert integrity.verify(conn).ok
+        assert verifier.verify(conn).ok
     finally:
         conn.close()
     print(f"\nread-only disk: notice {conn.notices[0]!r}")

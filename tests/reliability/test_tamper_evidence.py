@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from db import integrity
-from db.connection import open_register
 from db.errors import ActregError, NotARegister
+from db.integrity import verifier
+from db.store.connection import open_register
 from tests.reliability.conftest import register_contents, scaled
 
 FLIPS = scaled(1000, 20_000)
@@ -128,7 +128,7 @@ def test_appends_the_triggers_allow_are_reported_by_verify(
     plain.close()
     conn = open_register(path)
     try:
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
     finally:
         conn.close()
     assert not report.ok, name
@@ -144,7 +144,7 @@ def test_an_edit_of_the_projection_alone_is_caught(small_register: Path, tmp_pat
     plain.close()
     conn = open_register(path)
     try:
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
     finally:
         conn.close()
     assert not report.ok
@@ -175,7 +175,7 @@ def _judge(path: Path, original: dict[str, list]) -> tuple[str, str]:
         return f"{KNOWN_BUG} open_register: {type(exc).__name__}", str(exc)
     try:
         try:
-            report = integrity.verify(conn)
+            report = verifier.verify(conn)
         except KNOWN_IN_VERIFY as exc:
             return f"{KNOWN_BUG} verify: {type(exc).__name__}", str(exc)
         if not report.ok:
@@ -354,7 +354,7 @@ def test_a_snapshots_own_details_are_covered_by_verify(
     plain.close()
     conn = open_register(path)
     try:
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
     finally:
         conn.close()
     assert not report.ok
@@ -392,7 +392,7 @@ def test_verify_reports_values_of_the_wrong_type_instead_of_raising(
 ):
     conn = open_register(_odd(small_register, tmp_path, statement), readonly=True)
     try:
-        report = integrity.verify(conn)
+        report = verifier.verify(conn)
     finally:
         conn.close()
     assert not report.ok

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from db import integrity, register
-from db.connection import open_register
 from db.errors import StaleVersion
+from db.integrity import verifier
+from db.store import register
+from db.store.connection import open_register
 from tests.reliability.conftest import scaled, spawn_writer
 
 WRITERS = 4
@@ -62,7 +63,7 @@ def test_four_processes_append_without_loss_fork_or_busy_errors(conn, register_p
     told = [int(line.split()[0]) for out, _ in results for line in out.splitlines()]
     assert sorted(told) == list(range(2, total + 1))
 
-    report = integrity.verify(conn)
+    report = verifier.verify(conn)
     assert report.ok, report.problems
     assert report.entries == total
     print(
@@ -111,7 +112,7 @@ def test_two_saves_from_the_same_version_one_wins_one_is_told(
             assert "Nothing was saved" in message
         entries = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]
         assert entries == rounds + 1
-        assert integrity.verify(other).ok
+        assert verifier.verify(other).ok
     finally:
         other.close()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from db.connection import open_register
+from db.store.connection import open_register
 from tests.tui.tui_helpers import TODAY, build_register
 
 

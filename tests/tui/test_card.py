@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from db.queries import action_log, get_action
-from db.register import correct_entry, edit_field
-from tui.card import card_lines, wrap
+from db.read.queries import action_log, get_action
+from db.store.register import correct_entry, edit_field
+from tui.text.card import card_lines, wrap
 
 
 def card_text(conn, ref: str, width: int = 100) -> list[str]:

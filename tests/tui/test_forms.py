@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, Select, Static, TextArea
 
-from db.connection import open_register
-from db.register import record_note
+from db.store.connection import open_register
+from db.store.register import record_note
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
+from tui.app.app import ActregApp
 from tui.screens.action import ActionScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.form import FormScreen
+from tui.screens.form_screen import FormScreen
 from tui.widgets.action_table import ActionTable
 from tui.widgets.lines_view import LinesView
 

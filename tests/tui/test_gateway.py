@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tui.background import interrupted
-from tui.gateway import RegisterGateway
+from tui.app.background import interrupted
+from tui.app.gateway import RegisterGateway
 
 SLOW = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000)"
@@ -83,7 +83,7 @@ def test_interrupted_tells_other_errors_apart():
 
 @pytest.mark.parametrize("readonly", [True, False])
 def test_readonly_message_names_the_reason(mat_path, readonly):
-    from db.connection import open_register
+    from db.store.connection import open_register
 
     conn = open_register(mat_path, readonly=readonly)
     try:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, Static
 
-from db.connection import open_register
-from db.integrity import verify
-from db.queries import list_actions
+from db.integrity.verifier import verify
+from db.read.queries import list_actions
+from db.store.connection import open_register
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
-from tui.commands import COMMANDS
+from tui.app.app import ActregApp
+from tui.app.commands import COMMANDS
 from tui.screens.import_dialog import ImportScreen
 from tui.screens.register import RegisterScreen
 

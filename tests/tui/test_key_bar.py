@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
-from tui.screens.form import FormScreen
+from tui.app.app import ActregApp
+from tui.screens.form_screen import FormScreen
 from tui.widgets.key_bar import KeyBar
 
 

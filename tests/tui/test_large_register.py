@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bench.make_register import build
-from db.connection import open_register
-from db.paging import page_actions
-from db.queries import ActionFilter, count_actions, list_actions
+from db.read.paging import page_actions
+from db.read.queries import ActionFilter, count_actions, list_actions
+from db.store.connection import open_register
 from tests.tui.tui_helpers import TODAY, run_async, settle
-from tui.app import ActregApp
+from tui.app.app import ActregApp
 from tui.screens import register
 from tui.widgets.action_table import (
     MAX_PAGES,

@@ -7,16 +7,16 @@ import csv
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-from db.connection import open_register
-from db.cycles import add_meeting, list_meetings
-from db.register import set_rag
-from db.snapshots import list_snapshots, take_snapshot
+from db.cycles.meetings import add_meeting, list_meetings
+from db.cycles.snapshots import list_snapshots, take_snapshot
+from db.store.connection import open_register
+from db.store.register import set_rag
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
+from tui.app.app import ActregApp
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.export_dialog import ExportScreen
-from tui.screens.form import FormScreen
+from tui.screens.form_screen import FormScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.snapshot_view import SnapshotScreen
 from tui.widgets.frozen_table import FrozenTable

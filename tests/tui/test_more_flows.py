@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.widgets import Select, Static
 
-from db.queries import ActionFilter, count_actions
-from db.register import edit_field
+from db.read.queries import ActionFilter, count_actions
+from db.store.register import edit_field
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
+from tui.app.app import ActregApp
 from tui.screens.filter_menu import FilterMenu
-from tui.screens.form import FormScreen
+from tui.screens.form_screen import FormScreen
 from tui.screens.register import RegisterScreen
 from tui.widgets.action_table import ActionTable
 from tui.widgets.register_bar import RegisterBar

@@ -1,10 +1,10 @@
-"""db.paging: pages of the register table agree with the read side's own queries."""
+"""db.read.paging: pages of the register table agree with the read side's own queries."""
 
 from __future__ import annotations
 
 import pytest
 
-from db.paging import (
+from db.read.paging import (
     SORT_COLUMNS,
     _order,
     count_and_page,
@@ -14,7 +14,7 @@ from db.paging import (
     page_actions,
     rows_by_ids,
 )
-from db.queries import ActionFilter, count_actions, list_actions
+from db.read.queries import ActionFilter, count_actions, list_actions
 
 FILTERS = [
     ActionFilter(),

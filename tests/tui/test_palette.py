@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
-from tui.commands import APP_COMMANDS, COMMANDS, SCREEN_COMMANDS, ActregCommands
+from tui.app.app import ActregApp
+from tui.app.commands import APP_COMMANDS, COMMANDS, SCREEN_COMMANDS, ActregCommands
 from tui.screens.action import ActionScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen

@@ -7,16 +7,16 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Static
 
-from db import cycles
-from db.connection import open_register
+from db.cycles import meetings
+from db.store.connection import open_register
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
-from tui.formatting import OVERDUE_STYLE, SLIPPED_STYLE
+from tui.app.app import ActregApp
 from tui.screens import register
 from tui.screens.action import ActionScreen
-from tui.screens.form import FormScreen
+from tui.screens.form_screen import FormScreen
 from tui.screens.help import HelpScreen
 from tui.screens.register import next_meeting_part
+from tui.text.formatting import OVERDUE_STYLE, SLIPPED_STYLE
 from tui.widgets.action_table import ActionTable
 from tui.widgets.register_bar import RegisterBar
 
@@ -103,7 +103,7 @@ async def test_the_header_names_the_next_meeting_and_days_to_its_paper_deadline(
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
         assert "Next:" not in app.screen.query_one(RegisterBar).title_text  # no meetings yet
-        cycles.add_meeting(mat_conn, "2026-07-15", committee="Audit", deadline="2026-06-05")
+        meetings.add_meeting(mat_conn, "2026-07-15", committee="Audit", deadline="2026-06-05")
         await pilot.press("m")  # (as if added on the meetings screen) and back home
         await settle(pilot)
         await pilot.press("escape")
@@ -116,7 +116,7 @@ async def test_the_header_names_the_next_meeting_and_days_to_its_paper_deadline(
 
 @run_async
 async def test_a_title_part_wider_than_the_screen_wraps_instead_of_being_cut(mat_conn):
-    cycles.add_meeting(mat_conn, "2026-07-15", committee="Governance and Audit Committee")
+    meetings.add_meeting(mat_conn, "2026-07-15", committee="Governance and Audit Committee")
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=(60, 24)) as pilot:
         await settle(pilot)
@@ -124,7 +124,7 @@ async def test_a_title_part_wider_than_the_screen_wraps_instead_of_being_cut(mat
         lines = [bar.render_line(y).text.rstrip() for y in range(bar.size.height - 1)]
         assert all(len(line) <= 60 for line in lines)
         shown = " ".join(line.strip() for line in lines)
-        part = next_meeting_part(cycles.next_update_due(mat_conn)).plain
+        part = next_meeting_part(meetings.next_update_due(mat_conn)).plain
         assert len(part) > 60 and part in shown  # whole, over two lines
 
 
@@ -330,7 +330,7 @@ async def test_command_palette_runs_an_app_command(mat_conn):
 
 @run_async
 async def test_an_empty_register_says_how_to_start(tmp_path):
-    from db.connection import create_register
+    from db.store.connection import create_register
 
     conn = create_register(tmp_path / "empty.db", name="Empty")
     try:

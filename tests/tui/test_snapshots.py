@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Select
 
 from tests.tui.tui_helpers import settle
-from tui.app import ActregApp
+from tui.app.app import ActregApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
 

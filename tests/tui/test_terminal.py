@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from db.connection import open_register
-from db.integrity import verify
-from db.queries import action_log, get_action
+from db.integrity.verifier import verify
+from db.read.queries import action_log, get_action
+from db.store.connection import open_register
 from tests.tui.tui_helpers import TODAY, build_register
 
 ACTREG = Path(sys.executable).parent / "actreg"

@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, Static, TextArea
 
-from db.connection import open_register
-from db.integrity import verify
-from db.queries import action_log, get_action
-from db.register import set_rag
+from db.integrity.verifier import verify
+from db.read.queries import action_log, get_action
+from db.store.connection import open_register
+from db.store.register import set_rag
 from tests.tui.tui_helpers import TODAY, build_register, run_async, settle
-from tui.app import ActregApp
-from tui.screens.form import FormScreen
+from tui.app.app import ActregApp
+from tui.app.triage_session import UNDO_REASON, WITHDRAWN_TEXT
+from tui.screens.form_screen import FormScreen
 from tui.screens.register import RegisterScreen
 from tui.screens.triage import TriageScreen, TriageSummary
-from tui.triage_session import UNDO_REASON, WITHDRAWN_TEXT
 
 ACTREG = Path(sys.executable).parent / "actreg"
 

@@ -7,12 +7,13 @@ import threading
 
 from textual.widgets import Input, ProgressBar, Static
 
-from db import log
-from db.connection import open_register
-from db.integrity import VerifyReport
+from db.integrity import verifier
+from db.integrity.verifier import VerifyReport
+from db.store import log
+from db.store.connection import open_register
 from tests.tui.tui_helpers import run_async, settle
-from tui.app import ActregApp
-from tui.commands import COMMANDS
+from tui.app.app import ActregApp
+from tui.app.commands import COMMANDS
 from tui.screens import verify_screen
 from tui.screens.verify_screen import VerifyScreen
 
@@ -179,14 +180,13 @@ async def test_help_lists_the_key(mat_conn):
 async def test_the_second_process_verify_uses_starts_from_inside_the_tui(mat_conn, monkeypatch):
     # The TUI's stderr is not a file: multiprocessing could not start there, and
     # verify silently did all the work in one process. The child must start here.
-    from db import integrity
 
-    monkeypatch.setattr(integrity, "BESIDE_FROM_ENTRIES", 0)
+    monkeypatch.setattr(verifier, "BESIDE_FROM_ENTRIES", 0)
 
     def not_here(*args):
         raise AssertionError("the chain was checked in the TUI's process")
 
-    monkeypatch.setattr(integrity, "_chain_of", not_here)
+    monkeypatch.setattr(verifier, "_chain_of", not_here)
     want = head_hash(mat_conn)
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=SIZE) as pilot:

@@ -12,8 +12,8 @@ import functools
 import itertools
 from pathlib import Path
 
-from db.connection import create_register
-from db.register import (
+from db.store.connection import create_register
+from db.store.register import (
     add_action,
     close_action,
     move_target_date,

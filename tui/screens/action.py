@@ -9,10 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
-from db.queries import action_log, get_action
-from tui.background import run_db
-from tui.card import card_lines
+from db.read.queries import action_log, get_action
+from tui.app.background import run_db
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
+from tui.text.card import card_lines
 from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from db.diffs import diff
+from db.cycles.diffs import diff
 from db.errors import ActregError
-from tui.background import run_db
-from tui.meeting_text import diff_lines
+from tui.app.background import run_db
+from tui.text.meeting_text import diff_lines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView
 from tui.widgets.title_bar import TitleBar

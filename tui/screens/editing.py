@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from tui.screens.form import FormResult, Saved, Stale
-from tui.screens.forms import ACTION_FORMS
+from tui.screens.action_forms import ACTION_FORMS
+from tui.screens.form_screen import FormResult, Saved, Stale
 
 EDIT_BINDINGS = [
     Binding("u", "form('update')", "Update", tooltip="Progress update: note, status, RAG, percent"),

@@ -13,8 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, LoadingIndicator, Select, Static
 
 from db.errors import ActregError, InputError
-from db.exporting import FORMATS, ExportTable, build_table, default_filename, export
-from tui.background import run_db
+from db.exporting.exporter import FORMATS, build_table, default_filename, export
+from db.exporting.table import ExportTable
+from tui.app.background import run_db
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.widgets.key_bar import KeyBar
 

@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
-from db.queries import ActionFilter
+from db.read.queries import ActionFilter
+from tui.screens.action_forms import RAG_OPTIONS, STATUS_OPTIONS
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
-from tui.screens.forms import RAG_OPTIONS, STATUS_OPTIONS
 from tui.widgets.key_bar import KeyBar
 
 #: The filters chosen from the values in use (distinct_values), in the menu's order.

@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import describe_key
 from tui.screens.dialog import DIALOG_CSS
+from tui.text.keys import describe_key
 from tui.widgets.key_bar import KeyBar
 
 FORM_KEYS = [

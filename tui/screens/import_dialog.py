@@ -19,13 +19,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, LoadingIndicator, Static
 
 from db.errors import ActregError, InputError
-from tui.background import run_db
-from tui.gateway import RegisterGateway
+from tui.app.background import run_db
+from tui.app.gateway import RegisterGateway
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.widgets.key_bar import KeyBar
 
-if TYPE_CHECKING:  # db.importing is imported when a file is first read, not at start-up
-    from db.importing import ImportResult
+if TYPE_CHECKING:  # db.importing.importer is imported when a file is first read, not at start-up
+    from db.importing.importer import ImportResult
 
 #: What a file may be called: CSV (and its text cousins) or Excel.
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
@@ -63,11 +63,11 @@ def run_import(
     gateway: RegisterGateway, path: Path, sheet: str | None, *, dry_run: bool, skip_invalid: bool
 ) -> ImportResult:
     """(In a worker.) Plan, or apply, the import; any failure becomes a message."""
-    from db import importing
+    from db.importing import importer
 
     try:
         return gateway.call(
-            importing.import_file,
+            importer.import_file,
             path,
             author=gateway.author,
             sheet=sheet,

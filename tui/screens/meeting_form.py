@@ -1,13 +1,13 @@
-"""The form that schedules a committee meeting (db.cycles.add_meeting)."""
+"""The form that schedules a committee meeting (db.cycles.meetings.add_meeting)."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from db.cycles import DEFAULT_COMMITTEE, DEFAULT_DEADLINE_DAYS, add_meeting, list_meetings
-from db.models import CADENCES
-from tui.gateway import RegisterGateway
-from tui.screens.form import FieldSpec, FormScreen
+from db.cycles.meetings import DEFAULT_COMMITTEE, DEFAULT_DEADLINE_DAYS, add_meeting, list_meetings
+from db.store.models import CADENCES
+from tui.app.gateway import RegisterGateway
+from tui.screens.form_screen import FieldSpec, FormScreen
 
 CADENCE_OPTIONS = tuple((c.replace("_", " ").capitalize(), c) for c in CADENCES)
 

@@ -15,22 +15,22 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from db.connection import setting
-from db.cycles import next_update_due
+from db.cycles.meetings import next_update_due
 from db.errors import ActregError
-from db.models import STATUSES
-from db.paging import distinct_values
-from db.queries import ActionFilter, register_info
-from tui.background import interrupted, run_db, start_thread
-from tui.formatting import OVERDUE_STYLE, RAG_LETTERS, RAG_STYLES, SLIPPED_STYLE, status_label
-from tui.gateway import ReadTooSlow, RegisterGateway
-from tui.meeting_text import days_phrase
+from db.read.paging import distinct_values
+from db.read.queries import ActionFilter, register_info
+from db.store.connection import setting
+from db.store.models import STATUSES
+from tui.app.background import interrupted, run_db, start_thread
+from tui.app.gateway import ReadTooSlow, RegisterGateway
 from tui.screens.action import ActionScreen
+from tui.screens.action_forms import new_action_form
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
 from tui.screens.filter_menu import NAMED_COLUMNS, FilterMenu
-from tui.screens.form import FormResult, Saved
-from tui.screens.forms import new_action_form
+from tui.screens.form_screen import FormResult, Saved
 from tui.screens.import_dialog import ImportScreen
+from tui.text.formatting import OVERDUE_STYLE, RAG_LETTERS, RAG_STYLES, SLIPPED_STYLE, status_label
+from tui.text.meeting_text import days_phrase
 from tui.widgets.action_table import (
     PAGE_SIZE,
     RELOAD,

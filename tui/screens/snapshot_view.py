@@ -10,10 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
-from db.snapshots import snapshot_rows
-from tui.background import run_db
-from tui.formatting import when
-from tui.meeting_text import moment
+from db.cycles.snapshots import snapshot_rows
+from tui.app.background import run_db
+from tui.text.formatting import when
+from tui.text.meeting_text import moment
 from tui.widgets.frozen_table import FrozenTable
 from tui.widgets.key_bar import KeyBar
 

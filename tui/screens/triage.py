@@ -4,7 +4,7 @@ Each decision commits at once (a worker calls one db intent with the version the
 card showed), so a session cut short by a dead terminal has lost nothing. The
 card then reloads and stays, so `z` (undo) and further decisions are possible;
 space moves on. `z` never edits history: it appends corrections to the entries
-the session's last standing decision appended (see tui.triage_session).
+the session's last standing decision appended (see tui.app.triage_session).
 """
 
 from __future__ import annotations
@@ -21,18 +21,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from db.connection import setting
+from db.cycles.triage import QueueItem, summarise, summary_markdown, triage_queue
 from db.errors import ActregError, StaleVersion
-from db.exporting import write_atomic
-from db.queries import ActionFilter, action_log, get_action
-from db.register import correct_entries, record_chase, record_note, set_rag
-from db.triage import QueueItem, summarise, summary_markdown, triage_queue
-from tui.background import run_db
-from tui.card import entry_lines
-from tui.formatting import RAG_LETTERS, rag_word, status_label, target_text
-from tui.screens.form import FieldSpec, FormResult, FormScreen, Saved, Stale
-from tui.screens.forms import close_form, redate_form, status_form
-from tui.triage_session import (
+from db.exporting.exporter import write_atomic
+from db.read.queries import ActionFilter, action_log, get_action
+from db.store.connection import setting
+from db.store.register import correct_entries, record_chase, record_note, set_rag
+from tui.app.background import run_db
+from tui.app.triage_session import (
     DECISION_WORDS,
     UNDO_REASON,
     CannotUndo,
@@ -41,6 +37,10 @@ from tui.triage_session import (
     duration_text,
     undo_plan,
 )
+from tui.screens.action_forms import close_form, redate_form, status_form
+from tui.screens.form_screen import FieldSpec, FormResult, FormScreen, Saved, Stale
+from tui.text.card import entry_lines
+from tui.text.formatting import RAG_LETTERS, rag_word, status_label, target_text
 from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.title_bar import TitleBar

@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from db.errors import ActregError
-from db.integrity import VerifyReport, verify
-from tui.background import run_db
+from db.integrity.verifier import VerifyReport, verify
+from tui.app.background import run_db
 from tui.screens.dialog import DIALOG_CSS
 from tui.widgets.key_bar import KeyBar
 

@@ -23,15 +23,15 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.paging import (
+from db.read.paging import (
     count_and_page,
     matching_ids,
     page_actions,
     rows_by_ids,
 )
-from db.queries import ActionFilter
-from tui.background import run_db
-from tui.formatting import (
+from db.read.queries import ActionFilter
+from tui.app.background import run_db
+from tui.text.formatting import (
     OVERDUE_STYLE,
     RAG_LETTERS,
     RAG_STYLES,

@@ -11,8 +11,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
-from db.queries import ActionFilter
-from tui.formatting import RAG_LETTERS, RAG_STYLES, status_label
+from db.read.queries import ActionFilter
+from tui.text.formatting import RAG_LETTERS, RAG_STYLES, status_label
 
 CHIP = "bold reverse"
 # The count is bold. A constant, not a CSS component class: each of those costs

@@ -1,0 +1,152 @@
+"""What changed between two snapshots (or a snapshot and now), exactly, from frozen rows.
+
+Committee papers describe "changes since the last report" by hand: completed
+since last meeting, extensions requested, still outstanding. Here every action
+is compared field by field between two frozen tables, so nothing is missed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from db.cycles import snapshots
+from db.errors import InputError
+from db.read.queries import list_actions
+from db.store.clock import utc_now
+from db.store.dates import utc_text
+from db.store.models import FINISHED_STATUSES, STATUS_LABELS
+from db.store.projection import ref_key
+
+#: The categories of a diff, in the order they are reported.
+CATEGORIES = {
+    "new": "New actions",
+    "completed": "Completed or closed",
+    "status_changed": "Other status changes",
+    "rag_up": "RAG improved",
+    "rag_down": "RAG worsened",
+    "target_moved": "Target dates moved",
+    "no_update": "No update since the last snapshot",
+    "withdrawn": "Withdrawn or superseded",
+}
+#: Worse to better. Unrated sits between amber and green: a first rating of red
+#: or amber is a warning (down), a first rating of green is reassurance (up).
+_RAG_ORDER = {"red": 0.0, "amber": 1.0, None: 1.5, "green": 2.0}
+_DONE = {"implemented", "closed"}
+_WITHDRAWN = {"superseded", "cancelled"}
+
+
+@dataclass
+class Change:
+    category: str
+    ref: str
+    title: str
+    old: str | None
+    new: str | None
+    detail: str
+    action_id: int
+
+
+@dataclass
+class Diff:
+    from_label: str
+    to_label: str
+    from_cut_off: str
+    to_cut_off: str
+    changes: list[Change] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(CATEGORIES, 0)
+        for change in self.changes:
+            counts[change.category] += 1
+        return counts
+
+    def summaries(self) -> dict[int, str]:
+        """Action id -> one line for the "Change since last meeting" column of exports."""
+        out: dict[int, list[str]] = {}
+        for change in self.changes:
+            out.setdefault(change.action_id, []).append(change.detail)
+        return {k: "; ".join(v) for k, v in out.items()}
+
+
+def compare(before: list[dict], after: list[dict], **labels) -> Diff:
+    """Compare two frozen tables (rows with SNAPSHOT_FIELDS), action by action."""
+    diff = Diff(**labels)
+    earlier = {row["id"]: row for row in before}
+    for row in after:
+        old = earlier.get(row["id"])
+        diff.changes += _changes(old, row)
+    order = list(CATEGORIES)
+    diff.changes.sort(key=lambda c: (order.index(c.category), _natural(c)))
+    return diff
+
+
+def _natural(change: Change) -> str:
+    return ref_key(change.ref)
+
+
+def _changes(old: dict | None, new: dict) -> list[Change]:
+    def change(category, before, after, detail):
+        return Change(category, new["ref"], new["title"], before, after, detail, new["id"])
+
+    if old is None:
+        return [change("new", None, new["status"], "New action")]
+    found = []
+    status_was, status_is = old["status"], new["status"]
+    if status_was != status_is:
+        words = f"{STATUS_LABELS[status_was]} → {STATUS_LABELS[status_is]}"
+        if status_is in _DONE and status_was not in _DONE | _WITHDRAWN:
+            found.append(change("completed", status_was, status_is, f"Status: {words}"))
+        elif status_is in _WITHDRAWN:
+            found.append(change("withdrawn", status_was, status_is, f"Status: {words}"))
+        else:
+            found.append(change("status_changed", status_was, status_is, f"Status: {words}"))
+    if old["rag"] != new["rag"]:
+        was, now = _RAG_ORDER[old["rag"]], _RAG_ORDER[new["rag"]]
+        category = "rag_up" if now > was else "rag_down"
+        words = f"RAG: {(old['rag'] or 'none').title()} → {(new['rag'] or 'none').title()}"
+        found.append(change(category, old["rag"], new["rag"], words))
+    if old["target_date"] != new["target_date"]:
+        revisions = new["target_revisions"]
+        words = (f"Target moved {old['target_date'] or '—'} → {new['target_date'] or '—'} "
+                 f"(revised {revisions} time{'s' * (revisions != 1)} in all"
+                 + ("; slipped more than once)" if revisions > 1 else ")"))  # fmt: skip
+        found.append(change("target_moved", old["target_date"], new["target_date"], words))
+    if old["version"] == new["version"] and new["status"] not in FINISHED_STATUSES:
+        found.append(change("no_update", old["last_update_at"], new["last_update_at"],
+                            "No update since the last snapshot"))  # fmt: skip
+    return found
+
+
+def _label(snap: dict) -> str:
+    return f"{snap['committee']} {snap['meeting_date']} (snapshot #{snap['id']})"
+
+
+def diff(conn: sqlite3.Connection, *, from_meeting: str | None = None,
+         to_meeting: str | None = None, committee: str | None = None) -> Diff:  # fmt: skip
+    """Changes from one meeting's snapshot to another's (default: the previous one, and now)."""
+    if to_meeting in (None, "now"):
+        to_rows = list_actions(conn)
+        to_label, to_cut_off = "now", utc_text(utc_now())
+    else:
+        to_snap = snapshots.meeting_snapshot(conn, to_meeting, committee)
+        to_rows = snapshots.snapshot_rows(conn, to_snap["id"])
+        to_label, to_cut_off = _label(to_snap), to_snap["cut_off"]
+    if from_meeting is not None:
+        from_snap = snapshots.meeting_snapshot(conn, from_meeting, committee)
+    else:
+        earlier = [s for s in snapshots.list_snapshots(conn)
+                   if not s["superseded"] and s["cut_off"] < to_cut_off]  # fmt: skip
+        if not earlier:
+            raise InputError(
+                "diff: there is no earlier snapshot to compare with; take one for a meeting "
+                "with `actreg snapshot --meeting DATE`"
+            )
+        from_snap = max(earlier, key=lambda s: s["cut_off"])
+    if from_snap["cut_off"] > to_cut_off:
+        raise InputError("diff: --from must be an earlier meeting than --to")
+    return compare(
+        snapshots.snapshot_rows(conn, from_snap["id"]), to_rows,
+        from_label=_label(from_snap), to_label=to_label,
+        from_cut_off=from_snap["cut_off"], to_cut_off=to_cut_off,
+    )  # fmt: skip

@@ -1,0 +1,243 @@
+"""Snapshots: the register frozen as at a meeting's cut-off, immutable and checkable.
+
+A snapshot's rows are the as-at rebuild of the register at its cut-off, with
+the derived flags as they stood that day, each stored as canonical JSON; its
+``rows_hash`` is SHA-256 over those rows and ``log_head_hash`` is the chain's
+head at the cut-off. Because the rows come from the log alone, ``verify`` can
+rebuild every snapshot and prove that nobody altered it afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+
+from pydantic_core import from_json
+
+from db.cycles.meetings import find_meeting
+from db.errors import InputError, NotFound
+from db.read import asat
+from db.read.queries import cycle_start
+from db.store import log
+from db.store.clock import Clock, utc_now
+from db.store.connection import write_transaction
+from db.store.dates import parse_moment, parse_utc_text, utc_text
+from db.store.models import check_value, clean_required_line
+from db.store.projection import Row
+
+#: What a snapshot freezes of each action: the rebuilt projection and its flags.
+SNAPSHOT_FIELDS = asat.REBUILT_FIELDS
+
+
+def frozen_rows(
+    conn: sqlite3.Connection, head: int, cut_off: str, stale_before: str
+) -> list[tuple[str, str]]:
+    """(ref, canonical JSON) of each action after entry `head`, flags as on the cut-off's day."""
+    today = parse_utc_text(cut_off).date().isoformat()
+    return asat.rebuilt_json(conn, head, today=today, stale_before=stale_before)
+
+
+#: The facts about a snapshot its hash covers besides its rows, so that none of
+#: them (who took it, when, for which meeting, as at when) can be changed unseen.
+HEADER_FIELDS = (
+    "committee",
+    "meeting_date",
+    "cut_off",
+    "stale_before",
+    "taken_at",
+    "taken_by",
+    "log_head_id",
+    "log_head_hash",
+)
+
+
+def rows_hash(encoded: list[str], header: dict) -> str:
+    """SHA-256 over the snapshot's header (HEADER_FIELDS) and its rows, a line each."""
+    digest = hashlib.sha256()
+    head = {k: header[k] for k in HEADER_FIELDS}
+    digest.update(
+        json.dumps(head, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    )
+    digest.update(b"\n")
+    for line in encoded:
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def default_cut_off(paper_deadline: str, now: dt.datetime) -> str:
+    """The end of the paper-deadline day (UTC), or now if that is still to come."""
+    end = parse_moment(paper_deadline, end_of_day=True)
+    return min(end, utc_text(now))
+
+
+def take_snapshot(
+    conn: sqlite3.Connection,
+    meeting_date: str,
+    *,
+    author: str,
+    committee: str | None = None,
+    as_at: str | None = None,
+    replace: bool = False,
+    clock: Clock = utc_now,
+) -> dict:
+    """Freeze the register for a meeting. One per meeting unless `replace`.
+
+    `replace` keeps the earlier snapshot and records that the new one supersedes it.
+    """
+    author = check_value("author", clean_required_line, author)
+    meeting = find_meeting(conn, meeting_date, committee)
+    now = clock()
+    if as_at is not None:
+        cut_off = check_value("as at", parse_moment, as_at)
+        if cut_off > utc_text(now):
+            raise InputError(f"as at: {as_at} is in the future; a snapshot freezes what is known")
+    else:
+        cut_off = default_cut_off(meeting["paper_deadline"], now)
+    with write_transaction(conn):
+        current = meeting["snapshot_id"]
+        if current is not None and not replace:
+            raise InputError(
+                f"meeting: the {meeting['meeting_date']} meeting already has snapshot "
+                f"#{current}. Use --replace to take a new one (the old one is kept, marked "
+                "as superseded)."
+            )
+        head_id, head_hash = asat.head_at(conn, cut_off)
+        stale_before = cycle_start(conn, parse_utc_text(cut_off).date())
+        frozen = frozen_rows(conn, head_id, cut_off, stale_before)
+        encoded = [data for _, data in frozen]
+        header = {
+            "committee": meeting["committee"],
+            "meeting_date": meeting["meeting_date"],
+            "cut_off": cut_off,
+            "stale_before": stale_before,
+            "taken_at": utc_text(now),
+            "taken_by": author,
+            "log_head_id": head_id,
+            "log_head_hash": head_hash or log.GENESIS_HASH,
+        }
+        cursor = conn.execute(
+            "INSERT INTO snapshot (meeting_id, taken_at, taken_by, cut_off, stale_before,"
+            " log_head_id, log_head_hash, rows_hash, row_count, supersedes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                meeting["id"],
+                header["taken_at"],
+                author,
+                cut_off,
+                stale_before,
+                head_id,
+                header["log_head_hash"],
+                rows_hash(encoded, header),
+                len(encoded),
+                current,
+            ),
+        )
+        snapshot_id = cursor.lastrowid
+        conn.executemany(
+            "INSERT INTO snapshot_row (snapshot_id, position, ref, data) VALUES (?, ?, ?, ?)",
+            ((snapshot_id, i, ref, data) for i, (ref, data) in enumerate(frozen)),
+        )
+    return get_snapshot(conn, snapshot_id)
+
+
+_SNAPSHOT_SQL = (
+    "SELECT s.id, m.meeting_date, c.name, m.paper_deadline, s.taken_at, s.taken_by, s.cut_off,"
+    " s.stale_before, s.log_head_id, s.log_head_hash, s.rows_hash, s.row_count, s.supersedes,"
+    " EXISTS (SELECT 1 FROM snapshot n WHERE n.supersedes = s.id)"
+    " FROM snapshot s JOIN meeting m ON m.id = s.meeting_id"
+    " JOIN committee c ON c.id = m.committee_id"
+)
+_SNAPSHOT_KEYS = (
+    "id",
+    "meeting_date",
+    "committee",
+    "paper_deadline",
+    "taken_at",
+    "taken_by",
+    "cut_off",
+    "stale_before",
+    "log_head_id",
+    "log_head_hash",
+    "rows_hash",
+    "row_count",
+    "supersedes",
+    "superseded",
+)
+
+
+def _snapshot(row) -> dict:
+    out = dict(zip(_SNAPSHOT_KEYS, row, strict=True))
+    out["superseded"] = bool(out["superseded"])
+    return out
+
+
+def get_snapshot(conn: sqlite3.Connection, snapshot_id: int) -> dict:
+    row = conn.execute(f"{_SNAPSHOT_SQL} WHERE s.id = ?", (snapshot_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"snapshot: no snapshot #{snapshot_id}")
+    return _snapshot(row)
+
+
+def list_snapshots(conn: sqlite3.Connection) -> list[dict]:
+    """Every snapshot, oldest meeting first; superseded ones are marked."""
+    rows = conn.execute(f"{_SNAPSHOT_SQL} ORDER BY m.meeting_date, s.id").fetchall()
+    return [_snapshot(r) for r in rows]
+
+
+def meeting_snapshot(
+    conn: sqlite3.Connection, meeting_date: str, committee: str | None = None
+) -> dict:
+    """The current (not superseded) snapshot of a meeting."""
+    meeting = find_meeting(conn, meeting_date, committee)
+    if meeting["snapshot_id"] is None:
+        raise NotFound(
+            f"meeting: the {meeting['meeting_date']} meeting has no snapshot yet; take one "
+            f"with `actreg snapshot --meeting {meeting['meeting_date']}`"
+        )
+    return get_snapshot(conn, meeting["snapshot_id"])
+
+
+def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
+    """The snapshot's rows, in order, as dicts of SNAPSHOT_FIELDS."""
+    cursor = conn.execute(
+        "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snapshot_id,)
+    )
+    # pydantic's JSON parser (pydantic_core, installed with pydantic) reads these rows
+    # twice as fast as json.loads, to the same values (tests/cycles/test_snapshots.py):
+    # parsing them was the largest part of exporting a big register.
+    return [from_json(data) for (data,) in cursor]
+
+
+def check_snapshots(conn: sqlite3.Connection) -> list[str]:
+    """Problems with any snapshot: altered rows or details, or rows the log does not give."""
+    problems = []
+    for snap in list_snapshots(conn):
+        name = f"snapshot #{snap['id']} ({snap['committee']}, {snap['meeting_date']})"
+        try:
+            problem = _snapshot_problem(conn, snap)
+        except (ValueError, TypeError) as exc:  # a garbled cut-off or id: damage or an edit
+            problem = f"it holds a value of the wrong type ({exc})"
+        if problem:
+            problems.append(f"{name}: {problem}")
+    return problems
+
+
+def _snapshot_problem(conn: sqlite3.Connection, snap: dict) -> str | None:
+    stored = [
+        d
+        for (d,) in conn.execute(
+            "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snap["id"],)
+        )
+    ]
+    if len(stored) != snap["row_count"] or rows_hash(stored, snap) != snap["rows_hash"]:
+        return "its rows or details do not match its hash: they were altered"
+    head_id, head_hash = asat.head_at(conn, snap["cut_off"])
+    if head_id != snap["log_head_id"] or (head_hash or log.GENESIS_HASH) != snap["log_head_hash"]:
+        return "the log at its cut-off is not the log it was taken from"
+    rebuilt = frozen_rows(conn, head_id, snap["cut_off"], snap["stale_before"])
+    if [data for _, data in rebuilt] != stored:
+        return "its rows differ from the register rebuilt from the log as at its cut-off"
+    return None

@@ -1,0 +1,156 @@
+"""The triage queue: the actions that need attention, why, most urgent first.
+
+A triage session is ten minutes with a director: the queue brings the next
+action and says why it is there. Closed, cancelled and superseded actions
+never appear; implemented ones appear until someone verifies and closes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, field
+
+from db.cycles import meetings
+from db.read.queries import NO_FILTER, ActionFilter, list_actions
+from db.store import log
+from db.store.clock import today
+from db.store.models import FINISHED_STATUSES
+from db.store.projection import Row
+
+#: Reasons an action is in the queue, in the order they are shown, each with
+#: the weight it adds to the action's urgency.
+REASONS = {
+    "overdue": 1000,
+    "red": 300,
+    "contradiction": 150,
+    "due_soon": 200,
+    "slipped": 100,
+    "stale": 50,
+    "unverified": 25,
+}
+_NEVER = FINISHED_STATUSES - {"implemented"}
+
+
+@dataclass
+class QueueItem:
+    row: Row
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Reason key -> how a person reads it ("overdue by 12 days")."""
+    urgency: int = 0
+
+
+def triage_queue(
+    conn: sqlite3.Connection, flt: ActionFilter = NO_FILTER, *, overdue_only: bool = False
+) -> list[QueueItem]:
+    """The actions needing attention within `flt`, most urgent first."""
+    on = today()
+    nxt = meetings.next_update_due(conn, on)
+    deadline = nxt["paper_deadline"] if nxt else None
+    queue = []
+    for row in list_actions(conn, flt):
+        if row["status"] in _NEVER:
+            continue
+        item = QueueItem(row, _reasons(row, on, deadline))
+        if not item.reasons or (overdue_only and "overdue" not in item.reasons):
+            continue
+        item.urgency = sum(REASONS[k] for k in item.reasons) + row["days_overdue"]
+        queue.append(item)
+    queue.sort(key=lambda i: (-i.urgency, i.row["target_date"] or "9999", i.row["ref_key"]))
+    return queue
+
+
+def _reasons(row: Row, on: dt.date, deadline: str | None) -> dict[str, str]:
+    found = {}
+    days = row["days_overdue"]
+    if row["overdue"]:
+        found["overdue"] = f"overdue by {days} day{'s' * (days != 1)}"
+    if row["rag"] == "red":
+        found["red"] = "rated red" + (f": {row['rag_reason']}" if row["rag_reason"] else "")
+    if row["rag"] == "green" and row["overdue"]:
+        # RAG is the officer's judgement: flag the contradiction, never override it.
+        found["contradiction"] = "rated green but overdue"
+    target = row["target_date"]
+    open_ = row["status"] not in FINISHED_STATUSES
+    if open_ and deadline and target and on.isoformat() <= target <= deadline:
+        found["due_soon"] = f"due {target}, before the next paper deadline ({deadline})"
+    if row["target_revisions"] >= 2:
+        found["slipped"] = f"target moved {row['target_revisions']} times"
+    if row["stale"]:
+        found["stale"] = "no update this cycle"
+    if row["status"] == "implemented":
+        found["unverified"] = "implemented, awaiting verification and closure"
+    return found
+
+
+@dataclass
+class SessionSummary:
+    """What a triage session (or any stretch of time) did, from the log."""
+
+    since: str
+    actions: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+
+_SUMMARY_KINDS = {
+    "note": "updated",
+    "rag": "re-rated",
+    "target_date": "re-dated",
+    "chased": "chased",
+    "correction": "undone or corrected",
+    "evidence": "evidence recorded",
+}
+
+
+def summarise(conn: sqlite3.Connection, since: str, *, author: str | None = None) -> SessionSummary:
+    """Count what the log recorded since `since` (UTC text), optionally by one author."""
+    summary = SessionSummary(
+        since, counts=dict.fromkeys([*_SUMMARY_KINDS.values(), "closed", "status changed"], 0)
+    )
+    refs = dict(conn.execute("SELECT id, ref FROM action"))
+    params: list = [since]
+    where = "recorded_at >= ?"
+    if author:
+        where += " AND author = ?"
+        params.append(author)
+    cursor = conn.execute(
+        f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE {where} ORDER BY id", params
+    )
+    seen: dict[int, list[str]] = {}
+    for entry in map(log.from_row, cursor):
+        what = _describe(entry)
+        if what is None:
+            continue
+        summary.counts[what[0]] += 1
+        seen.setdefault(entry.action_id, []).append(what[1])
+    for action_id, changes in seen.items():
+        summary.actions.append(refs[action_id])
+        counted = {c: changes.count(c) for c in changes}  # in first-seen order
+        words = [c if n == 1 else f"{c} (x{n})" for c, n in counted.items()]
+        summary.lines.append(f"{refs[action_id]}: " + "; ".join(words))
+    return summary
+
+
+def _describe(entry: log.LogEntry) -> tuple[str, str] | None:
+    if entry.kind == "status" and entry.new_value == "closed":
+        return "closed", "closed"
+    if entry.kind == "status":
+        return "status changed", f"status {entry.old_value} → {entry.new_value}"
+    if entry.kind in _SUMMARY_KINDS:
+        key = _SUMMARY_KINDS[entry.kind]
+        if entry.kind == "rag":
+            return key, f"RAG {entry.old_value or 'none'} → {entry.new_value}"
+        if entry.kind == "target_date":
+            return key, f"target {entry.old_value} → {entry.new_value}"
+        return key, key
+    return None
+
+
+def summary_markdown(summary: SessionSummary, register_name: str) -> str:
+    """The summary as Markdown, for the minutes."""
+    lines = [f"# Triage summary: {register_name}", "", f"Since {summary.since}.", ""]
+    lines += [f"- {name.capitalize()}: {count}" for name, count in summary.counts.items()]
+    lines += ["", f"## Actions ({len(summary.actions)})", ""]
+    lines += [f"- {line}" for line in summary.lines] or ["- None."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,97 @@
+"""Committee exports: a snapshot as CSV, Markdown, HTML, XLSX or DOCX.
+
+:func:`build_table` gathers what every format shows (the frozen rows, the
+"change since last meeting" per action, and the provenance: register,
+committee, meeting, cut-off, snapshot id and hashes). The writers in
+this package are pure functions of that table. :func:`write_atomic`
+writes to a temporary file beside the target and renames it, so a failed
+export never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from db.cycles import diffs, snapshots
+from db.errors import ActregError, InputError
+from db.exporting.formats import WRITERS
+from db.exporting.table import ExportTable
+from db.store.connection import setting
+
+FORMATS = ("csv", "md", "html", "xlsx", "docx")
+
+
+def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None
+                ) -> ExportTable:  # fmt: skip
+    """The export of a meeting's current snapshot, with changes since the one before."""
+    snap = snapshots.meeting_snapshot(conn, meeting_date, committee)
+    rows = snapshots.snapshot_rows(conn, snap["id"])
+    earlier = [s for s in snapshots.list_snapshots(conn)
+               if not s["superseded"] and s["cut_off"] < snap["cut_off"]]  # fmt: skip
+    diff = compared = None
+    if earlier:
+        previous = max(earlier, key=lambda s: s["cut_off"])
+        diff = diffs.compare(
+            snapshots.snapshot_rows(conn, previous["id"]), rows,
+            from_label=f"{previous['committee']} {previous['meeting_date']}",
+            to_label=f"{snap['committee']} {snap['meeting_date']}",
+            from_cut_off=previous["cut_off"], to_cut_off=snap["cut_off"],
+        )  # fmt: skip
+        compared = f"snapshot #{previous['id']} ({previous['meeting_date']} meeting)"
+    return ExportTable(
+        register_name=setting(conn, "name", "") or "",
+        organisation=setting(conn, "organisation", "") or "",
+        committee=snap["committee"], meeting_date=snap["meeting_date"],
+        paper_deadline=snap["paper_deadline"], cut_off=snap["cut_off"],
+        snapshot_id=snap["id"], rows_hash=snap["rows_hash"],
+        log_head_hash=snap["log_head_hash"], taken_at=snap["taken_at"],
+        taken_by=snap["taken_by"], rows=rows,
+        changes=diff.summaries() if diff else {}, diff=diff, compared_with=compared,
+    )  # fmt: skip
+
+
+def default_filename(table: ExportTable, fmt: str) -> str:
+    """e.g. 'governance-and-audit-committee-2026-12-15.csv'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", table.committee.lower()).strip("-") or "committee"
+    return f"{slug}-{table.meeting_date}.{fmt}"
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call write(temp) for a temp file beside `path`, then rename it into place."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise InputError(f"output: {path} is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise InputError(f"output: the folder {path.parent} does not exist")
+        handle, name = tempfile.mkstemp(prefix=".actreg-", suffix=".partial", dir=path.parent)
+    except OSError as exc:  # a name too long, a folder we may not write in
+        raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
+    os.close(handle)
+    temp = Path(name)
+    try:
+        write(temp)
+        with open(temp, "rb") as done:  # on disk before the rename makes it visible
+            os.fsync(done.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ActregError(
+            f"cannot write {path}: {exc.strerror or exc}. No file was written."
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return path
+
+
+def export(table: ExportTable, fmt: str, path: Path) -> Path:
+    """Write `table` as `fmt` to `path`, atomically."""
+    if fmt not in WRITERS:
+        raise InputError(f"format: {fmt!r} is not one of: {', '.join(FORMATS)}")
+    return write_atomic(path, lambda temp: WRITERS[fmt](table, temp))

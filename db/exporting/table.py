@@ -1,0 +1,205 @@
+"""The export table: what every format shows of one meeting's snapshot.
+
+The rows as frozen, the change since the last meeting per action, and the
+provenance (register, committee, meeting, cut-off, snapshot id and hashes).
+The writers beside this module are pure functions of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
+
+from db.cycles import diffs
+from db.store.models import STATUS_LABELS
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    """The column's heading, as committee papers and spreadsheets show it."""
+    key: str
+    """The key of the value in ExportTable.cells()."""
+
+
+#: Every column of the full table (CSV, XLSX), in order. A documented, stable
+#: contract: actreg's own import maps these headers back to fields.
+FULL_COLUMNS = (
+    Column("Ref", "ref"),
+    Column("Action", "title"),
+    Column("Description", "description"),
+    Column("Source", "source"),
+    Column("Recommendation", "recommendation"),
+    Column("Theme", "theme"),
+    Column("Lead directorate", "directorate"),
+    Column("Owner", "owner"),
+    Column("Priority", "priority"),
+    Column("Acceptance", "acceptance"),
+    Column("Status", "status"),
+    Column("RAG", "rag"),
+    Column("RAG reason", "rag_reason"),
+    Column("% complete", "percent_complete"),
+    Column("Original target date", "original_target_date"),
+    Column("Current target date", "target_date"),
+    Column("Target revisions", "target_revisions"),
+    Column("Overdue", "overdue"),
+    Column("Completion criterion", "completion_criterion"),
+    Column("Evidence", "evidence"),
+    Column("Completed date", "completed_date"),
+    Column("Latest update", "last_commentary"),
+    Column("Latest update date", "last_commentary_date"),
+    Column("Change since last meeting", "change"),
+)
+
+#: The narrower table a committee paper prints (Markdown, HTML, DOCX).
+PAPER_COLUMNS = (
+    Column("Ref", "ref"),
+    Column("Action", "title"),
+    Column("Owner", "owner"),
+    Column("Lead directorate", "directorate"),
+    Column("Status", "status"),
+    Column("RAG", "rag"),
+    Column("Target date", "target_cell"),
+    Column("Latest update", "last_commentary"),
+    Column("Change since last meeting", "change"),
+)
+
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+_LABELS = {
+    "priority": {"high": "High", "medium": "Medium", "low": "Low"},
+    "acceptance": {"accepted": "Accepted", "in_principle": "In principle",
+                   "not_accepted": "Not accepted"},
+    "status": STATUS_LABELS,
+    "rag": RAG_LABELS,
+}  # fmt: skip
+
+
+def _target_cell(row: dict) -> str | None:
+    """The paper's target column: the date, how often it moved, and whether it is overdue."""
+    target = row["target_date"] or ""
+    if row["target_revisions"]:
+        target += f" (was {row['original_target_date']}; revised {row['target_revisions']}x)"
+    if row["overdue"]:
+        target += " OVERDUE"
+    return target or None
+
+
+#: The cells computed from a row's other fields (see ExportTable.cells).
+_DERIVED: dict[str, Callable[[dict], object]] = {
+    "overdue": lambda row: "Yes" if row["overdue"] else "No",
+    "last_commentary_date": lambda row: (row["last_commentary_at"] or "")[:10] or None,
+    "target_cell": _target_cell,
+}
+#: The change column of an action that did not change since the last meeting.
+NO_CHANGE = "No change"
+
+
+@dataclass
+class ExportTable:
+    """Everything an export shows; every writer is a pure function of this."""
+
+    register_name: str
+    organisation: str
+    committee: str
+    meeting_date: str
+    paper_deadline: str
+    cut_off: str
+    snapshot_id: int
+    rows_hash: str
+    log_head_hash: str
+    taken_at: str
+    taken_by: str
+    rows: list[dict]
+    changes: dict[int, str] = field(default_factory=dict)
+    """Action id -> the "change since last meeting" text."""
+    diff: diffs.Diff | None = None
+    """The changes since the previous snapshot (None for the first snapshot)."""
+    compared_with: str | None = None
+
+    def title(self) -> str:
+        return f"{self.register_name}: {self.committee}, {self.meeting_date}"
+
+    def provenance(self) -> list[tuple[str, str]]:
+        """The facts every export prints, so a table can be checked against the register."""
+        return [
+            ("Register", self.register_name),
+            ("Organisation", self.organisation),
+            ("Committee", self.committee),
+            ("Meeting date", self.meeting_date),
+            ("Cut-off (UTC)", self.cut_off),
+            ("Snapshot", f"#{self.snapshot_id}, taken {self.taken_at} by {self.taken_by}"),
+            ("Snapshot SHA-256", self.rows_hash),
+            ("Log head hash", self.log_head_hash),
+            ("Compared with", self.compared_with or "no earlier snapshot"),
+        ]
+
+    def cells(self, row: dict) -> dict[str, object]:
+        """One row's values for display: labels for vocabularies, None for empty."""
+        out = dict(row)
+        for key, labels in _LABELS.items():
+            out[key] = labels.get(row[key], row[key])  # None and unknown values stay as they are
+        for key, derive in _DERIVED.items():
+            out[key] = derive(row)
+        out["change"] = self.changes.get(row["id"], NO_CHANGE)
+        return out
+
+    def column(self, key: str) -> list[object]:
+        """One column of :meth:`cells` for every row: ``[cells(r)[key] for r in rows]``.
+
+        For writers of the whole table on big registers (CSV): picking one key out of
+        every row and looking its labels up runs in C (map, itemgetter, dict.get),
+        where cells() copies every row into a new dict first.
+        """
+        rows = self.rows
+        if key in _LABELS:
+            raw = list(map(itemgetter(key), rows))
+            return list(map(_LABELS[key].get, raw, raw))
+        if key in _DERIVED:
+            return list(map(_DERIVED[key], rows))
+        if key == "change":
+            return list(map(self.changes.get, map(itemgetter("id"), rows), repeat(NO_CHANGE)))
+        return list(map(itemgetter(key), rows))
+
+
+def change_counts(table: ExportTable) -> list[tuple[str, int]] | None:
+    """(label, count) for each category of change since the last meeting, in report
+    order; None when there is no earlier snapshot to compare with."""
+    if table.diff is None:
+        return None
+    return [(diffs.CATEGORIES[key], n) for key, n in table.diff.counts().items()]
+
+
+def summary_counts(table: ExportTable) -> dict[str, list[tuple[str, int]]]:
+    """Actions counted by status, by RAG and by lead directorate, for summaries and charts.
+
+    Every status is listed (zeros too), RAG in red-amber-green order (with "Not rated" if
+    any action has none), directorates by name (with "No directorate" last, if any).
+    """
+    status = dict.fromkeys(STATUS_LABELS, 0)
+    rag = dict.fromkeys(RAG_LABELS, 0)
+    unrated = 0
+    directorates: dict[str, int] = {}
+    unassigned = 0
+    for row in table.rows:
+        status[row["status"]] = status.get(row["status"], 0) + 1
+        if row["rag"] is None:
+            unrated += 1
+        else:
+            rag[row["rag"]] = rag.get(row["rag"], 0) + 1
+        if row["directorate"]:
+            directorates[row["directorate"]] = directorates.get(row["directorate"], 0) + 1
+        else:
+            unassigned += 1
+    by_rag = [(RAG_LABELS.get(k, k), n) for k, n in rag.items()]
+    if unrated:
+        by_rag.append(("Not rated", unrated))
+    by_directorate = sorted(directorates.items(), key=lambda item: item[0].casefold())
+    if unassigned:
+        by_directorate.append(("No directorate", unassigned))
+    return {
+        "Status": [(STATUS_LABELS.get(k, k), n) for k, n in status.items()],
+        "RAG": by_rag,
+        "Lead directorate": by_directorate,
+    }

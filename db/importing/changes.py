@@ -1,0 +1,125 @@
+"""What an import does to each action: the entries that create it or bring it up to date.
+
+A new action is created with the file's values (its original target date, when
+the file has original and revised columns, then a re-date to the revised one).
+An existing action (same ref, any case) gets one 'import' entry per field whose
+value differs, naming the file; a changed progress update becomes an 'import'
+entry whose commentary is the new text. Equal values append nothing, so the same
+file imported twice changes nothing the second time. Empty cells never clear a value.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from db.importing.plan import ImportPlan, ImportRow
+from db.store.models import ImportDraft
+from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, encode
+
+#: Fields an import compares with an existing action (the others are read specially).
+COMPARED = ("title", "description", "source", "recommendation", "theme", "directorate",
+            "owner", "priority", "acceptance", "status", "rag", "percent_complete",
+            "completion_criterion", "evidence", "completed_date")  # fmt: skip
+
+
+@dataclass
+class ActionOps:
+    """What an import does to one action: create it (values) and/or append changes."""
+
+    row: int
+    ref: str
+    existing: Row | None
+    created: dict | None = None
+    commentary: str | None = None
+    changes: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
+    """(kind, field, new value, commentary): old values come from the action as it stands."""
+
+
+def existing_actions(conn: sqlite3.Connection) -> dict[str, Row]:
+    cursor = conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action")
+    return {row[1].lower(): dict(zip(ACTION_COLUMNS, row, strict=True)) for row in cursor}
+
+
+def _targets(row: ImportRow) -> tuple[tuple[str | None, str | None], tuple | None]:
+    """((first date, its wording), (current date, its wording) or None): see the module doc."""
+    v, t = row.values, row.texts
+
+    def pick(name: str) -> tuple[str | None, str | None] | None:
+        if name in v:
+            return v[name], t.get(name)
+        return None
+
+    original = pick("original_target_date")
+    revised = pick("revised_target_date")
+    target = pick("target_date")
+    if original is not None:
+        return original, revised or target
+    if revised is not None and target is not None:
+        return target, revised
+    return (revised or target or (None, None)), None
+
+
+def _progress(row: ImportRow) -> str | None:
+    parts = [str(row.values["progress"])] if row.values.get("progress") else []
+    if row.values.get("next_steps"):
+        parts.append(f"Next steps: {row.values['next_steps']}")
+    return "\n\n".join(parts) or None
+
+
+def decide(plan: ImportPlan, row: ImportRow, existing: Row | None) -> ActionOps:
+    note = f"Imported from {plan.file_name}"
+    progress = _progress(row)
+    v = row.values
+    first, current = _targets(row)
+    if existing is None:
+        # Every value was checked cell by cell above (with its row and column).
+        draft = ImportDraft.model_construct(
+            **{k: v[k] for k in CREATED_FIELDS if k in v and k != "target_date"},
+            target_date=first[0],
+            target_date_text=first[1],
+        )
+        created = draft.model_dump()
+        ops = ActionOps(row.number, row.ref, None, created, "\n".join(row.extra) or None)
+        if v.get("rag") and v.get("rag_reason"):
+            created["rag"] = None  # set below with its reason, which is not progress
+            ops.changes.append(("field_edit", "rag", str(v["rag"]), str(v["rag_reason"])))
+        if v.get("evidence"):
+            ops.changes.append(("evidence", "evidence", str(v["evidence"]), None))
+        state = dict(created)
+    else:
+        ops = ActionOps(row.number, existing["ref"], existing)
+        state = existing
+        for name in COMPARED:
+            if name not in v or v[name] is None or encode(v[name]) == encode(existing[name]):
+                continue
+            if name == "rag":
+                reason = v.get("rag_reason") or note
+                ops.changes.append(("import", "rag", str(v["rag"]), str(reason)))
+            else:
+                ops.changes.append(("import", name, encode(v[name]), note))
+        first, current = (current or first), None
+    if current is not None and current != first:
+        date, wording = current
+        if date is not None and date != state["target_date"]:
+            ops.changes.append(("import", "target_date", date, f"{note}: revised target date"))
+        if wording != state["target_date_text"] and (date is not None or wording):
+            ops.changes.append(("import", "target_date_text", wording, None))
+    elif existing is not None and first != (None, None):
+        date, wording = first
+        if date is not None and date != existing["target_date"]:
+            ops.changes.append(("import", "target_date", date, f"{note}: new target date"))
+        if wording != existing["target_date_text"]:
+            ops.changes.append(("import", "target_date_text", wording, None))
+    latest = (existing or {}).get("last_commentary") or ""
+    buried = any(c[3] for c in ops.changes if c[0] != "field_edit")
+    if progress and (progress.strip() != latest.strip() or buried):
+        ops.changes.append(("import", None, None, progress))
+    return ops
+
+
+def plan_operations(conn: sqlite3.Connection, plan: ImportPlan) -> list[ActionOps]:
+    """Every action's operations against the register as it stands (rows with errors out)."""
+    existing = existing_actions(conn)
+    bad = set(plan.error_rows)
+    return [decide(plan, r, existing.get(r.ref.lower())) for r in plan.rows if r.number not in bad]

@@ -1,0 +1,248 @@
+"""The read side: filtered lists, full-text search, one action with its log, and as-at.
+
+Derived flags (overdue, slipped, stale) are computed here from stored facts and
+'today' (``ACTREG_TODAY`` applies); they are never stored as statuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from db.errors import NotFound
+from db.read import asat
+from db.store import log
+from db.store.clock import today
+from db.store.connection import fold, setting
+from db.store.dates import parse_utc_text, utc_text
+from db.store.models import FINISHED_STATUSES
+from db.store.projection import ACTION_COLUMNS, Row
+
+#: Days without an entry after which an action is stale, when no meeting or
+#: snapshot marks the start of the current cycle.
+DEFAULT_STALE_DAYS = 90
+
+_FINISHED_SQL = ", ".join(f"'{s}'" for s in sorted(FINISHED_STATUSES))
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """What `list` and the register table narrow to. Empty means everything."""
+
+    statuses: tuple[str, ...] = ()
+    rags: tuple[str, ...] = ()
+    owner: str | None = None
+    directorate: str | None = None
+    theme: str | None = None
+    overdue: bool = False
+    stale: bool = False
+    search: str | None = None
+
+
+#: The empty filter: everything.
+NO_FILTER = ActionFilter()
+
+
+def cycle_start(conn: sqlite3.Connection, on: dt.date | None = None) -> str:
+    """When the current reporting cycle began (UTC text): an action with no entry since is stale.
+
+    The cut-off of the latest snapshot taken before `on`; else the paper deadline of
+    the latest meeting before `on`; else `stale_days` (default 90) before `on`.
+    """
+    on = on or today()
+    start_of_day = utc_text(dt.datetime.combine(on, dt.time(), tzinfo=dt.UTC))
+    row = conn.execute(
+        "SELECT max(cut_off) FROM snapshot WHERE cut_off < ?", (start_of_day,)
+    ).fetchone()
+    if row and row[0]:
+        return row[0]
+    row = conn.execute(
+        "SELECT max(paper_deadline) FROM meeting WHERE paper_deadline < ?", (on.isoformat(),)
+    ).fetchone()
+    if row and row[0]:
+        deadline = dt.date.fromisoformat(row[0]) + dt.timedelta(days=1)
+        return utc_text(dt.datetime.combine(deadline, dt.time(), tzinfo=dt.UTC))
+    days = int(setting(conn, "stale_days", str(DEFAULT_STALE_DAYS)) or DEFAULT_STALE_DAYS)
+    return utc_text(dt.datetime.combine(on - dt.timedelta(days=days), dt.time(), tzinfo=dt.UTC))
+
+
+def with_flags(row: Row, *, on: dt.date, stale_before: str) -> Row:
+    """The row plus its derived flags: overdue, days_overdue, slipped, stale."""
+    out = dict(row)
+    open_ = row["status"] not in FINISHED_STATUSES
+    target = row["target_date"]
+    days = (on - dt.date.fromisoformat(target)).days if (open_ and target) else 0
+    out["overdue"] = days > 0
+    out["days_overdue"] = max(days, 0)
+    original = row["original_target_date"]
+    out["slipped"] = bool(target and original and target > original)
+    out["stale"] = bool(open_ and (row["last_update_at"] or "") < stale_before)
+    out["last_update"] = row["last_update_at"]
+    return out
+
+
+def _fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word, as a prefix."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"*' for w in words) or None
+
+
+def _where(flt: ActionFilter, *, on: dt.date, stale_before: str):
+    clauses, params = [], []
+    if flt.statuses:
+        clauses.append(f"status IN ({', '.join('?' * len(flt.statuses))})")
+        params += flt.statuses
+    if flt.rags:
+        clauses.append(f"rag IN ({', '.join('?' * len(flt.rags))})")
+        params += flt.rags
+    for column in ("owner", "directorate", "theme"):
+        value = getattr(flt, column)
+        if value:
+            clauses.append(f"actreg_fold({column}) = ?")
+            params.append(fold(value.strip()))
+    if flt.overdue:
+        clauses.append(f"target_date < ? AND status NOT IN ({_FINISHED_SQL})")
+        params.append(on.isoformat())
+    if flt.stale:
+        clauses.append(f"coalesce(last_update_at, '') < ? AND status NOT IN ({_FINISHED_SQL})")
+        params.append(stale_before)
+    if flt.search:
+        query = _fts_query(flt.search)
+        if query is None:
+            clauses.append("0")
+        else:
+            clauses.append(
+                "(id IN (SELECT rowid FROM action_fts WHERE action_fts MATCH ?)"
+                " OR id IN (SELECT p.action_id FROM commentary_fts f"
+                " JOIN progress_log p ON p.id = f.rowid WHERE commentary_fts MATCH ?))"
+            )
+            params += [query, query]
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def list_actions(
+    conn: sqlite3.Connection,
+    flt: ActionFilter = NO_FILTER,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Row]:
+    """Actions matching `flt` in natural ref order, each with its derived flags."""
+    on = today()
+    stale_before = cycle_start(conn, on)
+    where, params = _where(flt, on=on, stale_before=stale_before)
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    rows = conn.execute(
+        f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where} ORDER BY ref_key{page}", params
+    ).fetchall()
+    return [
+        with_flags(dict(zip(ACTION_COLUMNS, r, strict=True)), on=on, stale_before=stale_before)
+        for r in rows
+    ]
+
+
+def count_actions(conn: sqlite3.Connection, flt: ActionFilter = NO_FILTER) -> int:
+    on = today()
+    where, params = _where(flt, on=on, stale_before=cycle_start(conn, on))
+    return conn.execute(f"SELECT count(*) FROM action{where}", params).fetchone()[0]
+
+
+def get_action(conn: sqlite3.Connection, ref: str) -> Row:
+    """One action with its derived flags; NotFound names the ref."""
+    row = conn.execute(
+        f"SELECT {', '.join(ACTION_COLUMNS)} FROM action WHERE ref = ?", (ref.strip(),)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"ref: no action {ref.strip()!r} in this register")
+    on = today()
+    return with_flags(
+        dict(zip(ACTION_COLUMNS, row, strict=True)), on=on, stale_before=cycle_start(conn, on)
+    )
+
+
+def action_log(
+    conn: sqlite3.Connection, action_id: int, *, newest_first: bool = True
+) -> list[log.LogEntry]:
+    order = "DESC" if newest_first else "ASC"
+    rows = conn.execute(
+        f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE action_id = ? ORDER BY id {order}",
+        (action_id,),
+    ).fetchall()
+    return [log.from_row(r) for r in rows]
+
+
+def list_as_at(conn: sqlite3.Connection, moment: str, flt: ActionFilter = NO_FILTER) -> list[Row]:
+    """Every action as it stood at `moment` (UTC text), rebuilt from the log alone, filtered.
+
+    The flags are as on that day (or today, if the moment is still to come).
+    The search matches as the live one does: every word (as a prefix) in the
+    action's text as it then stood, or in one commentary written by then.
+    """
+    head, _ = asat.head_at(conn, moment)
+    on = min(today(), parse_utc_text(moment).date())
+    rows = asat.rebuild(conn, head, today=on.isoformat(), stale_before=cycle_start(conn, on))
+    for row in rows:
+        row["last_update"] = row["last_update_at"]
+    in_commentary = _commentary_matches(conn, flt.search, head) if flt.search else set()
+    return [r for r in rows if _keep(r, flt, in_commentary)]
+
+
+def register_as_at(conn: sqlite3.Connection, moment: str) -> list[Row]:
+    """Every action as it stood at `moment`: :func:`list_as_at` with no filter."""
+    return list_as_at(conn, moment)
+
+
+def _commentary_matches(conn: sqlite3.Connection, search: str, head: int) -> set[int]:
+    query = _fts_query(search)
+    if query is None:
+        return set()
+    rows = conn.execute(
+        "SELECT DISTINCT p.action_id FROM commentary_fts f JOIN progress_log p ON p.id = f.rowid"
+        " WHERE commentary_fts MATCH ? AND p.id <= ?",
+        (query, head),
+    )
+    return {r[0] for r in rows}
+
+
+def _words_in(text: str, search: str) -> bool:
+    """Every word of `search` starts a word of `text` (FTS5 prefix matching, in Python)."""
+    tokens = re.findall(r"\w+", fold(text))
+    return all(any(t.startswith(w) for t in tokens) for w in re.findall(r"\w+", fold(search)))
+
+
+def _keep(r: Row, flt: ActionFilter, in_commentary: set[int]) -> bool:
+    if flt.statuses and r["status"] not in flt.statuses:
+        return False
+    if flt.rags and r["rag"] not in flt.rags:
+        return False
+    for column in ("owner", "directorate", "theme"):
+        wanted = getattr(flt, column)
+        if wanted and fold(r[column] or "") != fold(wanted.strip()):
+            return False
+    if flt.overdue and not r["overdue"]:
+        return False
+    if flt.stale and not r["stale"]:
+        return False
+    if flt.search:
+        text = " ".join(str(r[c] or "") for c in ("ref", "title", "description"))
+        if r["id"] not in in_commentary and not _words_in(text, flt.search):
+            return False
+    return True
+
+
+def register_info(conn: sqlite3.Connection) -> dict:
+    """Name, organisation and counts, for headers and `list` summaries."""
+    counts = dict(conn.execute("SELECT status, count(*) FROM action GROUP BY status").fetchall())
+    rags = dict(conn.execute("SELECT coalesce(rag, ''), count(*) FROM action GROUP BY rag"))
+    head_id, head_hash, _ = log.head(conn)
+    return {
+        "name": setting(conn, "name", ""),
+        "organisation": setting(conn, "organisation", ""),
+        "actions": sum(counts.values()),
+        "by_status": counts,
+        "by_rag": rags,
+        "entries": head_id,
+        "head_hash": head_hash,
+    }

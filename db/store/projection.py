@@ -1,0 +1,220 @@
+"""How log entries build an action: the one fold used by writes, replay and as-at.
+
+The write side applies each new entry with :func:`apply_entry` and stores the
+result in the ``action`` table; ``verify`` and the as-at rebuild fold the same
+function over the log. Because there is only one fold, the projection and the
+replay can only differ if the file was changed behind actreg's back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from db.store.log import LogEntry
+
+#: The columns of the ``action`` table, in schema order.
+ACTION_COLUMNS = (
+    "id",
+    "ref",
+    "ref_key",
+    "title",
+    "description",
+    "source",
+    "recommendation",
+    "theme",
+    "directorate",
+    "owner",
+    "priority",
+    "acceptance",
+    "original_target_date",
+    "target_date",
+    "target_date_text",
+    "target_revisions",
+    "status",
+    "rag",
+    "rag_reason",
+    "percent_complete",
+    "completion_criterion",
+    "evidence",
+    "completed_date",
+    "created_at",
+    "version",
+    "last_entry_id",
+    "last_update_at",
+    "last_commentary",
+    "last_commentary_at",
+    "last_commentary_entry",
+)
+
+#: Fields a 'created' entry may set (its new_value is a JSON object of them).
+CREATED_FIELDS = (
+    "ref",
+    "title",
+    "description",
+    "source",
+    "recommendation",
+    "theme",
+    "directorate",
+    "owner",
+    "priority",
+    "acceptance",
+    "target_date",
+    "target_date_text",
+    "completion_criterion",
+    "status",
+    "rag",
+    "percent_complete",
+    "completed_date",
+)
+
+#: Fields an entry other than 'created' may set, by naming it in `field`.
+SETTABLE_FIELDS = frozenset({*CREATED_FIELDS, "evidence", "original_target_date"})
+CREATED_DEFAULTS = {
+    "priority": "medium",
+    "acceptance": "accepted",
+    "status": "not_started",
+    "percent_complete": 0,
+}
+#: Kinds of entry that move a target date and so count as a revision.
+REDATE_KINDS = ("target_date", "import")
+#: Kinds whose commentary is housekeeping, not progress (see is_progress_commentary).
+NOT_PROGRESS_KINDS = frozenset({"field_edit", "chased", "correction"})
+_INT_FIELDS = {"percent_complete", "target_revisions"}
+
+Row = dict[str, object]
+
+
+def ref_key(ref: str) -> str:
+    """Natural sort key: A2 before A10, 2.3 before 2.10, case-insensitive."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(10), ref.casefold())
+
+
+def decode(field: str, value: str | None) -> object:
+    """Log values are text; turn one back into the column's type."""
+    if value is None:
+        return None
+    return int(value) if field in _INT_FIELDS else value
+
+
+def encode(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def apply_entry(
+    row: Row | None, entry: LogEntry, superseded: LogEntry | None = None, *, in_place: bool = False
+) -> Row:
+    """Return the action as it stands after `entry` (the input is not changed).
+
+    Every entry that changes a field names it and carries the field's whole new
+    value, so "the value as at T" is simply the newest such entry at or before
+    T (which is what the SQL as-at rebuild in db/asat.py relies on). The only
+    counted field is target_revisions: +1 per re-date, -1 when a correction
+    takes a re-date back (`superseded` is the entry a correction corrects).
+    """
+    if entry.kind == "created":
+        new = _created(entry)
+    else:
+        if row is None:
+            raise ValueError(
+                f"entry {entry.uuid} changes action {entry.action_id} before it exists"
+            )
+        new = row if in_place else dict(row)
+        field = entry.field
+        if field is not None and field != "commentary":
+            if field not in SETTABLE_FIELDS:
+                raise ValueError(f"entry {entry.uuid} sets {field!r}, which no entry may set")
+            new[field] = decode(field, entry.new_value)
+            if field == "ref":
+                new["ref_key"] = ref_key(str(entry.new_value))
+            elif field == "rag":
+                new["rag_reason"] = entry.commentary
+        if is_redate(entry):
+            new["target_revisions"] = int(new["target_revisions"]) + 1
+        elif superseded is not None and undoes_redate(entry, superseded):
+            new["target_revisions"] = max(0, int(new["target_revisions"]) - 1)
+    new["version"] = int(new["version"]) + 1
+    new["last_entry_id"] = entry.id
+    new["last_update_at"] = entry.recorded_at
+    if entry.field == "commentary":
+        # A corrected note: its new text shows only if it is still the latest
+        # commentary (correcting an older note must not bury a newer one).
+        if entry.supersedes == new["last_commentary_entry"]:
+            new["last_commentary"] = entry.new_value
+    elif is_progress_commentary(entry):
+        new["last_commentary"] = entry.commentary
+        new["last_commentary_at"] = entry.recorded_at
+        new["last_commentary_entry"] = entry.uuid
+    return new
+
+
+def is_redate(entry: LogEntry) -> bool:
+    """A move of the target date: by hand, or by importing a newer copy of the table."""
+    return entry.field == "target_date" and entry.kind in REDATE_KINDS
+
+
+def undoes_redate(entry: LogEntry, superseded: LogEntry | None) -> bool:
+    """A correction that puts a re-dated target back where it was takes the revision back.
+
+    (A correction to a different date fixes a mistyped re-date: still one revision.)
+    """
+    return (
+        entry.kind == "correction"
+        and entry.field == "target_date"
+        and superseded is not None
+        and is_redate(superseded)
+        and entry.new_value == superseded.old_value
+    )
+
+
+def is_progress_commentary(entry: LogEntry) -> bool:
+    """Whether an entry's commentary is part of the progress story a committee reads.
+
+    The reasons for housekeeping edits, chasers and corrections are not, nor
+    the note naming the file on a field an import changed.
+    """
+    if entry.kind == "import" and entry.field is not None:
+        return False  # "Imported from FILE" beside a changed field is housekeeping
+    return bool(entry.commentary) and entry.kind not in NOT_PROGRESS_KINDS
+
+
+def _created(entry: LogEntry) -> Row:
+    values = json.loads(entry.new_value or "{}")
+    row: Row = dict.fromkeys(ACTION_COLUMNS)
+    row.update(CREATED_DEFAULTS)
+    row.update({k: v for k, v in values.items() if k in CREATED_FIELDS})
+    row["id"] = entry.action_id
+    row["ref_key"] = ref_key(str(row["ref"]))
+    row["original_target_date"] = row["target_date"]
+    row["target_revisions"] = 0
+    row["created_at"] = entry.recorded_at
+    row["version"] = 0
+    if row["rag"] is not None:
+        row["rag_reason"] = entry.commentary
+    return row
+
+
+class Replayer:
+    """Folds entries one at a time, remembering the re-dates a correction may take back."""
+
+    def __init__(self) -> None:
+        self.actions: dict[int, Row] = {}
+        self._redates: dict[str, LogEntry] = {}
+
+    def apply(self, entry: LogEntry) -> Row:
+        if is_redate(entry):
+            self._redates[entry.uuid] = entry
+        superseded = self._redates.get(entry.supersedes) if entry.supersedes else None
+        # The replayer owns its rows, so it may change them in place (no copy per entry).
+        row = apply_entry(self.actions.get(entry.action_id), entry, superseded, in_place=True)
+        self.actions[entry.action_id] = row
+        return row
+
+
+def replay(entries: Iterable[LogEntry]) -> dict[int, Row]:
+    """Fold the log (in chain order) into every action's state, keyed by action id."""
+    replayer = Replayer()
+    for entry in entries:
+        replayer.apply(entry)
+    return replayer.actions

@@ -1,0 +1,782 @@
+"""The write side: one function per thing a person does to the register.
+
+Each function is one ``BEGIN IMMEDIATE`` transaction that appends its log
+entries and updates the ``action`` projection together, through the same fold
+(:func:`db.store.projection.apply_entry`) that ``verify`` replays. Each takes the
+version of the action the caller last saw (``expected_version``): if someone
+else has changed the action since, the write is refused, never merged blindly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from operator import attrgetter
+
+from db.errors import InputError, NotFound, StaleVersion
+from db.importing.changes import ActionOps, plan_operations
+from db.importing.plan import ImportPlan
+from db.store import log
+from db.store.clock import Clock, utc_now
+from db.store.connection import write_transaction
+from db.store.dates import parse_date, utc_text
+from db.store.models import (
+    EDITABLE_FIELDS,
+    ActionDraft,
+    check_value,
+    clean_line,
+    clean_long,
+    clean_percent,
+    clean_reason,
+    clean_required_line,
+    label,
+    parse_rag,
+    parse_status,
+    validate,
+)
+from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry, encode
+
+#: Statuses that mean the work is done, and so carry a completed date.
+DONE_STATUSES = frozenset({"implemented", "closed"})
+
+
+class _Write:
+    """One open write transaction: the chain head, and the time all its entries share.
+
+    Every entry of one transaction carries the same recorded_at, so an as-at
+    rebuild (which cuts the log by time) sees a whole update or none of it.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, author: str, clock: Clock) -> None:
+        self.conn, self.author = conn, author
+        self.head_id, self.head_hash, head_time = log.head(conn)
+        now = utc_text(clock())
+        # Kept in time order even if the system clock steps back, so that a cut
+        # by time is always a prefix of the chain.
+        self.recorded_at = max(now, head_time) if head_time else now
+
+    def append(
+        self,
+        row: Row | None,
+        action_id: int,
+        kind: str,
+        *,
+        superseded: log.LogEntry | None = None,
+        **values,
+    ) -> Row:
+        entry = log.make_entry(
+            prev_id=self.head_id,
+            prev_hash=self.head_hash,
+            action_id=action_id,
+            kind=kind,
+            author=self.author,
+            recorded_at=self.recorded_at,
+            **values,
+        )
+        log.insert_entry(self.conn, entry)
+        self.head_id, self.head_hash = entry.id, entry.hash
+        return apply_entry(row, entry, superseded)
+
+    def set_status(
+        self,
+        row: Row,
+        status: str,
+        *,
+        kind: str = "status",
+        commentary: str | None = None,
+        completed_date: str | None = None,
+        supersedes: str | None = None,
+    ) -> Row:
+        """A status change, and the completed date it implies, as entries of their own."""
+        row = self.append(
+            row,
+            row["id"],
+            kind,
+            field="status",
+            old_value=row["status"],
+            new_value=status,
+            commentary=commentary,
+            supersedes=supersedes,
+        )
+        if status in DONE_STATUSES:
+            done_on = completed_date or row["completed_date"] or self.recorded_at[:10]
+        elif status in ("not_started", "in_progress"):
+            done_on = None  # reopened: it is not done any more
+        else:
+            return row  # superseded / cancelled keep whatever was recorded
+        if done_on != row["completed_date"]:
+            row = self.append(
+                row,
+                row["id"],
+                "field_edit",
+                field="completed_date",
+                old_value=row["completed_date"],
+                new_value=done_on,
+            )
+        return row
+
+
+def _author(author: str) -> str:
+    return check_value("author", clean_required_line, author)
+
+
+def _load(conn: sqlite3.Connection, ref: str) -> Row:
+    row = conn.execute(
+        f"SELECT {', '.join(ACTION_COLUMNS)} FROM action WHERE ref = ?", (ref.strip(),)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"ref: no action {ref.strip()!r} in this register")
+    return dict(zip(ACTION_COLUMNS, row, strict=True))
+
+
+def _check_version(row: Row, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != row["version"]:
+        raise StaleVersion(
+            f"Action {row['ref']} was changed by someone else since you opened it "
+            f"(version {expected_version} is now {row['version']}). Nothing was saved: "
+            "reload it to see the change, then try again."
+        )
+
+
+def _save(conn: sqlite3.Connection, before: Row | None, after: Row) -> None:
+    if before is None:
+        columns = ", ".join(ACTION_COLUMNS)
+        marks = ", ".join("?" * len(ACTION_COLUMNS))
+        conn.execute(
+            f"INSERT INTO action ({columns}) VALUES ({marks})", [after[c] for c in ACTION_COLUMNS]
+        )
+        return
+    # Only the changed columns, so the FTS trigger (on ref/title/description) runs when it must.
+    changed = [c for c in ACTION_COLUMNS if after[c] != before[c]]
+    assignments = ", ".join(f"{c} = ?" for c in changed)
+    conn.execute(
+        f"UPDATE action SET {assignments} WHERE id = ?", [after[c] for c in changed] + [after["id"]]
+    )
+
+
+class _Change:
+    """One transaction changing one action: the action as loaded, and as it becomes."""
+
+    def __init__(self, w: _Write, before: Row) -> None:
+        self.w, self.before, self.row = w, before, before
+
+
+@contextlib.contextmanager
+def _changing(
+    conn: sqlite3.Connection, ref: str, *, author: str, clock: Clock, expected_version: int | None
+) -> Iterator[_Change]:
+    """Load an action inside a write transaction, refuse a stale version, save what changed."""
+    with write_transaction(conn):
+        before = _load(conn, ref)
+        _check_version(before, expected_version)
+        change = _Change(_Write(conn, author, clock), before)
+        yield change
+        _save(conn, before, change.row)
+
+
+def _ref_free(conn: sqlite3.Connection, ref: str, *, except_id: int | None = None) -> None:
+    row = conn.execute("SELECT id, ref, title FROM action WHERE ref = ?", (ref,)).fetchone()
+    if row and row[0] != except_id:
+        raise InputError(f"ref: {ref!r} is already used by action {row[1]} ({row[2]!r})")
+
+
+def _remember_source(conn: sqlite3.Connection, source: str | None) -> None:
+    if source:
+        conn.execute("INSERT OR IGNORE INTO source (title) VALUES (?)", (source,))
+
+
+# --- intents ----------------------------------------------------------------
+
+
+def add_action(
+    conn: sqlite3.Connection,
+    draft: ActionDraft | dict,
+    *,
+    author: str,
+    clock: Clock = utc_now,
+    commentary: str | None = None,
+) -> Row:
+    """Add an action. `draft` is an ActionDraft or a dict of its fields (validated here)."""
+    if isinstance(draft, dict):
+        draft = validate(ActionDraft, **draft)
+    author = _author(author)
+    if commentary is not None:
+        commentary = check_value("commentary", clean_long, commentary)
+        commentary = commentary if commentary.strip() else None  # a blank note is no note
+    values = draft.model_dump()
+    with write_transaction(conn):
+        _ref_free(conn, draft.ref)
+        _remember_source(conn, draft.source)
+        action_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM action").fetchone()[0]
+        created = {k: values[k] for k in CREATED_FIELDS}
+        w = _Write(conn, author, clock)
+        row = w.append(
+            None,
+            action_id,
+            "created",
+            commentary=commentary,
+            new_value=json.dumps(created, ensure_ascii=False, sort_keys=True),
+        )
+        _save(conn, None, row)
+    return row
+
+
+def record_update(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    author: str,
+    note: str | None = None,
+    status: str | None = None,
+    rag: str | None = None,
+    target_date: str | None = None,
+    percent_complete: int | str | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """A progress update: a note and/or a new status, RAG, target date or percent, at once.
+
+    A new RAG or target date needs a reason (it is recorded with the change).
+    """
+    author = _author(author)
+    problems: list[str] = []
+
+    def checked(name, check, value):
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except ValueError as exc:
+            problems.append(f"{label(name)}: {exc}")
+            return None
+
+    if note is not None and not note.strip():
+        problems.append("note: must not be empty")
+        note = None
+    note = checked("note", clean_long, note) or None
+    status = checked("status", parse_status, status)
+    rag = checked("rag", parse_rag, rag)
+    target_date = checked("target_date", parse_date, target_date)
+    percent = checked("percent_complete", clean_percent, percent_complete)
+    reason = checked("reason", clean_long, reason) or None
+    if reason is not None and not reason.strip():
+        reason = None  # a blank reason is no reason
+    if (rag or target_date) and not reason:
+        problems.append("reason: is required with a new RAG or target date: say why")
+    if problems:
+        raise InputError(problems)
+    if not any(v is not None for v in (note, status, rag, target_date, percent)):
+        raise InputError("nothing to record: give a note, status, RAG, target date or percent")
+
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        unchanged = [
+            f"{label(name)}: is already {value}"
+            for name, value in (
+                ("target_date", target_date),
+                ("rag", rag),
+                ("status", status),
+                ("percent_complete", percent),
+            )
+            if value is not None and c.row[name] == value
+        ]
+        if unchanged:
+            raise InputError(unchanged)
+        if status == "closed":
+            _require_evidence(c.row, None)
+        w, aid = c.w, c.row["id"]
+        if target_date is not None:
+            c.row = w.append(
+                c.row,
+                aid,
+                "target_date",
+                field="target_date",
+                old_value=c.row["target_date"],
+                new_value=target_date,
+                commentary=reason,
+            )
+        if rag is not None:
+            c.row = w.append(
+                c.row,
+                aid,
+                "rag",
+                field="rag",
+                old_value=c.row["rag"],
+                new_value=rag,
+                commentary=reason,
+            )
+        if status is not None:
+            c.row = w.set_status(c.row, status, commentary=reason)
+        if percent is not None:
+            c.row = w.append(
+                c.row,
+                aid,
+                "field_edit",
+                field="percent_complete",
+                old_value=encode(c.row["percent_complete"]),
+                new_value=str(percent),
+            )
+        if note is not None:
+            c.row = w.append(c.row, aid, "note", commentary=note)
+    return c.row
+
+
+def record_note(
+    conn,
+    ref: str,
+    note: str,
+    *,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """A progress note from the owner: commentary only, no field changes."""
+    if not (note or "").strip():
+        raise InputError("note: must not be empty")
+    return record_update(
+        conn, ref, author=author, note=note, expected_version=expected_version, clock=clock
+    )
+
+
+def change_status(
+    conn,
+    ref: str,
+    status: str,
+    *,
+    author: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    return record_update(
+        conn,
+        ref,
+        author=author,
+        status=status,
+        reason=reason,
+        expected_version=expected_version,
+        clock=clock,
+    )
+
+
+def set_rag(
+    conn,
+    ref: str,
+    rag: str,
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Set the RAG rating: an officer's judgement, so it always carries a reason."""
+    check_value("reason", clean_reason, reason or "")
+    return record_update(
+        conn,
+        ref,
+        author=author,
+        rag=rag,
+        reason=reason,
+        expected_version=expected_version,
+        clock=clock,
+    )
+
+
+def move_target_date(
+    conn,
+    ref: str,
+    target_date: str,
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Re-date an action. The original target date never changes; revisions are counted."""
+    check_value("reason", clean_reason, reason or "")
+    return record_update(
+        conn,
+        ref,
+        author=author,
+        target_date=target_date,
+        reason=reason,
+        expected_version=expected_version,
+        clock=clock,
+    )
+
+
+def edit_field(
+    conn,
+    ref: str,
+    field_name: str,
+    value: str | None,
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Change one descriptive field (title, owner, ...), with a reason."""
+    name = field_name.strip().lower().replace("-", "_").replace(" ", "_")
+    if name not in EDITABLE_FIELDS:
+        hint = {
+            "status": "change the status",
+            "rag": "set the RAG",
+            "target_date": "re-date it",
+            "evidence": "add evidence",
+        }.get(name)
+        wanted = ", ".join(EDITABLE_FIELDS)
+        raise InputError(
+            f"field: {field_name!r} cannot be edited here"
+            + (f" ({hint} instead)" if hint else f"; editable fields: {wanted}")
+        )
+    new_value = check_value(name, EDITABLE_FIELDS[name], value if value is not None else "")
+    reason = check_value("reason", clean_reason, reason or "")
+    author = _author(author)
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        if c.before[name] == new_value:
+            raise InputError(f"{label(name)}: is already {new_value!r}; nothing to change")
+        if name == "ref":
+            _ref_free(conn, new_value, except_id=c.before["id"])
+        if name == "source":
+            _remember_source(conn, new_value)
+        c.row = c.w.append(
+            c.before,
+            c.before["id"],
+            "field_edit",
+            field=name,
+            old_value=encode(c.before[name]),
+            new_value=encode(new_value),
+            commentary=reason,
+        )
+    return c.row
+
+
+def add_evidence(
+    conn,
+    ref: str,
+    evidence: str,
+    *,
+    author: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Record a reference to evidence (a report, a minute, a link) that work was done."""
+    evidence = check_value("evidence", clean_required_line, evidence or "")
+    note = check_value("note", clean_long, note) if note else None
+    author = _author(author)
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        c.row = _append_evidence(c.w, c.row, evidence, commentary=note)
+    return c.row
+
+
+def close_action(
+    conn,
+    ref: str,
+    *,
+    author: str,
+    evidence: str | None = None,
+    note: str | None = None,
+    completed_date: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Close (verified): needs evidence, given now or recorded before.
+
+    `completed_date` is when the work was done (default: when it was first
+    marked implemented, else today).
+    """
+    evidence = check_value("evidence", clean_line, evidence) if evidence else None
+    if completed_date is not None:
+        completed_date = check_value("completed date", parse_date, completed_date)
+    note = check_value("note", clean_long, note) if note else None
+    author = _author(author)
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        if c.row["status"] == "closed":
+            raise InputError(f"status: action {c.row['ref']} is already closed")
+        _require_evidence(c.row, evidence)
+        if evidence:
+            c.row = _append_evidence(c.w, c.row, evidence)
+        c.row = c.w.set_status(c.row, "closed", commentary=note, completed_date=completed_date)
+    return c.row
+
+
+def correct_entry(
+    conn,
+    entry_uuid: str,
+    *,
+    reason: str,
+    author: str,
+    value: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Correct an earlier entry by appending one that supersedes it; nothing is edited.
+
+    For a change (status, RAG, target date, field edit, evidence) `value` is the
+    right value (give the old one to undo it). For a note, `value` is the
+    corrected text. The reason says what was wrong.
+    """
+    reason = check_value("reason", clean_reason, reason or "")
+    author = _author(author)
+    with write_transaction(conn):
+        found = conn.execute(
+            f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE uuid = ?",
+            ((entry_uuid or "").strip(),),
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"entry: no log entry {entry_uuid!r} in this register")
+        target = log.from_row(found)
+        ref = conn.execute("SELECT ref FROM action WHERE id = ?", (target.action_id,)).fetchone()[0]
+        before = _load(conn, ref)
+        _check_version(before, expected_version)
+        w = _Write(conn, author, clock)
+        row = _append_correction(w, target, before, value, reason)
+        _save(conn, before, row)
+    return row
+
+
+def correct_entries(
+    conn,
+    corrections: list[tuple[str, str | None]],
+    *,
+    reason: str,
+    author: str,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Correct several entries of one action in one transaction (undoing a triage decision).
+
+    `corrections` are (entry uuid, value) pairs, applied in order, each exactly as
+    :func:`correct_entry` would; if any is refused, none is recorded.
+    """
+    reason = check_value("reason", clean_reason, reason or "")
+    author = _author(author)
+    if not corrections:
+        raise InputError("entry: nothing to correct")
+    with write_transaction(conn):
+        targets = []
+        for entry_uuid, _ in corrections:
+            found = conn.execute(
+                f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE uuid = ?",
+                ((entry_uuid or "").strip(),),
+            ).fetchone()
+            if found is None:
+                raise NotFound(f"entry: no log entry {entry_uuid!r} in this register")
+            targets.append(log.from_row(found))
+        if len({t.action_id for t in targets}) != 1:
+            raise InputError("entry: the entries to correct belong to different actions")
+        ref = conn.execute(
+            "SELECT ref FROM action WHERE id = ?", (targets[0].action_id,)
+        ).fetchone()[0]
+        before = row = _load(conn, ref)
+        _check_version(before, expected_version)
+        w = _Write(conn, author, clock)
+        for target, (_, value) in zip(targets, corrections, strict=True):
+            row = _append_correction(w, target, row, value, reason)
+        _save(conn, before, row)
+    return row
+
+
+def _require_evidence(row: Row, evidence: str | None) -> None:
+    """Closing means verified: something must show the work was done."""
+    if not evidence and not row["evidence"]:
+        raise InputError(
+            "evidence: is required to close an action that has none recorded "
+            "(what shows it is done? a report, minute or link)"
+        )
+
+
+def _append_evidence(w: _Write, row: Row, evidence: str, commentary: str | None = None) -> Row:
+    """Evidence accumulates, one reference per line; the entry carries the whole new list."""
+    combined = f"{row['evidence']}\n{evidence}" if row["evidence"] else evidence
+    return w.append(
+        row,
+        row["id"],
+        "evidence",
+        field="evidence",
+        old_value=row["evidence"],
+        new_value=combined,
+        commentary=commentary,
+    )
+
+
+def _append_correction(
+    w: _Write, target: log.LogEntry, row: Row, value: str | None, reason: str
+) -> Row:
+    """Append the entries that put `target` right, each validated like the original."""
+    kind, aid = target.kind, row["id"]
+
+    def correction(current: Row, field: str, old, new) -> Row:
+        return w.append(
+            current,
+            aid,
+            "correction",
+            field=field,
+            old_value=encode(old),
+            new_value=encode(new),
+            commentary=reason,
+            supersedes=target.uuid,
+            superseded=target,
+        )
+
+    if kind == "correction":
+        raise InputError("entry: correct the original entry, not a correction of it")
+    commentary_only = target.field is None and kind in ("note", "chased", "import")
+    if commentary_only or (kind == "created" and value is None):
+        text = check_value("value", clean_long, value or "")
+        if not text.strip():
+            raise InputError("value: give the corrected text of the note")
+        return correction(row, "commentary", target.commentary, text)
+    if value is None:
+        raise InputError(f"value: give the right {label(target.field or kind)}")
+    if kind == "created":
+        # A mistyped original target date is the one thing a creation may have corrected.
+        new = check_value("target_date", parse_date, value)
+        row = correction(row, "original_target_date", row["original_target_date"], new)
+        if row["target_revisions"] == 0:
+            row = correction(row, "target_date", row["target_date"], new)
+        return row
+    if kind == "evidence":
+        added = (target.new_value or "").split("\n")[-1]
+        fixed = check_value("evidence", clean_line, value)
+        lines = [fixed if line == added else line for line in (row["evidence"] or "").split("\n")]
+        return correction(
+            row, "evidence", row["evidence"], "\n".join(x for x in lines if x) or None
+        )
+    name = target.field or kind
+    checks = {
+        "status": parse_status,
+        "rag": parse_rag,
+        "target_date": parse_date,
+        **EDITABLE_FIELDS,
+    }
+    if name not in checks:
+        raise InputError(f"entry: a {label(name)} entry cannot be corrected; record a new change")
+    new = check_value(name, checks[name], value)
+    if row[name] == new:
+        raise InputError(f"{label(name)}: is already {new!r}; nothing to correct")
+    if name == "ref":
+        _ref_free(w.conn, new, except_id=aid)
+    if name == "status":
+        if new == "closed":
+            _require_evidence(row, None)
+        return w.set_status(row, new, kind="correction", commentary=reason, supersedes=target.uuid)
+    return correction(row, name, row[name], new)
+
+
+def record_chase(
+    conn,
+    ref: str,
+    *,
+    author: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    clock: Clock = utc_now,
+) -> Row:
+    """Record that the owner was chased for an update (a triage decision)."""
+    note = check_value("note", clean_long, note) if note else None
+    author = _author(author)
+    text = f"Owner chased for an update: {note}" if note else "Owner chased for an update."
+    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+        c.row = c.w.append(c.row, c.row["id"], "chased", commentary=text)
+    return c.row
+
+
+_entry_values = attrgetter(*log.COLUMNS)
+
+
+def apply_import(
+    conn: sqlite3.Connection, plan: ImportPlan, *, author: str, clock: Clock = utc_now
+) -> list[ActionOps]:
+    """Apply an import plan as one transaction: all or nothing.
+
+    The plan decides, inside the transaction, what each row creates or changes
+    against the register as it then stands; the entries are built through the
+    same fold as every other write and inserted in bulk. Returns the operations.
+    """
+    author = _author(author)
+    (cache_size,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's index pages stay in memory
+    try:
+        return _apply_import(conn, plan, author, clock)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+def _apply_import(
+    conn: sqlite3.Connection, plan: ImportPlan, author: str, clock: Clock
+) -> list[ActionOps]:
+    with write_transaction(conn):
+        operations = plan_operations(conn, plan)
+        w = _Write(conn, author, clock)
+        next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM action").fetchone()[0]
+        entries: list[tuple] = []
+        created: list[Row] = []
+        changed: list[tuple[Row, Row]] = []
+
+        def append(row: Row | None, action_id: int, kind: str, **values) -> Row:
+            entry = log.make_entry(
+                prev_id=w.head_id,
+                prev_hash=w.head_hash,
+                action_id=action_id,
+                kind=kind,
+                author=author,
+                recorded_at=w.recorded_at,
+                **values,
+            )
+            entries.append(_entry_values(entry))
+            w.head_id, w.head_hash = entry.id, entry.hash
+            return apply_entry(row, entry)
+
+        for op in operations:
+            if op.existing is None:
+                before, action_id = None, next_id
+                next_id += 1
+                values = {k: op.created[k] for k in CREATED_FIELDS}
+                row = append(
+                    None,
+                    action_id,
+                    "created",
+                    commentary=op.commentary,
+                    new_value=json.dumps(values, ensure_ascii=False, sort_keys=True),
+                )
+            else:
+                before = row = op.existing
+                action_id = row["id"]
+            for kind, name, new, commentary in op.changes:
+                old = encode(row[name]) if name else None
+                row = append(
+                    row,
+                    action_id,
+                    kind,
+                    field=name,
+                    old_value=old,
+                    new_value=new,
+                    commentary=commentary,
+                )
+            if before is None:
+                created.append(row)
+            elif row is not before:
+                changed.append((before, row))
+        sources = {op.created["source"] for op in operations if op.created and op.created["source"]}
+        sources |= {
+            new for op in operations for _, name, new, _ in op.changes if name == "source" and new
+        }
+        for source in sorted(sources):
+            _remember_source(conn, source)
+        marks = ", ".join("?" * len(log.COLUMNS))
+        conn.executemany(
+            f"INSERT INTO progress_log ({log.SELECT_COLUMNS}) VALUES ({marks})", entries
+        )
+        columns = ", ".join(ACTION_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO action ({columns}) VALUES ({', '.join('?' * len(ACTION_COLUMNS))})",
+            [[row[c] for c in ACTION_COLUMNS] for row in created],
+        )
+        for before, row in changed:
+            _save(conn, before, row)
+    return operations

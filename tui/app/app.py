@@ -1,0 +1,166 @@
+"""The actreg TUI: the App, its global keys and the command palette."""
+
+from __future__ import annotations
+
+import gc
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
+
+from db.store.connection import RegisterConnection
+from tui.app.commands import ActregCommands
+from tui.app.gateway import RegisterGateway
+from tui.screens.action import ActionScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.editing import EDIT_BINDINGS
+from tui.screens.export_dialog import ExportScreen
+from tui.screens.filter_menu import FilterMenu
+from tui.screens.form_screen import FormScreen
+from tui.screens.help import HelpScreen
+from tui.screens.import_dialog import ImportScreen
+from tui.screens.meetings import MeetingsScreen
+from tui.screens.register import RegisterScreen, start_first_read
+from tui.screens.snapshot_view import SnapshotScreen
+from tui.screens.triage import TriageScreen, TriageSummary, start_triage
+from tui.screens.verify_screen import VerifyScreen
+from tui.widgets.action_table import ActionTable
+
+
+class ActregApp(App):
+    """One register, opened by the caller; writes are made as `author`."""
+
+    TITLE = "actreg"
+    COMMANDS = App.COMMANDS | {ActregCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", tooltip="This list of keys"),
+        Binding("t", "triage", "Triage", tooltip="Triage session on the home filter"),
+        Binding("m", "meetings", "Meetings", tooltip="Meetings, snapshots, changes and exports"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            tooltip="Command palette: find any command by name",
+        ),
+    ]
+
+    def __init__(self, conn: RegisterConnection, *, author: str) -> None:
+        # Start-up builds tens of thousands of long-lived objects (widgets, styles,
+        # CSS rules): collecting garbage among them before the first frame only
+        # delays it. Collection resumes once that frame is up (_first_frame), with
+        # those objects frozen out of every later collection.
+        self._gc_was_enabled = gc.isenabled()
+        gc.disable()
+        super().__init__()
+        self.gateway = RegisterGateway(conn, author=author)
+
+    @property
+    def conn(self) -> RegisterConnection:
+        return self.gateway.conn
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        if self._gc_was_enabled and not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        self._first_frame()  # (in case the app ends before its first frame)
+        # Worker threads may still be reading: let them finish (or cut a read short)
+        # so the caller can close the connection safely once the app has gone.
+        self.gateway.shutdown()
+
+    def get_default_screen(self) -> RegisterScreen:
+        # The terminal's size is known by now: read just the rows it can show.
+        return RegisterScreen(self.gateway, start_first_read(self.gateway, self.size.height))
+
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q): at once, unless a form holds something typed and not saved."""
+        unsaved = [s for s in self.screen_stack if isinstance(s, FormScreen) and s.changed]
+        if not unsaved or isinstance(self.screen, ConfirmScreen):  # (a second ctrl+q: quit)
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen("Quit? What you typed in the form has not been saved.", yes="Quit"),
+            answered,
+        )
+
+    def allows(self, action: str, screen: Screen) -> bool:
+        """Whether an app-wide action does anything on `screen`: the key bar and the
+        palette offer it only where it does."""
+        if action == "triage":  # a session starts from the register's filter
+            return isinstance(screen, RegisterScreen)
+        if action == "meetings":
+            return not isinstance(screen, ModalScreen) and not any(
+                isinstance(s, MeetingsScreen) for s in self.screen_stack
+            )
+        if action == "verify":
+            return not isinstance(screen, ModalScreen)
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.allows(action, self.screen)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(key_sections()))
+
+    def action_triage(self) -> None:
+        if self.allows("triage", self.screen):
+            start_triage(self.screen, self.screen.flt)
+
+    def action_meetings(self) -> None:
+        if self.allows("meetings", self.screen):
+            self.push_screen(MeetingsScreen())
+
+    def action_verify(self) -> None:
+        if self.allows("verify", self.screen):  # (the palette runs it once it has closed)
+            self.push_screen(VerifyScreen())
+
+
+def key_sections():
+    """Every screen's keys, for the help screen (read from the bindings themselves)."""
+    return [
+        ("Everywhere", ActregApp.BINDINGS),
+        ("Register (home)", RegisterScreen.BINDINGS),
+        ("Register table", ActionTable.BINDINGS),
+        ("Search box", [Binding("enter", "", "Back to the table"), Binding("escape", "", "Clear")]),
+        (
+            "Action card",
+            [
+                *ActionScreen.BINDINGS,
+                Binding("up", "", "Scroll up"),
+                Binding("down", "", "Scroll down"),
+                Binding("pageup", "", "Page up"),
+                Binding("pagedown", "", "Page down"),
+            ],
+        ),
+        ("Edit keys (on the card or the selected row)", EDIT_BINDINGS),
+        ("Filter menu (f)", FilterMenu.BINDINGS),
+        ("Triage session (t)", TriageScreen.BINDINGS),
+        ("Triage summary", TriageSummary.BINDINGS),
+        ("Meetings & snapshots (m)", MeetingsScreen.BINDINGS),
+        ("Snapshot (read-only) and changes views", SnapshotScreen.BINDINGS),
+        ("Export dialog", ExportScreen.BINDINGS),
+        ("Import dialog (i)", ImportScreen.BINDINGS),
+        ("Verify the register (V)", VerifyScreen.BINDINGS),
+        ("Questions (discard what you typed?)", ConfirmScreen.BINDINGS),
+    ]
+
+
+def run_app(conn: RegisterConnection, *, author: str) -> None:
+    """Run the TUI on an open register until the user quits."""
+    ActregApp(conn, author=author).run()

@@ -1,0 +1,113 @@
+"""The `import` command: bring an existing CSV or Excel register into actreg."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from db.errors import InputError
+from db.importing import headers, importer
+from tui.cli.session import UsageError, author, open_for_verb
+from tui.text import output
+
+_LEVELS = {"error": "ERROR", "warning": "warning", "info": "info"}
+
+
+def import_(args: argparse.Namespace) -> int:
+    try:
+        mapping = headers.parse_mapping(args.map)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    conn = open_for_verb(args)
+    result = importer.import_file(
+        conn,
+        args.file,
+        author=author(args),
+        sheet=args.sheet,
+        mapping=mapping,
+        dry_run=args.dry_run,
+        skip_invalid=args.skip_invalid,
+        keep_unmapped=args.keep_unmapped,
+    )
+    if args.format == "json":
+        output.write_json(result.as_dict())
+    else:
+        _print_report(result)
+    if result.refused:
+        errors = result.plan.errors
+        rows = result.plan.error_rows
+        shown = ", ".join(map(str, rows[:12])) + (", ..." if len(rows) > 12 else "")
+        print(
+            f"actreg: import refused: {len(errors)} error{'s' * (len(errors) != 1)} "
+            f"(row{'s' * (len(rows) != 1)} {shown}); nothing was imported. Fix them, or use "
+            "--skip-invalid to import the other rows.",
+            file=sys.stderr,
+        )
+        for problem in errors[:20]:
+            print(f"  row {problem.row} {problem.column or ''}: {problem.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_report(result: importer.ImportResult) -> None:
+    from tabulate import tabulate
+
+    plan = result.plan
+    where = plan.file_name + (f", sheet {plan.sheet!r}" if plan.sheet else "")
+    print(f"{where}: header on row {plan.header_row}; action rows read: {len(plan.rows)}.")
+    mapped = [f"{h} → {f}" for h, f in plan.columns if f]
+    print("Columns: " + "; ".join(mapped))
+    if plan.problems:
+        order = {"error": 0, "warning": 1, "info": 2}
+        body = [
+            [
+                p.row if p.row is not None else "",
+                _LEVELS[p.level],
+                p.column or "",
+                output.shorten(p.message, 100),
+            ]
+            for p in sorted(plan.problems, key=lambda p: (order[p.level], p.row or 0))
+        ]
+        print()
+        print(tabulate(body, headers=["Row", "Level", "Column", "Problem"], disable_numparse=True))
+        print()
+    skipped = len(result.skipped) if not result.refused else 0
+    counts = (
+        f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{skipped} row{'s' * (skipped != 1)} skipped"
+    )
+    if result.refused:
+        print(f"Refused: nothing imported. Without the rows in error it would be: {counts}.")
+    elif result.dry_run:
+        print(f"Dry run, nothing changed. Would import: {counts}.")
+    else:
+        print(f"Imported: {counts}.")
+
+
+def add_parsers(verb) -> None:
+    """Register `import` with the CLI's `verb(name, handler, help)` helper."""
+    p = verb("import", import_, "import actions from a CSV or Excel (.xlsx) table")
+    p.add_argument("file", help="the .csv or .xlsx file")
+    p.add_argument(
+        "--sheet", metavar="NAME", help="the sheet to read (default: the first with a header row)"
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=field",
+        help="read COLUMN as field (e.g. \"Lead officer=owner\"; field 'ignore' drops it)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="report what would happen; change nothing"
+    )
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows, skipping exactly the rows reported in error",
+    )
+    p.add_argument(
+        "--keep-unmapped",
+        action="store_true",
+        help="keep unknown columns as commentary on each new action",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")

@@ -1,0 +1,239 @@
+"""What each `actreg` command does: resolve the register and author, call db, print.
+
+Each handler takes the parsed arguments and returns the exit status. They hold
+no rules of their own: validation and every write live in db/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from db.errors import ActregError
+from db.integrity.backup import backup_to
+from db.integrity.verifier import verify as verify_register
+from db.read import queries
+from db.store import register
+from db.store.connection import create_register, open_register
+from db.store.dates import parse_moment
+from db.store.models import check_value, clean_line, clean_required_line, parse_rag, parse_status
+from tui.cli.session import author, new_register_path, open_for_verb
+from tui.text import output
+
+
+def init(args: argparse.Namespace) -> int:
+    path = new_register_path(args)
+    name = check_value("name", clean_required_line, args.name)
+    organisation = check_value("organisation", clean_line, args.organisation)
+    create_register(path, name=name, organisation=organisation).close()
+    print(f"Created the register {name!r} in {path}.")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from db.demo import build_demo
+
+    path = new_register_path(args)
+    conn = create_register(
+        path,
+        name="Management Action Table (demo)",
+        organisation="Kentish County Council (fictional)",
+    )
+    try:
+        build_demo(conn)
+    except BaseException:
+        conn.close()
+        path.unlink(missing_ok=True)  # a half-built demo is no use to anyone
+        raise
+    info = queries.register_info(conn)
+    conn.close()
+    print(
+        f"Created a demo register in {path}: {info['actions']} actions, "
+        f"{info['entries']} log entries."
+    )
+    return 0
+
+
+def add(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    draft = {
+        "ref": args.ref,
+        "title": args.title,
+        "owner": args.owner,
+        "target_date": args.target,
+        "directorate": args.directorate,
+        "theme": args.theme,
+        "priority": args.priority,
+        "acceptance": args.acceptance,
+        "description": args.description,
+        "source": args.source,
+        "recommendation": args.recommendation,
+        "completion_criterion": args.criterion,
+    }
+    row = register.add_action(conn, draft, author=author(args), commentary=args.note)
+    print(f"Added {row['ref']}: {row['title']} (target {row['target_date']}).")
+    return 0
+
+
+def update(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    row = register.record_update(
+        conn,
+        args.ref,
+        author=author(args),
+        note=args.note,
+        status=args.status,
+        rag=args.rag,
+        target_date=args.target,
+        percent_complete=args.percent,
+        reason=args.reason,
+        expected_version=args.expect_version,
+    )
+    print(f"Updated {row['ref']} (now version {row['version']}).")
+    return 0
+
+
+def edit(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    row = register.edit_field(
+        conn,
+        args.ref,
+        args.field,
+        args.value,
+        reason=args.reason,
+        author=author(args),
+        expected_version=args.expect_version,
+    )
+    print(f"Updated {row['ref']}: {args.field} changed (now version {row['version']}).")
+    return 0
+
+
+def evidence(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    row = register.add_evidence(
+        conn,
+        args.ref,
+        args.evidence,
+        author=author(args),
+        note=args.note,
+        expected_version=args.expect_version,
+    )
+    print(f"Recorded evidence for {row['ref']}.")
+    return 0
+
+
+def close(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    row = register.close_action(
+        conn,
+        args.ref,
+        author=author(args),
+        evidence=args.evidence,
+        note=args.note,
+        expected_version=args.expect_version,
+    )
+    print(f"Closed {row['ref']}.")
+    return 0
+
+
+def correct(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    row = register.correct_entry(
+        conn, args.entry, reason=args.reason, value=args.value, author=author(args)
+    )
+    print(f"Recorded a correction on {row['ref']} (now version {row['version']}).")
+    return 0
+
+
+def _filter(args: argparse.Namespace) -> queries.ActionFilter:
+    return queries.ActionFilter(
+        statuses=tuple(check_value("status", parse_status, s) for s in args.status or ()),
+        rags=tuple(check_value("rag", parse_rag, r) for r in args.rag or ()),
+        owner=args.owner,
+        directorate=args.directorate,
+        theme=args.theme,
+        overdue=args.overdue,
+        stale=args.stale,
+        search=args.search,
+    )
+
+
+def list_(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    flt = _filter(args)
+    if args.as_at:
+        moment = check_value("as at", parse_moment, args.as_at)
+        rows = queries.list_as_at(conn, moment, flt)
+    else:
+        rows = queries.list_actions(conn, flt)
+    if args.format == "json":
+        output.write_json([output.machine_row(r) for r in rows])
+    elif args.format == "csv":
+        output.write_csv((output.machine_row(r) for r in rows), output.LIST_FIELDS)
+    else:
+        if rows:
+            print(output.people_table(rows))
+        overdue = sum(1 for r in rows if r["overdue"])
+        heading = f"as at {args.as_at}: " if args.as_at else ""
+        print(f"\n{heading}{len(rows)} action{'s' * (len(rows) != 1)}, {overdue} overdue.")
+    return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    row = queries.get_action(conn, args.ref)
+    entries = queries.action_log(conn, row["id"])
+    if args.format == "json":
+        action = {k: v for k, v in row.items() if k not in ("id", "ref_key", "last_entry_id")}
+        output.write_json({"action": action, "log": [output.entry_json(e) for e in entries]})
+    else:
+        print(output.action_text(row, entries))
+    return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args, check_pages=False)  # verify reports damage itself, in detail
+    progress = _stderr_progress if sys.stderr.isatty() else None
+    report = verify_register(conn, expect=args.expect, progress=progress)
+    if report.problems:
+        print(f"actreg: verify FAILED for {conn.path}:", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  - {problem}", file=sys.stderr)
+    else:
+        print(
+            f"Register OK: {report.entries} log entries and {report.actions} actions checked; "
+            "the hash chain is intact, the action table matches the log, "
+            f"and SQLite's quick_check says {report.quick_check}."
+        )
+    print(f"Head hash: {report.head_hash}")
+    if report.expected_found is True:
+        print(f"The expected hash {args.expect.strip()} is in this register's history.")
+    elif report.expected_found is False:
+        print(
+            f"actreg: the expected hash {args.expect.strip()} is NOT in this register's "
+            "history: the register is not the one that hash was taken from, or its history "
+            "was rewritten.",
+            file=sys.stderr,
+        )
+    return 0 if report.ok else 1
+
+
+def _stderr_progress(done: int, total: int) -> None:
+    end = "\n" if done >= total else ""
+    print(f"\rverifying: {done:,} of {total:,} entries", end=end, file=sys.stderr, flush=True)
+
+
+def backup(args: argparse.Namespace) -> int:
+    conn = open_for_verb(args)
+    destination = backup_to(conn, Path(args.destination).expanduser())
+    copy = open_register(destination, readonly=True)
+    report = verify_register(copy)
+    copy.close()
+    if not report.ok:
+        raise ActregError(f"the backup in {destination} does not verify: {report.problems[0]}")
+    print(
+        f"Backed up to {destination} ({report.entries} entries; verified). "
+        f"Head hash: {report.head_hash}"
+    )
+    return 0

@@ -1,0 +1,266 @@
+"""The modal form all edits use: fields, inline errors in db's words, ctrl+s, esc.
+
+A form writes nothing until ctrl+s. Its save function runs in a thread worker and
+calls one db intent; an :class:`~db.errors.InputError` puts each problem under
+the field it names (problems start with the field's label, e.g. "target date:"),
+a :class:`~db.errors.StaleVersion` closes the form with :class:`Stale` so the
+caller reloads, anything else is shown at the foot of the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from db.errors import ActregError, InputError, StaleVersion
+from db.store.models import label
+from tui.app.background import run_db
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.widgets.key_bar import KeyBar
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a form. `name` is the db field, so its label matches db's messages."""
+
+    name: str
+    kind: str = "input"  # input | text | select
+    value: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # (shown, value) for a select
+    allow_blank: bool = False
+    placeholder: str = ""
+    caption: str | None = None  # shown label; default: db's label for the field
+    aliases: tuple[str, ...] = ()  # other problem prefixes that belong to this field
+
+    @property
+    def title(self) -> str:
+        text = self.caption or label(self.name)
+        return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The form saved: `row` is the action as it now stands."""
+
+    row: dict
+
+
+@dataclass(frozen=True)
+class Stale:
+    """The action changed since it was shown: nothing saved; the caller reloads."""
+
+    message: str
+
+
+FormResult = Saved | Stale | None
+SaveFunction = Callable[[dict[str, str | None]], dict]
+
+
+class FormScreen(ModalScreen[FormResult]):
+    """A modal form; dismisses with Saved, Stale, or None when cancelled."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = DIALOG_CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        *FIELD_KEYS,
+    ]
+
+    def __init__(
+        self,
+        heading: str,
+        fields: list[FieldSpec],
+        save: SaveFunction,
+        *,
+        intro: str = "",
+        reload: Callable[[], str] | None = None,
+    ) -> None:
+        """`reload`, for a form on an existing action: re-read it after a write was
+        refused because it changed elsewhere (so the next save applies over the new
+        version), and return the intro to show for it."""
+        super().__init__()
+        self.heading = heading
+        self.intro = intro
+        self.reload_function = reload
+        self.fields = fields
+        self.save_function = save
+        self.saving = False
+        self.stale = False  # a save was refused as stale; the caller reloads when it closes
+        self._initial: dict[str, str | None] = {}
+
+    # --- building ------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box", classes="dialog"):
+            yield Static(self.heading, id="form-heading")
+            if self.intro or self.reload_function is not None:
+                yield Static(self.intro, id="form-intro")
+            with VerticalScroll(id="form-fields"):
+                for spec in self.fields:
+                    yield Label(spec.title, classes="field-label")
+                    yield self._widget(spec)
+                    yield Static("", id=f"error-{spec.name}", classes="field-error")
+            yield Static("", id="form-error")
+            yield Static("ctrl+s save · tab next field · esc cancel", id="form-hint")
+        yield KeyBar()  # the form's own keys, not those of the screen beneath
+
+    def _widget(self, spec: FieldSpec) -> Widget:
+        wid = f"field-{spec.name}"
+        if spec.kind == "text":
+            return TextArea(spec.value, id=wid, classes="field-text", tab_behavior="focus")
+        if spec.kind == "select":
+            value = spec.value if spec.value else Select.NULL
+            return Select(
+                list(spec.options),
+                value=value,
+                allow_blank=spec.allow_blank,
+                prompt="(no change)" if spec.allow_blank else "Select",
+                id=wid,
+            )
+        return Input(spec.value, placeholder=spec.placeholder, id=wid)
+
+    def on_mount(self) -> None:
+        self._initial = self.values()
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    # --- values --------------------------------------------------------------
+
+    def field_widget(self, name: str) -> Widget:
+        return self.query_one(f"#field-{name}")
+
+    def values(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for spec in self.fields:
+            widget = self.field_widget(spec.name)
+            if isinstance(widget, TextArea):
+                out[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                out[spec.name] = None if widget.is_blank() else str(widget.value)
+            elif isinstance(widget, Input):
+                out[spec.name] = widget.value
+        return out
+
+    @property
+    def changed(self) -> bool:
+        return self.values() != self._initial
+
+    # --- errors --------------------------------------------------------------
+
+    def field_for(self, prefix: str) -> str | None:
+        """Which field a problem starting with `prefix` ("target date") belongs to."""
+        for spec in self.fields:
+            if prefix == label(spec.name) or prefix in spec.aliases:
+                return spec.name
+        return None
+
+    def clear_errors(self) -> None:
+        for spec in self.fields:
+            self.query_one(f"#error-{spec.name}", Static).update("")
+            self.field_widget(spec.name).remove_class("-invalid")
+        self.query_one("#form-error", Static).update("")
+
+    def show_problems(self, problems: list[str]) -> None:
+        by_field: dict[str, list[str]] = {}
+        general: list[str] = []
+        for problem in problems:
+            name = self.field_for(problem.split(":", 1)[0].strip())
+            (by_field.setdefault(name, []) if name else general).append(problem)
+        for name, texts in by_field.items():
+            self.query_one(f"#error-{name}", Static).update("\n".join(texts))
+            self.field_widget(name).add_class("-invalid")
+        self.query_one("#form-error", Static).update("\n".join(general))
+        first = next((s.name for s in self.fields if s.name in by_field), None)
+        if first:
+            self.field_widget(first).focus()
+
+    # --- actions -------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        # ctrl+s is a priority binding, handled before the focused field has
+        # processed the keys typed just before it (a fast typist, a paste).
+        # Read the values from inside that field's own message queue, after them.
+        target = self.focused if self.focused is not None else self
+        target.call_later(self._save_now)
+
+    def _save_now(self) -> None:
+        self.clear_errors()
+        values = self.values()
+        run_db(
+            self,
+            lambda: self.save_function(values),
+            on_done=self._saved,
+            on_error=self._failed,
+            group="form-save",
+            exclusive=True,
+        )
+
+    def _saved(self, row: dict) -> None:
+        self.saving = False
+        self.dismiss(Saved(row))
+
+    def _failed(self, exc: ActregError) -> None:
+        self.saving = False
+        if isinstance(exc, StaleVersion) and self.reload_function is not None:
+            self._reload_after(str(exc))
+        elif isinstance(exc, StaleVersion):
+            self.dismiss(Stale(str(exc)))
+        elif isinstance(exc, InputError):
+            self.show_problems(exc.problems)
+        else:
+            self.query_one("#form-error", Static).update(str(exc))
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+
+    def _close_unsaved(self) -> None:
+        if self.stale:  # the screen beneath still shows the old version: it must reload
+            self.dismiss(Stale("Not saved. The action changed elsewhere; it has been reloaded."))
+        else:
+            self.dismiss(None)
+
+    def _reload_after(self, message: str) -> None:
+        """Someone else changed the action: keep what was typed, show the new version."""
+        self.saving = True  # (no save until the new version is in)
+        assert self.reload_function is not None
+
+        def reloaded(intro: str) -> None:
+            self.saving = False
+            self.stale = True
+            self.query_one("#form-intro", Static).update(intro)
+            self.query_one("#form-error", Static).update(
+                f"{message} It has been reloaded above, and what you typed is kept: "
+                "check it, then ctrl+s saves over the new version (esc cancels)."
+            )
+
+        def failed(exc: ActregError) -> None:
+            self.saving = False
+            self.dismiss(Stale(f"{message} ({exc})"))
+
+        run_db(self, self.reload_function, on_done=reloaded, on_error=failed, group="form-save")
+
+    def action_cancel(self) -> None:
+        if not self.changed:
+            self._close_unsaved()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._close_unsaved()
+
+        self.app.push_screen(
+            ConfirmScreen("Discard what you typed? Nothing has been saved.", yes="Discard"),
+            answered,
+        )

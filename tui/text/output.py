@@ -1,0 +1,189 @@
+"""How the command line prints: tables for people, CSV and JSON for scripts.
+
+Kept free of Textual so that `actreg list` starts fast; tabulate is imported
+only when a table is printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from db.store.log import LogEntry
+from db.store.models import STATUS_LABELS
+
+#: The columns of `list --format csv|json`, in order: a contract for scripts.
+LIST_FIELDS = (
+    "ref",
+    "title",
+    "owner",
+    "directorate",
+    "theme",
+    "priority",
+    "acceptance",
+    "status",
+    "rag",
+    "percent_complete",
+    "original_target_date",
+    "target_date",
+    "target_revisions",
+    "slipped",
+    "overdue",
+    "days_overdue",
+    "stale",
+    "completed_date",
+    "source",
+    "recommendation",
+    "last_update",
+    "last_commentary",
+    "version",
+)
+
+RAG_LETTER = {"red": "R", "amber": "A", "green": "G", None: "-"}
+
+
+def machine_row(row: dict) -> dict:
+    return {key: row.get(key) for key in LIST_FIELDS}
+
+
+def write_json(data, out: TextIO = sys.stdout) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_csv(rows: Iterable[dict], fields: Sequence[str], out: TextIO = sys.stdout) -> None:
+    writer = csv.DictWriter(
+        out, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
+
+
+def _csv_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def shorten(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def target_cell(row: dict) -> str:
+    """The target date with its marks: ↻N when re-dated, ! when overdue."""
+    cell = row["target_date"] or ""
+    if row.get("target_revisions"):
+        cell += f" ↻{row['target_revisions']}"
+    if row.get("overdue"):
+        cell += " !"
+    return cell
+
+
+def people_table(rows: Sequence[dict]) -> str:
+    from tabulate import tabulate
+
+    headers = ["Ref", "Title", "Owner", "Directorate", "Status", "RAG", "Target", "Last update"]
+    body = [
+        [
+            r["ref"],
+            shorten(r["title"], 44),
+            shorten(r["owner"], 18),
+            shorten(r["directorate"], 18),
+            STATUS_LABELS[r["status"]],
+            RAG_LETTER[r["rag"]],
+            target_cell(r),
+            (r["last_update"] or "")[:10],
+        ]
+        for r in rows
+    ]
+    return tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def when(recorded_at: str) -> str:
+    """'2026-11-28T18:13:16.605496Z' -> '2026-11-28 18:13 UTC'."""
+    return f"{recorded_at[:10]} {recorded_at[11:16]} UTC"
+
+
+def describe_entry(entry: LogEntry) -> str:
+    """One line for what an entry changed: 'status: in_progress → closed'."""
+    if entry.kind == "created":
+        return "created"
+    if entry.kind in ("note", "chased") or (entry.kind == "import" and entry.field is None):
+        return "imported update" if entry.kind == "import" else entry.kind
+    if entry.kind == "evidence":
+        return f"evidence: {entry.new_value}"
+    what = entry.field or entry.kind
+    old = entry.old_value if entry.old_value is not None else "—"
+    new = entry.new_value if entry.new_value is not None else "—"
+    if entry.kind == "correction" and entry.field == "commentary":
+        return f"correction of {entry.supersedes}: note text"
+    prefix = f"correction of {entry.supersedes}: " if entry.kind == "correction" else ""
+    return f"{prefix}{what}: {shorten(old, 40)} → {shorten(new, 40)}"
+
+
+def action_text(row: dict, entries: Sequence[LogEntry]) -> str:
+    """`actreg show`: every field, the derived flags, then the log newest first."""
+    flags = [
+        f"overdue by {row['days_overdue']} days" if row["overdue"] else "",
+        f"slipped ({row['target_revisions']} revisions)" if row["slipped"] else "",
+        "stale (no update this cycle)" if row["stale"] else "",
+    ]
+    target = row["target_date"] or "—"
+    if row["original_target_date"] != row["target_date"]:
+        target += f" (original {row['original_target_date'] or '—'})"
+    rag = RAG_LETTER[row["rag"]]
+    if row["rag"]:
+        rag += f" {row['rag']}" + (f": {row['rag_reason']}" if row["rag_reason"] else "")
+    fields = [
+        ("Status", f"{STATUS_LABELS[row['status']]} ({row['percent_complete']}% complete)"),
+        ("RAG", rag),
+        ("Owner", row["owner"]),
+        ("Directorate", row["directorate"]),
+        ("Theme", row["theme"]),
+        ("Priority", row["priority"]),
+        ("Acceptance", (row["acceptance"] or "").replace("_", " ")),
+        ("Source", row["source"]),
+        ("Recommendation", row["recommendation"]),
+        ("Target date", target),
+        ("Completed", row["completed_date"]),
+        ("Completion criterion", row["completion_criterion"]),
+        ("Evidence", row["evidence"]),
+        ("Flags", ", ".join(f for f in flags if f) or "none"),
+        ("Version", str(row["version"])),
+    ]
+    lines = [f"{row['ref']}  {row['title']}", ""]
+    if row["description"]:
+        lines += [row["description"], ""]
+    for name, value in fields:
+        if value:
+            text = str(value).replace("\n", "\n" + " " * 22)
+            lines.append(f"{name:<21} {text}")
+    lines += ["", f"Progress log ({len(entries)} entries, newest first)"]
+    for entry in entries:
+        lines.append(f"  {when(entry.recorded_at)}  {entry.author}  {describe_entry(entry)}")
+        if entry.commentary:
+            lines += [f"      {line}" for line in entry.commentary.splitlines()]
+        lines.append(f"      id {entry.uuid}")
+    return "\n".join(lines)
+
+
+def entry_json(entry: LogEntry) -> dict:
+    return {
+        "uuid": entry.uuid,
+        "sequence": entry.id,
+        "kind": entry.kind,
+        "field": entry.field,
+        "old_value": entry.old_value,
+        "new_value": entry.new_value,
+        "commentary": entry.commentary,
+        "author": entry.author,
+        "recorded_at": entry.recorded_at,
+        "supersedes": entry.supersedes,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
