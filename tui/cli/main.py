@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
 
     def verb(name: str, handler, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help, parents=[shared])
+        # argparse %-formats the help of each choice: a bare % ("date, %") crashed --help.
+        p = sub.add_parser(name, help=help.replace("%", "%%"), description=help, parents=[shared])
         p.set_defaults(handler=handler)
         return p
 
