@@ -26,6 +26,7 @@ CATEGORIES = {
     "rag_up": "RAG improved",
     "rag_down": "RAG worsened",
     "target_moved": "Target dates moved",
+    "field_changed": "Other fields changed",
     "no_update": "No update since the last snapshot",
     "withdrawn": "Withdrawn or superseded",
 }
@@ -33,6 +34,24 @@ CATEGORIES = {
 #: or amber is a warning (down), a first rating of green is reassurance (up).
 _RAG_ORDER = {"red": 0.0, "amber": 1.0, None: 1.5, "green": 2.0}
 _DONE = {"implemented", "closed"}
+#: The fields an officer edits besides status, RAG and target (each reported with
+#: its old and new value), with the words the diff uses for them.
+_EDITED_FIELDS = {
+    "ref": "Ref",
+    "title": "Title",
+    "owner": "Owner",
+    "directorate": "Lead directorate",
+    "theme": "Theme",
+    "priority": "Priority",
+    "acceptance": "Acceptance",
+    "percent_complete": "% complete",
+    "description": "Description",
+    "source": "Source",
+    "recommendation": "Recommendation",
+    "completion_criterion": "Completion criterion",
+    "evidence": "Evidence",
+    "target_date_text": "Target as written",
+}
 _WITHDRAWN = {"superseded", "cancelled"}
 
 
@@ -112,10 +131,25 @@ def _changes(old: dict | None, new: dict) -> list[Change]:
                  f"(revised {revisions} time{'s' * (revisions != 1)} in all"
                  + ("; slipped more than once)" if revisions > 1 else ")"))  # fmt: skip
         found.append(change("target_moved", old["target_date"], new["target_date"], words))
+    for name, label in _EDITED_FIELDS.items():
+        was, now = old.get(name), new.get(name)
+        if was != now:
+            words = f"{label}: {_short(was)} → {_short(now)}"
+            found.append(change("field_changed", _text(was), _text(now), words))
     if old["version"] == new["version"] and new["status"] not in FINISHED_STATUSES:
         found.append(change("no_update", old["last_update_at"], new["last_update_at"],
                             "No update since the last snapshot"))  # fmt: skip
     return found
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _short(value: object, width: int = 60) -> str:
+    """A value as the diff line shows it: one line, cut at `width`, '—' for empty."""
+    text = " ".join(str(value).split()) if value not in (None, "") else "—"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _label(snap: dict) -> str:
@@ -124,7 +158,23 @@ def _label(snap: dict) -> str:
 
 def diff(conn: sqlite3.Connection, *, from_meeting: str | None = None,
          to_meeting: str | None = None, committee: str | None = None) -> Diff:  # fmt: skip
-    """Changes from one meeting's snapshot to another's (default: the previous one, and now)."""
+    """Changes from one meeting's snapshot to another's.
+
+    With neither meeting named: the two latest meetings' snapshots (the latest one and
+    now, when there is only one). With only `to_meeting`: the snapshot before it.
+    With only `from_meeting`: that snapshot and now.
+    """
+    if from_meeting is None and to_meeting is None:
+        current = sorted((s for s in snapshots.list_snapshots(conn) if not s["superseded"]),
+                         key=lambda s: s["cut_off"])  # fmt: skip
+        if len(current) >= 2:
+            from_snap, to_snap = current[-2], current[-1]
+            return compare(
+                snapshots.snapshot_rows(conn, from_snap["id"]),
+                snapshots.snapshot_rows(conn, to_snap["id"]),
+                from_label=_label(from_snap), to_label=_label(to_snap),
+                from_cut_off=from_snap["cut_off"], to_cut_off=to_snap["cut_off"],
+            )  # fmt: skip
     if to_meeting in (None, "now"):
         to_rows = list_actions(conn)
         to_label, to_cut_off = "now", utc_text(utc_now())

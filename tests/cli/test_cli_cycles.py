@@ -37,7 +37,10 @@ def test_snapshot_diff_and_verify(run, fresh_db):
     # Snapshots cut by the real clock: a meeting far ahead is cut off at "now".
     run("meeting", "add", "2099-07-14", db=fresh_db)
     out = run("snapshot", "--meeting", "2099-07-14", db=fresh_db).stdout
-    assert "Snapshot #1 of the Governance and Audit Committee 2099-07-14 meeting: 1 actions" in out
+    assert (
+        "Snapshot #1 of the Governance and Audit Committee 2099-07-14 meeting: 1 action as at"
+        in out
+    )
     assert HASH.search(out)
     again = run("snapshot", "--meeting", "2099-07-14", db=fresh_db, check_exit=1)
     assert "already has snapshot #1. Use --replace" in again.stderr
@@ -81,3 +84,51 @@ def test_snapshot_before_any_entry_says_so(run, fresh_db):
 def test_diff_without_a_snapshot_is_explained(run, fresh_db):
     result = run("diff", db=fresh_db, check_exit=1)
     assert "no earlier snapshot to compare with" in result.stderr
+
+
+def test_diff_without_arguments_compares_the_two_latest_snapshots(run, fresh_db):
+    # Both meetings lie far ahead, so each snapshot is cut off at the moment it is taken.
+    run("meeting", "add", "2099-07-14", db=fresh_db)
+    run("meeting", "add", "2099-09-15", db=fresh_db)
+    run("snapshot", "--meeting", "2099-07-14", db=fresh_db)
+    run("edit", "A1", "owner", "Bob Baker", "--reason", "Restructure", db=fresh_db)
+    run("snapshot", "--meeting", "2099-09-15", db=fresh_db)
+
+    diff = run("diff", "--format", "json", db=fresh_db).json()
+    assert diff["from"] == "Governance and Audit Committee 2099-07-14 (snapshot #1)"
+    assert diff["to"] == "Governance and Audit Committee 2099-09-15 (snapshot #2)"
+    assert [(c["category"], c["ref"], c["old"], c["new"]) for c in diff["changes"]] == [
+        ("field_changed", "A1", "Ann Archer", "Bob Baker")
+    ]
+    table = run("diff", db=fresh_db).stdout
+    assert "comparing the two latest meetings' snapshots" in table
+    assert "Other fields changed" in table and "Owner: Ann Archer → Bob Baker" in table
+
+
+def test_every_field_an_officer_edits_is_in_the_changes_since_last_meeting(run, fresh_db, tmp_path):
+    import csv
+
+    run("meeting", "add", "2099-07-14", db=fresh_db)
+    run("meeting", "add", "2099-09-15", db=fresh_db)
+    run("snapshot", "--meeting", "2099-07-14", db=fresh_db)
+    edits = {
+        "owner": ("Bob Baker", "Owner: Ann Archer → Bob Baker"),
+        "directorate": ("Resources", "Lead directorate: Finance → Resources"),
+        "theme": ("Audit", "Theme: Governance → Audit"),
+        "priority": ("high", "Priority: medium → high"),
+        "title": ("Publish the policy", "Title: Publish the SEND transport policy → Publish"),
+        "description": ("Now with a description", "Description: — → Now with a description"),
+    }
+    for name, (value, _) in edits.items():
+        run("edit", "A1", name, value, "--reason", "Tidy", db=fresh_db)
+    run("update", "A1", "--percent", "40", db=fresh_db)
+    run("snapshot", "--meeting", "2099-09-15", db=fresh_db)
+    out = tmp_path / "pack.csv"
+    run("export", "--meeting", "2099-09-15", "-o", out, db=fresh_db)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    change = row["Change since last meeting"]
+    for _, words in edits.values():
+        assert words in change
+    assert "% complete: 0 → 40" in change
+    assert "No update since the last snapshot" not in change

@@ -75,6 +75,7 @@ def test_every_category(two_meetings):
         "rag_up": 1,
         "rag_down": 1,
         "target_moved": 1,
+        "field_changed": 0,
         "no_update": 1,
         "withdrawn": 1,
     }
@@ -86,10 +87,22 @@ def test_every_category(two_meetings):
     assert summaries[a1] == "Status: Not started → Implemented"
 
 
-def test_defaults_compare_the_latest_snapshot_with_now(two_meetings, clock):
+def test_defaults_compare_the_two_latest_snapshots(two_meetings, clock):
     clock.set(dt.datetime(2025, 4, 20, tzinfo=dt.UTC))
     register.record_update(two_meetings, "A5", status="in_progress", author=AUTHOR, clock=clock)
     result = diffs.diff(two_meetings)
+    assert result.from_label == "Governance and Audit Committee 2025-01-21 (snapshot #1)"
+    assert result.to_label == "Governance and Audit Committee 2025-04-22 (snapshot #2)"
+    assert (
+        result.changes
+        == diffs.diff(two_meetings, from_meeting="2025-01-21", to_meeting="2025-04-22").changes
+    )
+
+
+def test_to_now_compares_the_latest_snapshot_with_now(two_meetings, clock):
+    clock.set(dt.datetime(2025, 4, 20, tzinfo=dt.UTC))
+    register.record_update(two_meetings, "A5", status="in_progress", author=AUTHOR, clock=clock)
+    result = diffs.diff(two_meetings, to_meeting="now")
     assert result.from_label.startswith("Governance and Audit Committee 2025-04-22")
     assert result.to_label == "now"
     changes = {(c.category, c.ref) for c in result.changes}

@@ -9,6 +9,7 @@ from pathlib import Path
 from db.cycles import diffs, meetings, snapshots
 from db.cycles.meetings import DEFAULT_COMMITTEE
 from db.exporting import exporter
+from db.plural import plural
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output
 
@@ -127,7 +128,7 @@ def snapshot(args: argparse.Namespace) -> int:
     replaced = f"; it supersedes snapshot #{snap['supersedes']}" if snap["supersedes"] else ""
     print(
         f"Snapshot #{snap['id']} of the {snap['committee']} {snap['meeting_date']} meeting: "
-        f"{snap['row_count']} actions as at {snap['cut_off']}{replaced}."
+        f"{plural(snap['row_count'], 'action')} as at {snap['cut_off']}{replaced}."
     )
     if not snap["row_count"]:
         print("Note: the register had no actions at that cut-off (is the meeting date right?).")
@@ -159,6 +160,13 @@ def diff(args: argparse.Namespace) -> int:
     if args.format == "csv":
         output.write_csv(rows, ["category", "ref", "title", "old", "new", "detail"])
         return 0
+    if args.from_meeting is None and args.to_meeting is None:
+        which = (
+            "the latest snapshot and now (there is only one snapshot)"
+            if result.to_label == "now"
+            else "the two latest meetings' snapshots"
+        )
+        print(f"No --from or --to given: comparing {which}.")
     print(f"Changes from {result.from_label} to {result.to_label}:\n")
     for key, count in result.counts().items():
         print(f"  {diffs.CATEGORIES[key]:<36} {count}")
@@ -176,7 +184,7 @@ def export(args: argparse.Namespace) -> int:
     table = exporter.build_table(conn, args.meeting, args.committee)
     path = Path(args.output or exporter.default_filename(table, args.format)).expanduser()
     exporter.export(table, args.format, path)
-    print(f"Wrote {path} ({len(table.rows)} actions, {args.format.upper()}).")
+    print(f"Wrote {path} ({plural(len(table.rows), 'action')}, {args.format.upper()}).")
     print(f"Snapshot #{table.snapshot_id} SHA-256: {table.rows_hash}")
     print(f"Log head hash: {table.log_head_hash}")
     return 0
@@ -213,7 +221,11 @@ def add_parsers(verb) -> None:
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
 
-    p = verb("diff", diff, "what changed between two meetings' snapshots (or since one)")
+    p = verb(
+        "diff",
+        diff,
+        "what changed between two meetings' snapshots (default: the two latest), or since one",
+    )
     p.add_argument("--from", dest="from_meeting", metavar="MEETING")
     p.add_argument("--to", dest="to_meeting", metavar="MEETING|now")
     p.add_argument("--committee")

@@ -47,7 +47,7 @@ class DiffScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(LinesView).set_lines([Text("Comparing…", style="dim")])
         gateway, m = self.app.gateway, self.meeting
-        to = m["meeting_date"] if m["snapshot_id"] else None
+        to = m["meeting_date"] if m["snapshot_id"] else "now"
 
         def work():
             result = gateway.call(diff, to_meeting=to, committee=m["committee"])
