@@ -1,9 +1,11 @@
--- actreg register schema, applied as migration 1.
+-- actreg register schema: the complete current schema.
 --
--- Later changes are new migrations in db/connection.py (MIGRATIONS), tracked in
--- PRAGMA user_version; PRAGMA application_id marks the file as an actreg
--- register (both are set by db/connection.py, not here, so that this file
--- stays a plain description of the tables).
+-- A new register gets this file whole; an older one gets the upgrade steps it
+-- lacks (db/store/migrations.py, UPGRADES), and a test checks that both end with
+-- the same schema. PRAGMA user_version holds the version and PRAGMA
+-- application_id marks the file as an actreg register (both set by
+-- db/store/migrations.py, not here, so that this file stays a plain description
+-- of the tables). A new migration adds its DDL here too.
 --
 -- The progress_log is the source of truth. The action table is a projection
 -- of it that every write updates in the same transaction as the log append;
@@ -71,9 +73,30 @@ CREATE INDEX action_directorate ON action (directorate COLLATE NOCASE);
 CREATE INDEX action_theme       ON action (theme COLLATE NOCASE);
 CREATE INDEX action_target      ON action (target_date);
 CREATE INDEX action_last_update ON action (last_update_at);
+-- Every sort of the register table pages on an index. (Version 2.)
+CREATE INDEX action_title       ON action (title COLLATE NOCASE);
+
+-- How many actions there are, kept by triggers: the register table shows it on its
+-- first frame, and count(*) over 100,000 actions costs more than that frame can spare.
+-- verify checks it against the table. (Version 2.)
+CREATE TABLE action_count (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    n        INTEGER NOT NULL CHECK (n >= 0)
+);
+INSERT INTO action_count (only_row, n) VALUES (1, 0);
+
+CREATE TRIGGER action_counted AFTER INSERT ON action
+BEGIN
+    UPDATE action_count SET n = n + 1;
+END;
+
+CREATE TRIGGER action_uncounted AFTER DELETE ON action
+BEGIN
+    UPDATE action_count SET n = n - 1;
+END;
 
 -- The append-only progress log. Each entry's hash is SHA-256 over the
--- previous entry's hash and a canonical encoding of the entry (db/integrity.py).
+-- previous entry's hash and a canonical encoding of the entry (db/store/log.py).
 CREATE TABLE progress_log (
     id          INTEGER PRIMARY KEY,   -- chain order
     uuid        TEXT NOT NULL UNIQUE,
@@ -95,7 +118,7 @@ CREATE TABLE progress_log (
 
 CREATE INDEX progress_log_action   ON progress_log (action_id, id);
 CREATE INDEX progress_log_recorded ON progress_log (recorded_at);
--- The as-at rebuild (db/asat.py): each field's newest entry per action, and the creations.
+-- The as-at rebuild (db/read/asat.py): each field's newest entry per action, and the creations.
 CREATE INDEX progress_log_field    ON progress_log (action_id, field, id);
 CREATE INDEX progress_log_created  ON progress_log (id) WHERE kind = 'created';
 CREATE INDEX progress_log_supersedes ON progress_log (supersedes) WHERE supersedes IS NOT NULL;

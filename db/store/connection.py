@@ -1,4 +1,4 @@
-"""Opening and creating registers: file checks, pragmas, migrations, transactions.
+"""Opening and creating registers: file checks, pragmas, transactions.
 
 A file is only ever opened by SQLite after its header says it is an actreg
 register, so an empty file, a CSV or another program's database is refused
@@ -22,9 +22,8 @@ from db.errors import ActregError, NotARegister, ReadOnlyRegister, WriteFailed
 from db.integrity.backup import backup_to
 from db.store.clock import utc_now
 from db.store.dates import utc_text
+from db.store.migrations import APPLICATION_ID, migrate, schema_version
 
-#: PRAGMA application_id of every actreg register: "ACTR".
-APPLICATION_ID = 0x41435452
 BUSY_TIMEOUT_S = 10.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -38,57 +37,6 @@ class RegisterConnection(sqlite3.Connection):
     readonly_reason: str | None = None
     #: Why the register is read-only, or other things the user should see (a banner).
     notices: list[str]
-
-
-def schema_sql() -> str:
-    """The text of schema.sql: inside the package when installed, at the repo root in a checkout."""
-    package = Path(__file__).resolve().parent.parent  # db/
-    for candidate in (package / "schema.sql", package.parent / "schema.sql"):
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
-    raise ActregError("schema.sql is missing from this installation of actreg: reinstall it")
-
-
-def _migration_1(conn: sqlite3.Connection) -> None:
-    conn.executescript(schema_sql())
-
-
-_MIGRATION_2 = """
--- Every sort of the register table pages on an index: titles had none.
-CREATE INDEX action_title ON action (title COLLATE NOCASE);
-
--- How many actions there are, kept by triggers: the register table shows it on its
--- first frame, and count(*) over 100,000 actions costs more than that frame can spare.
--- verify checks it against the table.
-CREATE TABLE action_count (
-    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
-    n        INTEGER NOT NULL CHECK (n >= 0)
-);
-INSERT INTO action_count (only_row, n) SELECT 1, count(*) FROM action;
-
-CREATE TRIGGER action_counted AFTER INSERT ON action
-BEGIN
-    UPDATE action_count SET n = n + 1;
-END;
-
-CREATE TRIGGER action_uncounted AFTER DELETE ON action
-BEGIN
-    UPDATE action_count SET n = n - 1;
-END;
-"""
-
-
-def _migration_2(conn: sqlite3.Connection) -> None:
-    for statement in _split_sql(_MIGRATION_2):
-        conn.execute(statement)
-
-
-#: Ordered migrations; the register's PRAGMA user_version counts those applied.
-MIGRATIONS = [_migration_1, _migration_2]
-
-
-def schema_version() -> int:
-    return len(MIGRATIONS)
 
 
 # --- file checks ------------------------------------------------------------
@@ -408,46 +356,6 @@ def _check_schema(conn: RegisterConnection, path: Path) -> None:
             backup_to(conn, backup)
             conn.notices.append(f"Upgraded from schema {version}; the old file is in {backup}.")
         migrate(conn)
-
-
-def migrate(conn: sqlite3.Connection) -> None:
-    """Apply every migration the file lacks, each in its own transaction."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            # executescript would COMMIT first; run the statements one by one instead.
-            _run_script(conn, step)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-
-
-def _run_script(conn: sqlite3.Connection, step) -> None:
-    if step is _migration_1:
-        for statement in _split_sql(schema_sql()):
-            conn.execute(statement)
-    else:
-        step(conn)
-
-
-def _split_sql(script: str) -> list[str]:
-    """Split a script into complete statements (triggers contain ';' of their own)."""
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
-            continue
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        statements.append(buffer.strip())
-    return statements
 
 
 def create_register(
