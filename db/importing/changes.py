@@ -67,6 +67,17 @@ def _progress(row: ImportRow) -> str | None:
     return "\n\n".join(parts) or None
 
 
+def _rewords(date: str | None, wording: str | None, state: Row) -> bool:
+    """Whether the target's wording changes: new words, or a new date written plainly
+    (the old words described the old date). A plain date equal to the target keeps the
+    words ("Q3 2026/27"): actreg's own export writes the date alone."""
+    if wording is not None:
+        return wording != state["target_date_text"]
+    return (
+        state["target_date_text"] is not None and date is not None and date != state["target_date"]
+    )
+
+
 def decide(plan: ImportPlan, row: ImportRow, existing: Row | None) -> ActionOps:
     note = f"Imported from {plan.file_name}"
     progress = _progress(row)
@@ -81,9 +92,12 @@ def decide(plan: ImportPlan, row: ImportRow, existing: Row | None) -> ActionOps:
         )
         created = draft.model_dump()
         ops = ActionOps(row.number, row.ref, None, created, "\n".join(row.extra) or None)
-        if v.get("rag") and v.get("rag_reason"):
-            created["rag"] = None  # set below with its reason, which is not progress
-            ops.changes.append(("field_edit", "rag", str(v["rag"]), str(v["rag_reason"])))
+        if v.get("rag") and (v.get("rag_reason") or ops.commentary):
+            # Set below with its own reason (or none): the creation's commentary (the
+            # columns kept by --keep-unmapped) would otherwise become the RAG reason.
+            created["rag"] = None
+            reason = v.get("rag_reason")
+            ops.changes.append(("field_edit", "rag", str(v["rag"]), reason and str(reason)))
         if v.get("evidence"):
             ops.changes.append(("evidence", "evidence", str(v["evidence"]), None))
         state = dict(created)
@@ -103,13 +117,13 @@ def decide(plan: ImportPlan, row: ImportRow, existing: Row | None) -> ActionOps:
         date, wording = current
         if date is not None and date != state["target_date"]:
             ops.changes.append(("import", "target_date", date, f"{note}: revised target date"))
-        if wording != state["target_date_text"] and (date is not None or wording):
+        if _rewords(date, wording, state):
             ops.changes.append(("import", "target_date_text", wording, None))
     elif existing is not None and first != (None, None):
         date, wording = first
         if date is not None and date != existing["target_date"]:
             ops.changes.append(("import", "target_date", date, f"{note}: new target date"))
-        if wording != existing["target_date_text"]:
+        if _rewords(date, wording, existing):
             ops.changes.append(("import", "target_date_text", wording, None))
     latest = (existing or {}).get("last_commentary") or ""
     buried = any(c[3] for c in ops.changes if c[0] != "field_edit")

@@ -2,8 +2,10 @@
 
 Rows are numbered as a person sees them in Excel (1-based, counting every row,
 title rows and the header too). A file that cannot be read as a table (an
-unknown encoding, binary data, an unterminated quote) is refused with an
-:class:`~db.errors.InputError` that says where and why; nothing is guessed.
+unknown encoding, binary data, an actreg register) is refused with an
+:class:`~db.errors.InputError` that says where and why; nothing is guessed. An
+unterminated quote stops the reading at its row: the rows before it are kept, so
+the import can report their problems with it (and refuses the file).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    broken: tuple[int, str] | None = None
+    """(row, why) when the file cannot be read past that row (an unterminated quote):
+    the rows before it are read, so their problems can be reported too."""
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
@@ -50,6 +55,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
         raise InputError(f"file: {path} cannot be read: {exc.strerror}") from None
     if data.startswith(b"PK\x03\x04"):
         return read_xlsx(path, sheet)
+    if data.startswith(b"SQLite format 3\x00"):
+        raise InputError(_database_message(path))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(
             f"file: {path.name} is an old Excel (.xls) workbook: save it as .xlsx or CSV first"
@@ -59,6 +66,30 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if sheet is not None:
         raise InputError(f"--sheet: {path.name} is a CSV file; it has no sheets")
     return read_csv(path, data)
+
+
+def _database_message(path: Path) -> str:
+    """What to say about an SQLite file given to import: a register, or another database."""
+    import sqlite3
+
+    tables: set[str] = set()
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    if {"progress_log", "action"} <= tables:
+        return (
+            f"file: {path.name} is an actreg register, not a table to import. Open it with "
+            f"`actreg --db {path}`; to bring its actions into this register, export them "
+            f"from it first (`actreg --db {path} export --meeting DATE --format csv`, or "
+            f"`actreg --db {path} list --format csv > actions.csv`) and import that file."
+        )
+    return (
+        f"file: {path.name} is an SQLite database, not a table actreg can import: export "
+        "the table from the program that made it as CSV or .xlsx."
+    )
 
 
 # --- CSV --------------------------------------------------------------------
@@ -132,9 +163,13 @@ def read_csv(path: Path, data: bytes) -> Table:
                     'a quote (") opens a cell and is never closed, so the rest of the file '
                     "would be one cell"
                 )
-            raise InputError(
-                f"row {number} (line {line} of {path.name}): {reason}. Nothing was imported."
-            ) from None
+            if not rows:  # not even a header to report the other rows against
+                raise InputError(
+                    f"row {number} (line {line} of {path.name}): {reason}. Nothing was imported."
+                ) from None
+            broken = (number, f"line {line} of {path.name}: {reason}; this row and any after it "
+                      "cannot be read, so nothing can be imported until it is fixed")  # fmt: skip
+            return Table(path.name, rows, encoding=encoding, delimiter=delimiter, broken=broken)
     return Table(path.name, rows, encoding=encoding, delimiter=delimiter)
 
 

@@ -214,6 +214,10 @@ def plan_import(
             continue
         seen[key] = number
         plan.rows.append(row)
+    if table.broken is not None:
+        number, why = table.broken
+        note("error", number, None, why)
+        plan.unreadable = True
     if blank_rows:
         shown = ", ".join(map(str, blank_rows[:10])) + (", ..." if len(blank_rows) > 10 else "")
         note("info", None, None, f"{len(blank_rows)} blank rows skipped (rows {shown})")
@@ -330,7 +334,8 @@ def import_file(
     """Plan, then (unless refused or a dry run) apply the import in one transaction."""
     plan = plan_import(conn, path, sheet=sheet, mapping=mapping, keep_unmapped=keep_unmapped)
     result = ImportResult(plan, dry_run=dry_run)
-    result.refused = bool(plan.errors) and not skip_invalid
+    # Skipping cannot help a file read only part way: the rows after the break are unknown.
+    result.refused = bool(plan.errors) and (not skip_invalid or plan.unreadable)
     if dry_run or result.refused:
         ops = plan_operations(conn, plan)
     else:

@@ -29,6 +29,8 @@ class ImportPlan:
     rows: list[ImportRow]
     problems: list[Problem]
     actreg_export: bool = False
+    unreadable: bool = False
+    """The file cannot be read to its end: refused even with --skip-invalid."""
 
     @property
     def errors(self) -> list[Problem]:

@@ -24,6 +24,7 @@ from db.store.connection import write_transaction
 from db.store.dates import parse_date, utc_text
 from db.store.models import (
     EDITABLE_FIELDS,
+    STATUS_LABELS,
     ActionDraft,
     check_value,
     clean_line,
@@ -284,6 +285,12 @@ def record_update(
         ]
         if unchanged:
             raise InputError(unchanged)
+        if status is not None and c.row["status"] == "closed" and not reason:
+            # Closed means verified done: undoing that is a decision the log must explain.
+            raise InputError(
+                f"reason: is required to change the status of a closed action "
+                f"(to {STATUS_LABELS[status]}): say why"
+            )
         if status == "closed":
             _require_evidence(c.row, None)
         w, aid = c.w, c.row["id"]

@@ -86,7 +86,7 @@ def test_bad_map_is_a_usage_error(run, fresh_db, args, message):
     ("name", "message"),
     [
         ("utf16.csv", "is not a text file actreg can read"),
-        ("unterminated.csv", "row 4 (line 4 of unterminated.csv): a quote"),
+        ("unterminated.csv", "row 4: line 4 of unterminated.csv: a quote"),
         ("nosuch.csv", "does not exist"),
     ],
 )
@@ -121,3 +121,84 @@ def test_excel_sheet_choice(run, fresh_db, tmp_path):
     result = run("import", copy, "--sheet", "Other", db=fresh_db, check_exit=1)
     assert "has no sheet 'Other'" in result.stderr
     run("import", copy, "--sheet", "Actions", db=fresh_db)
+
+
+def test_an_unterminated_quote_in_the_last_row_still_reports_the_rows_before(
+    run, fresh_db, tmp_path, db_state
+):
+    path = tmp_path / "tracker.csv"
+    path.write_text(
+        "Ref,Action,Owner,Target date,Status\n"
+        "U1,Fine,Ann Archer,2026-03-31,In progress\n"
+        "U2,Bad date,Ben Baker,31/02/2026,In progress\n"
+        "U3,Bad status,Cat Cole,2026-03-31,Sideways\n"
+        'U4,"Never closed,Dan Dee,2026-03-31,In progress\n',
+        encoding="utf-8",
+    )
+    before = db_state(fresh_db)
+    for extra in ([], ["--skip-invalid"]):
+        result = run("import", path, *extra, db=fresh_db, check_exit=1)
+        assert "import refused: 3 errors (rows 3, 4, 5)" in result.stderr
+        assert "row 3 Target date: '31/02/2026' is not a real date" in result.stderr
+        assert "row 4 Status: 'Sideways' is not one of" in result.stderr
+        assert "row 5: line 5 of tracker.csv: a quote" in result.stderr
+        assert db_state(fresh_db) == before
+
+
+def test_importing_a_register_says_it_is_one_and_what_to_do(run, fresh_db, tmp_path, db_state):
+    other = tmp_path / "other-register.db"
+    run("init", db=other)
+    before = db_state(fresh_db)
+    result = run("import", other, db=fresh_db, check_exit=1)
+    assert "other-register.db is an actreg register, not a table to import" in result.stderr
+    assert f"actreg --db {other} export --meeting DATE --format csv" in result.stderr
+    assert "not a text file" not in result.stderr
+    assert db_state(fresh_db) == before
+
+
+def _tracker(tmp_path):
+    path = tmp_path / "tracker.csv"
+    path.write_text(
+        "Ref,Action,Owner,Target date,Status,RAG,Progress update,Comments from IA\n"
+        "T1,Do one,Ann Archer,TBC,In progress,Amber,Going well,IA says fine\n"
+        "T2,Do two,Ben Baker,Q3 2026/27,Not started,,Waiting for funds,\n"
+        "T3,Do three,Cat Cole,31/03/2026,In progress,Green,On track,Sampled in May\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_keep_unmapped_never_becomes_the_rag_reason(run, fresh_db, tmp_path, show_json):
+    run("import", _tracker(tmp_path), "--keep-unmapped", db=fresh_db)
+    t1 = show_json(fresh_db, "T1")["action"]
+    assert (t1["rag"], t1["rag_reason"]) == ("amber", None)
+    assert "Comments from IA: IA says fine" in show_json(fresh_db, "T1")["log"][-1]["commentary"]
+    t3 = show_json(fresh_db, "T3")["action"]
+    assert (t3["rag"], t3["rag_reason"]) == ("green", None)
+    assert t3["last_commentary"] == "On track"
+
+
+def test_show_prints_the_target_as_written_beside_the_date(run, fresh_db, tmp_path):
+    run("import", _tracker(tmp_path), db=fresh_db)
+    assert (
+        "Target date           no date (as written: 'TBC')" in run("show", "T1", db=fresh_db).stdout
+    )
+    shown = run("show", "T2", db=fresh_db).stdout
+    assert "Target date           2026-12-31 (as written: 'Q3 2026/27')" in shown
+
+
+def test_reimporting_our_own_export_is_unchanged_and_keeps_the_wording(
+    run, fresh_db, tmp_path, show_json, db_state
+):
+    run("import", _tracker(tmp_path), "--keep-unmapped", db=fresh_db)
+    run("meeting", "add", "2099-01-12", db=fresh_db)
+    run("snapshot", "--meeting", "2099-01-12", db=fresh_db)
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"pack.{fmt}"
+        run("export", "--meeting", "2099-01-12", "--format", fmt, "-o", out, db=fresh_db)
+        before = db_state(fresh_db)
+        result = run("import", out, db=fresh_db)
+        assert "Imported: 0 new, 0 updated, 4 unchanged, 0 rows skipped." in result.stdout
+        assert db_state(fresh_db) == before
+    assert show_json(fresh_db, "T1")["action"]["target_date_text"] == "TBC"
+    assert show_json(fresh_db, "T2")["action"]["target_date_text"] == "Q3 2026/27"

@@ -519,3 +519,16 @@ def test_add_reports_every_bad_field_at_once(run, fresh_db, db_state):
     for field in ("ref", "title", "target date"):
         assert field in result.stderr
     assert db_state(fresh_db) == before
+
+
+@pytest.mark.parametrize("status", ["superseded", "cancelled", "in progress", "implemented"])
+def test_every_status_change_out_of_closed_needs_a_reason(run, fresh_db, db_state, status):
+    run("close", "A1", "--evidence", "Minute 12/2025", db=fresh_db)
+    before = db_state(fresh_db)
+    refused = run("update", "A1", "--status", status, db=fresh_db, check_exit=1)
+    assert "reason: is required to change the status of a closed action" in refused.stderr
+    assert db_state(fresh_db) == before
+    run("update", "A1", "--status", status, "--reason", "Replaced by A7", db=fresh_db)
+    log = run("show", "A1", "--format", "json", db=fresh_db).json()["log"]
+    status_entry = next(e for e in log if e["field"] == "status")
+    assert (status_entry["old_value"], status_entry["commentary"]) == ("closed", "Replaced by A7")

@@ -122,8 +122,33 @@ def test_utf16_with_a_bom_is_read(conn, do_import, tmp_path):
 
 
 def test_an_unterminated_quote_is_an_error_at_its_row(conn, do_import):
-    with pytest.raises(InputError, match=r"row 4 \(line 4 of unterminated.csv\): a quote"):
-        do_import("unterminated.csv")
+    result = do_import("unterminated.csv")
+    (error,) = problems_of(result, "error")
+    assert error[:3] == ("error", 4, None)
+    assert error[3].startswith("line 4 of unterminated.csv: a quote")
+    assert result.refused and _actions(conn) == {}
+
+
+def test_an_unterminated_quote_refuses_even_with_skip_invalid(conn, do_import):
+    result = do_import("unterminated.csv", skip_invalid=True)
+    assert result.refused and not result.applied
+    assert _actions(conn) == {}
+
+
+def test_a_file_that_is_one_unterminated_quote_is_refused_outright(conn, do_import, tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('"Ref,Action\nA1,Title\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 1 \(line 1 of quote.csv\): a quote"):
+        do_import(path)
+
+
+def test_an_actreg_register_is_named_as_one(conn, do_import, tmp_path):
+    from db.store.connection import create_register
+
+    other = tmp_path / "other-register.db"
+    create_register(other, name="Other", organisation="").close()
+    with pytest.raises(InputError, match=r"other-register\.db is an actreg register, not a table"):
+        do_import(other)
     assert _actions(conn) == {}
 
 

@@ -7,6 +7,7 @@ import sys
 
 from db.errors import InputError
 from db.importing import headers, importer
+from db.plural import plural
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output
 
@@ -37,14 +38,19 @@ def import_(args: argparse.Namespace) -> int:
         errors = result.plan.errors
         rows = result.plan.error_rows
         shown = ", ".join(map(str, rows[:12])) + (", ..." if len(rows) > 12 else "")
+        advice = (
+            "Fix them: the file cannot be read to its end, so --skip-invalid cannot help."
+            if result.plan.unreadable
+            else "Fix them, or use --skip-invalid to import the other rows."
+        )
         print(
-            f"actreg: import refused: {len(errors)} error{'s' * (len(errors) != 1)} "
-            f"(row{'s' * (len(rows) != 1)} {shown}); nothing was imported. Fix them, or use "
-            "--skip-invalid to import the other rows.",
+            f"actreg: import refused: {plural(len(errors), 'error')} "
+            f"(row{'s' * (len(rows) != 1)} {shown}); nothing was imported. {advice}",
             file=sys.stderr,
         )
         for problem in errors[:20]:
-            print(f"  row {problem.row} {problem.column or ''}: {problem.message}", file=sys.stderr)
+            column = f" {problem.column}" if problem.column else ""
+            print(f"  row {problem.row}{column}: {problem.message}", file=sys.stderr)
         return 1
     return 0
 
@@ -74,7 +80,7 @@ def _print_report(result: importer.ImportResult) -> None:
     skipped = len(result.skipped) if not result.refused else 0
     counts = (
         f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged, "
-        f"{skipped} row{'s' * (skipped != 1)} skipped"
+        f"{plural(skipped, 'row')} skipped"
     )
     if result.refused:
         print(f"Refused: nothing imported. Without the rows in error it would be: {counts}.")

@@ -136,6 +136,10 @@ def action_text(row: dict, entries: Sequence[LogEntry]) -> str:
     target = row["target_date"] or "—"
     if row["original_target_date"] != row["target_date"]:
         target += f" (original {row['original_target_date'] or '—'})"
+    if row.get("target_date_text"):  # the source's own words ("TBC", "Q3 2026/27")
+        if not row["target_date"]:
+            target = "no date"
+        target += f" (as written: {row['target_date_text']!r})"
     rag = RAG_LETTER[row["rag"]]
     if row["rag"]:
         rag += f" {row['rag']}" + (f": {row['rag_reason']}" if row["rag_reason"] else "")
