@@ -14,7 +14,7 @@ import sqlite3
 from db.errors import InputError, NotFound
 from db.store.clock import today
 from db.store.connection import write_transaction
-from db.store.dates import parse_date
+from db.store.dates import parse_day
 from db.store.models import check_value, clean_line, clean_required_line, parse_cadence
 
 DEFAULT_COMMITTEE = "Governance and Audit Committee"
@@ -67,13 +67,13 @@ def add_meeting(
 
     The committee is created if it is new; `cadence`, if given, sets its cadence.
     """
-    day = check_value("meeting date", parse_date, meeting_date)
+    day = check_value("meeting date", parse_day, meeting_date)
     if deadline is None:
         deadline = (
             dt.date.fromisoformat(day) - dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
         ).isoformat()
     else:
-        deadline = check_value("deadline", parse_date, deadline)
+        deadline = check_value("deadline", parse_day, deadline)
     if deadline > day:
         raise InputError(f"deadline: {deadline} is after the meeting ({day})")
     title = check_value("title", clean_line, title) if title else None
@@ -151,7 +151,7 @@ def next_update_due(conn: sqlite3.Connection, on: dt.date | None = None) -> dict
 
 def find_meeting(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None) -> dict:
     """The meeting on a date (of one committee, if several meet that day)."""
-    day = check_value("meeting", parse_date, meeting_date)
+    day = check_value("meeting", parse_day, meeting_date)
     found = [
         m
         for m in list_meetings(conn)

@@ -13,18 +13,8 @@ import calendar
 import datetime as dt
 import re
 
-from db.store.dates import FIRST_YEAR, LAST_YEAR
+from db.store.dates import FIRST_YEAR, LAST_YEAR, MONTH_PATTERN, MONTHS, day_written
 
-_MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (
-        calendar.month_name[number].lower(),
-        calendar.month_abbr[number].lower(),
-    )
-}
-_MONTHS["sept"] = 9
-_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 #: Seasons (UK meteorological): the month the season ends in, and whether it ends next year.
 _SEASONS = {
     "spring": (5, 0),
@@ -37,13 +27,7 @@ _PREFIX = re.compile(
     r"^(?:(?:by|before|due|until|no later than|target|deadline)\s*[:\-]?\s+)?"
     r"(?:(?:the\s+)?end\s+of\s+|end\s+|close\s+of\s+)?(?:the\s+)?",
 )
-_NUMERIC = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(\d{4}|\d{2})"
-_DAY_MONTH_YEAR = re.compile(rf"{_DAY}[\s\-]+(?:of\s+)?{_MONTH}[\s\-,]+{_YEAR}")
-_MONTH_DAY_YEAR = re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}")
-_MONTH_YEAR = re.compile(rf"{_MONTH}[\s\-,]+{_YEAR}")
+_MONTH_YEAR = re.compile(rf"{MONTH_PATTERN}[\s\-,]+(\d{{4}}|\d{{2}})")
 _FY = r"(\d{4})\s*[/\-]\s*(\d{2}|\d{4})"
 _QUARTER = r"(?:q|quarter\s*)([1-4])"
 _QUARTER_FY = re.compile(rf"{_QUARTER}\s*(?:of\s+)?(?:fy\s*)?{_FY}")
@@ -80,26 +64,11 @@ def _quarter_end(year: int, quarter: int, *, financial: bool) -> dt.date:
     return _month_end(year, quarter * 3)
 
 
-def _real(year: int, month: int, day: int, raw: str) -> dt.date:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(
-            f"{raw!r} is not a real date (dates are read day first: DD/MM/YYYY)"
-        ) from None
-
-
 def _parse(text: str, raw: str) -> dt.date | None:
-    if m := _ISO.fullmatch(text):
-        return _real(int(m[1]), int(m[2]), int(m[3]), raw)
-    if m := _NUMERIC.fullmatch(text):
-        return _real(_year(m[3]), int(m[2]), int(m[1]), raw)
-    if m := _DAY_MONTH_YEAR.fullmatch(text):
-        return _real(_year(m[3]), _MONTHS[m[2]], int(m[1]), raw)
-    if m := _MONTH_DAY_YEAR.fullmatch(text):
-        return _real(_year(m[3]), _MONTHS[m[1]], int(m[2]), raw)
+    if day := day_written(text, shown=raw):  # an exact day: the register's one parser
+        return day
     if m := _MONTH_YEAR.fullmatch(text):
-        return _month_end(_year(m[2]), _MONTHS[m[1]])
+        return _month_end(_year(m[2]), MONTHS[m[1]])
     try:
         if m := _QUARTER_FY.fullmatch(text):
             return _quarter_end(_fy_start(m[2], m[3]), int(m[1]), financial=True)

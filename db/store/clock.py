@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 
 from db.errors import InputError
-from db.store.dates import parse_date
+from db.store.dates import parse_day
 
 Clock = Callable[[], dt.datetime]
 
@@ -26,6 +26,6 @@ def today() -> dt.date:
     if not override:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(parse_date(override))
+        return dt.date.fromisoformat(parse_day(override))
     except ValueError as exc:
         raise InputError(f"ACTREG_TODAY: {exc}") from None

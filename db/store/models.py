@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from db.errors import InputError
-from db.store.dates import parse_date
+from db.store.dates import parse_day
 
 # --- vocabularies -----------------------------------------------------------
 
@@ -217,8 +217,8 @@ Title = Annotated[str, AfterValidator(lambda v: clean_required_line(v, LIMITS["t
 Name = Annotated[str, AfterValidator(clean_required_line)]
 OptName = Annotated[str | None, AfterValidator(_optional(clean_line))]
 OptLong = Annotated[str | None, AfterValidator(_optional(clean_long))]
-IsoDate = Annotated[str | dt.date, AfterValidator(parse_date)]
-OptIsoDate = Annotated[str | dt.date | None, AfterValidator(_optional(parse_date))]
+IsoDate = Annotated[str | dt.date, AfterValidator(parse_day)]
+OptIsoDate = Annotated[str | dt.date | None, AfterValidator(_optional(parse_day))]
 Status = Annotated[str, AfterValidator(parse_status)]
 Rag = Annotated[str, AfterValidator(parse_rag)]
 OptRag = Annotated[str | None, AfterValidator(_optional(parse_rag))]

@@ -21,7 +21,7 @@ from db.importing.plan import ImportPlan
 from db.store import log
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
-from db.store.dates import parse_date, utc_text
+from db.store.dates import parse_day, utc_text
 from db.store.models import (
     EDITABLE_FIELDS,
     STATUS_LABELS,
@@ -260,7 +260,7 @@ def record_update(
     note = checked("note", clean_long, note) or None
     status = checked("status", parse_status, status)
     rag = checked("rag", parse_rag, rag)
-    target_date = checked("target_date", parse_date, target_date)
+    target_date = checked("target_date", parse_day, target_date)
     percent = checked("percent_complete", clean_percent, percent_complete)
     reason = checked("reason", clean_long, reason) or None
     if reason is not None and not reason.strip():
@@ -498,7 +498,7 @@ def close_action(
     """
     evidence = check_value("evidence", clean_line, evidence) if evidence else None
     if completed_date is not None:
-        completed_date = check_value("completed date", parse_date, completed_date)
+        completed_date = check_value("completed date", parse_day, completed_date)
     note = check_value("note", clean_long, note) if note else None
     author = _author(author)
     with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
@@ -642,7 +642,7 @@ def _append_correction(
         raise InputError(f"value: give the right {label(target.field or kind)}")
     if kind == "created":
         # A mistyped original target date is the one thing a creation may have corrected.
-        new = check_value("target_date", parse_date, value)
+        new = check_value("target_date", parse_day, value)
         row = correction(row, "original_target_date", row["original_target_date"], new)
         if row["target_revisions"] == 0:
             row = correction(row, "target_date", row["target_date"], new)
@@ -658,7 +658,7 @@ def _append_correction(
     checks = {
         "status": parse_status,
         "rag": parse_rag,
-        "target_date": parse_date,
+        "target_date": parse_day,
         **EDITABLE_FIELDS,
     }
     if name not in checks:

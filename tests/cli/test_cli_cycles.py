@@ -25,8 +25,10 @@ def test_meeting_add_and_list(run, fresh_db):
 
 
 def test_meeting_refusals(run, fresh_db):
-    result = run("meeting", "add", "15/07/2025", db=fresh_db, check_exit=1)
-    assert "meeting date: '15/07/2025' is not a date in the form YYYY-MM-DD" in result.stderr
+    result = run("meeting", "add", "07/15/2025", db=fresh_db, check_exit=1)
+    assert (
+        "meeting date: '07/15/2025' is not a real date (dates are read day first" in result.stderr
+    )
     result = run("meeting", "add", db=fresh_db, check_exit=2)
     assert "meeting add needs a DATE" in result.stderr
     result = run("meeting", "add", "2025-07-15", "--cadence", "weekly", db=fresh_db, check_exit=1)

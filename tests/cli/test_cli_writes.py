@@ -213,6 +213,14 @@ def test_re_dating_twice_counts_revisions_and_keeps_the_original(run, fresh_db, 
     assert row["slipped"] is True
 
 
+def test_dates_written_the_uk_way_are_stored_as_iso(run, fresh_db, list_json):
+    run("add", "--ref", "B1", "--title", "t", "--owner", "o", "--target", "28/02/2027", db=fresh_db)
+    run("update", "A1", "--target", "31 March 2027", "--reason", "slipped", db=fresh_db)
+    rows = {row["ref"]: row for row in list_json(fresh_db)}
+    assert rows["B1"]["target_date"] == "2027-02-28"
+    assert rows["A1"]["target_date"] == "2027-03-31"
+
+
 def test_overdue_starts_the_day_after_the_target(run, fresh_db, list_json):
     # A1's target is 2025-06-30
     (on_the_day,) = list_json(fresh_db, env={"ACTREG_TODAY": "2025-06-30"})
@@ -461,13 +469,13 @@ def test_bad_corrections_are_refused(run, fresh_db, db_state, show_json, args, n
     ("args", "needles"),
     [
         pytest.param(["add", "--ref", "B1", "--title", "t", "--owner", "o", "--target",
-                      "2023-02-31"], ["target date", "not a real calendar date"], id="feb-31"),
+                      "2023-02-31"], ["target date", "not a real date"], id="feb-31"),
         pytest.param(["add", "--ref", "B1", "--title", "t", "--owner", "o", "--target",
-                      "31/12/2023"], ["target date", "YYYY-MM-DD"], id="dd/mm/yyyy"),
+                      "12/31/2023"], ["target date", "read day first"], id="mm/dd/yyyy"),
         pytest.param(["add", "--ref", "B1", "--title", "t", "--owner", "o", "--target",
-                      "20230101"], ["target date", "YYYY-MM-DD"], id="yyyymmdd"),
+                      "20230101"], ["target date", "2027-02-28 (day first)"], id="yyyymmdd"),
         pytest.param(["update", "A1", "--target", "2023-02-31", "--reason", "r"],
-                     ["target date", "not a real calendar date"], id="update-feb-31"),
+                     ["target date", "not a real date"], id="update-feb-31"),
         pytest.param(["add", "--ref", "a1", "--title", "t", "--owner", "o", "--target",
                       "2025-01-01"], ["ref", "already used", "A1"], id="duplicate-ref-case"),
         pytest.param(["add", "--ref", "A 1", "--title", "t", "--owner", "o", "--target",
@@ -512,7 +520,7 @@ def test_bad_input_is_refused_specifically_and_changes_nothing(
 def test_add_reports_every_bad_field_at_once(run, fresh_db, db_state):
     before = db_state(fresh_db)
     result = run(
-        *["add", "--ref", "B 1", "--title", "", "--owner", "o", "--target", "31/12/2023"],
+        *["add", "--ref", "B 1", "--title", "", "--owner", "o", "--target", "12/31/2023"],
         db=fresh_db,
         check_exit=1,
     )

@@ -193,11 +193,12 @@ def test_a_finished_action_is_never_overdue(reg, monkeypatch, clock):
 
 
 def test_a_bad_actreg_today_is_refused(reg, monkeypatch):
-    monkeypatch.setenv("ACTREG_TODAY", "31/03/2025")
+    monkeypatch.setenv("ACTREG_TODAY", "the 31st")
     with pytest.raises(InputError) as info:
         list_actions(reg)
     assert str(info.value) == (
-        "ACTREG_TODAY: '31/03/2025' is not a date in the form YYYY-MM-DD (for example 2025-03-31)"
+        "ACTREG_TODAY: 'the 31st' is not a date; "
+        "write it as 28/02/2027, 28 Feb 2027 or 2027-02-28 (day first)"
     )
 
 

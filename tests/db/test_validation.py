@@ -44,12 +44,14 @@ def refuse(conn, register_state):
 
 # --- dates ---------------------------------------------------------------------------
 
+FORMS = "write it as 28/02/2027, 28 Feb 2027 or 2027-02-28 (day first)"
 BAD_DATES = {
-    "2023-02-31": "2023-02-31 is not a real calendar date; use YYYY-MM-DD",
-    "31/12/2023": "'31/12/2023' is not a date in the form YYYY-MM-DD (for example 2025-03-31)",
-    "20230101": "'20230101' is not a date in the form YYYY-MM-DD (for example 2025-03-31)",
-    "2023-1-5": "'2023-1-5' is not a date in the form YYYY-MM-DD (for example 2025-03-31)",
-    "": "'' is not a date in the form YYYY-MM-DD (for example 2025-03-31)",
+    "2023-02-31": "'2023-02-31' is not a real date",
+    "12/31/2023": "'12/31/2023' is not a real date (dates are read day first: DD/MM/YYYY)",
+    "30 Feb 2025": "'30 Feb 2025' is not a real date",
+    "20230101": f"'20230101' is not a date; {FORMS}",
+    "soon": f"'soon' is not a date; {FORMS}",
+    "": f"'' is not a date; {FORMS}",
 }
 
 
@@ -57,7 +59,6 @@ BAD_DATES = {
 def test_a_new_action_with_a_bad_target_date_is_refused(a1, refuse, draft, value, why):
     message = refuse(lambda: register.add_action(a1, draft("A2", target_date=value), author="Jo"))
     assert message == f"target date: {why}"
-    assert "YYYY-MM-DD" in message
 
 
 @pytest.mark.parametrize(("value", "why"), BAD_DATES.items(), ids=BAD_DATES.keys())
@@ -71,10 +72,10 @@ def test_re_dating_to_a_bad_date_is_refused(a1, refuse, value, why):
 def test_record_update_names_the_bad_date(a1, refuse):
     message = refuse(
         lambda: register.record_update(
-            a1, "A1", target_date="31/12/2023", reason="slipped", author="Jo"
+            a1, "A1", target_date="12/31/2023", reason="slipped", author="Jo"
         )
     )
-    assert message.startswith("target date: '31/12/2023' is not a date in the form YYYY-MM-DD")
+    assert message.startswith("target date: '12/31/2023' is not a real date")
 
 
 def test_a_real_date_is_accepted_and_stored_as_iso_text(a1, clock):
@@ -84,6 +85,32 @@ def test_a_real_date_is_accepted_and_stored_as_iso_text(a1, clock):
     )
     assert row["target_date"] == "2024-02-29"
     assert row["original_target_date"] == "2025-06-30"
+
+
+UK_DAYS = {
+    "28/02/2027": "2027-02-28",
+    "28-02-2027": "2027-02-28",
+    "28.2.27": "2027-02-28",
+    "1/4/2027": "2027-04-01",
+    "31 March 2027": "2027-03-31",
+    "31 Mar 2027": "2027-03-31",
+    "31st March 2027": "2027-03-31",
+    "March 31, 2027": "2027-03-31",
+    "2027-03-31": "2027-03-31",
+}
+
+
+@pytest.mark.parametrize(("typed", "stored"), UK_DAYS.items(), ids=UK_DAYS.keys())
+def test_a_date_written_the_uk_way_is_stored_as_iso_text(a1, clock, typed, stored):
+    clock.advance()
+    row = register.move_target_date(a1, "A1", typed, reason="slipped", author="Jo", clock=clock)
+    assert row["target_date"] == stored
+
+
+def test_numbers_are_read_day_first_never_month_first(a1, clock):
+    clock.advance()
+    row = register.move_target_date(a1, "A1", "03/04/2027", reason="r", author="Jo", clock=clock)
+    assert row["target_date"] == "2027-04-03"
 
 
 # --- refs ----------------------------------------------------------------------------

@@ -147,14 +147,14 @@ async def test_new_action_form_validates_then_adds(mat_conn):
         await pilot.press("tab")
         await type_into(pilot, "Jo Smith")
         await pilot.press("tab")
-        await type_into(pilot, "31/12/2026")
+        await type_into(pilot, "12/31/2026")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
         assert error_of(app, "target_date").startswith(
-            "target date: '31/12/2026' is not a date in the form YYYY-MM-DD"
+            "target date: '12/31/2026' is not a real date (dates are read day first"
         )
-        form.query_one("#field-target_date", Input).value = "2026-12-31"
+        form.query_one("#field-target_date", Input).value = "31/12/2026"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, FormScreen)

@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ref", required=True, help="unique reference, e.g. A1 or 2.3")
     p.add_argument("--title", required=True)
     p.add_argument("--owner", required=True, help="the officer responsible")
-    p.add_argument("--target", required=True, metavar="YYYY-MM-DD", help="original target date")
+    p.add_argument(
+        "--target", required=True, metavar="DATE", help="original target date, e.g. 28/02/2027"
+    )
     p.add_argument("--directorate")
     p.add_argument("--theme")
     p.add_argument("--priority", default="medium", help="high, medium or low")
@@ -94,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note")
     p.add_argument("--status", help="not started, in progress, implemented, closed, ...")
     p.add_argument("--rag", help="red, amber or green (needs --reason)")
-    p.add_argument("--target", metavar="YYYY-MM-DD", help="new target date (needs --reason)")
+    p.add_argument("--target", metavar="DATE", help="new target date, day first (needs --reason)")
     p.add_argument("--percent", help="percent complete, 0-100")
     p.add_argument("--reason", help="why the RAG, date or status changed")
     _expect_version(p)

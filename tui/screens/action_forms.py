@@ -65,7 +65,7 @@ def new_action_form(gateway: RegisterGateway) -> FormScreen:
         FieldSpec("ref", placeholder="e.g. A12 or 2.3"),
         FieldSpec("title"),
         FieldSpec("owner", placeholder="the officer responsible"),
-        FieldSpec("target_date", placeholder="YYYY-MM-DD"),
+        FieldSpec("target_date", placeholder="e.g. 28/02/2027 or 2027-02-28"),
         FieldSpec("directorate"),
         FieldSpec("theme"),
         FieldSpec("priority", kind="select", value="medium", options=PRIORITY_OPTIONS),
