@@ -162,5 +162,5 @@ def test_actreg_today_moves_overdue_but_never_the_recorded_time(run, fresh_db, s
 
 
 def test_a_malformed_actreg_today_is_refused_naming_it(run, fresh_db):
-    result = run("list", db=fresh_db, env={"ACTREG_TODAY": "30/06/2025"}, check_exit=1)
+    result = run("list", db=fresh_db, env={"ACTREG_TODAY": "06/30/2025"}, check_exit=1)
     assert "ACTREG_TODAY" in result.stderr
