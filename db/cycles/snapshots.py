@@ -73,6 +73,16 @@ def default_cut_off(paper_deadline: str, now: dt.datetime) -> str:
     return min(end, utc_text(now))
 
 
+def snapshot_preview(conn: sqlite3.Connection, meeting: dict, now: dt.datetime) -> dict:
+    """The cut-off a snapshot of `meeting` taken now would use, and how many actions it freezes."""
+    cut_off = default_cut_off(meeting["paper_deadline"], now)
+    head, _ = asat.head_at(conn, cut_off)
+    (count,) = conn.execute(
+        "SELECT count(*) FROM progress_log WHERE kind = 'created' AND id <= ?", (head,)
+    ).fetchone()
+    return {"cut_off": cut_off, "count": count}
+
+
 def take_snapshot(
     conn: sqlite3.Connection,
     meeting_date: str,

@@ -5,7 +5,7 @@ maps its columns to fields (columns.py, headers.py), reads
 target dates as people write them (dates.py), checks every cell and
 reports each problem with the row number a person sees in Excel, the column and
 the reason. :func:`import_file` then applies the plan with
-:func:`db.store.register.apply_import`, which decides each action's entries
+:func:`db.importing.apply_plan.apply_import`, which decides each action's entries
 (changes.py) inside one transaction: all or nothing. A ref already in
 the register is an update: the changed fields are appended as 'import' entries
 naming the file, so importing a newer copy of the same table records what moved,
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from db.exporting.csv_table import restore
 from db.importing import headers
+from db.importing.apply_plan import apply_import
 from db.importing.changes import plan_operations
 from db.importing.columns import (
     Problem,
@@ -47,7 +48,6 @@ from db.store.models import (
     parse_rag,
     parse_status,
 )
-from db.store.register import apply_import
 
 #: Status and RAG wordings of published trackers, beyond what `actreg update` accepts.
 IMPORT_STATUS_ALIASES = {

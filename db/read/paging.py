@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from db.read.queries import ActionFilter, _where, cycle_start, with_flags
+from db.read.queries import ActionFilter, cycle_start, where_clause, with_flags
 from db.store.clock import today
 from db.store.projection import ACTION_COLUMNS, Row
 
@@ -46,7 +46,7 @@ def page_actions(
     flt = flt or ActionFilter()
     on = today()
     stale_before = cycle_start(conn, on)
-    where, params = _where(flt, on=on, stale_before=stale_before)
+    where, params = where_clause(flt, on=on, stale_before=stale_before)
     return _page(conn, where, params, on, stale_before, sort, descending, limit, offset)
 
 
@@ -84,7 +84,7 @@ def count_matching(conn: sqlite3.Connection, flt: ActionFilter | None = None) ->
     """
     flt = flt or ActionFilter()
     on = today()
-    where, params = _where(flt, on=on, stale_before=cycle_start(conn, on))
+    where, params = where_clause(flt, on=on, stale_before=cycle_start(conn, on))
     return _count(conn, flt, where, params)
 
 
@@ -110,7 +110,7 @@ def matching_ids(
     """
     flt = flt or ActionFilter()
     on = today()
-    where, params = _where(flt, on=on, stale_before=cycle_start(conn, on))
+    where, params = where_clause(flt, on=on, stale_before=cycle_start(conn, on))
     sql = f"SELECT id FROM action{where} ORDER BY {_order(sort, descending)}"
     return [r[0] for r in conn.execute(sql, params)]
 
@@ -144,6 +144,6 @@ def count_and_page(
     flt = flt or ActionFilter()
     on = today()
     stale_before = cycle_start(conn, on)
-    where, params = _where(flt, on=on, stale_before=stale_before)
+    where, params = where_clause(flt, on=on, stale_before=stale_before)
     total = _count(conn, flt, where, params)
     return total, _page(conn, where, params, on, stale_before, sort, descending, limit, offset)

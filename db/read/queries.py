@@ -89,7 +89,8 @@ def _fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words) or None
 
 
-def _where(flt: ActionFilter, *, on: dt.date, stale_before: str):
+def where_clause(flt: ActionFilter, *, on: dt.date, stale_before: str) -> tuple[str, list[object]]:
+    """The WHERE clause (with its parameters) choosing the actions `flt` shows."""
     clauses, params = [], []
     if flt.statuses:
         clauses.append(f"status IN ({', '.join('?' * len(flt.statuses))})")
@@ -132,7 +133,7 @@ def list_actions(
     """Actions matching `flt` in natural ref order, each with its derived flags."""
     on = today()
     stale_before = cycle_start(conn, on)
-    where, params = _where(flt, on=on, stale_before=stale_before)
+    where, params = where_clause(flt, on=on, stale_before=stale_before)
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     rows = conn.execute(
         f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where} ORDER BY ref_key{page}", params
@@ -145,7 +146,7 @@ def list_actions(
 
 def count_actions(conn: sqlite3.Connection, flt: ActionFilter = NO_FILTER) -> int:
     on = today()
-    where, params = _where(flt, on=on, stale_before=cycle_start(conn, on))
+    where, params = where_clause(flt, on=on, stale_before=cycle_start(conn, on))
     return conn.execute(f"SELECT count(*) FROM action{where}", params).fetchone()[0]
 
 
@@ -160,6 +161,14 @@ def get_action(conn: sqlite3.Connection, ref: str) -> Row:
     return with_flags(
         dict(zip(ACTION_COLUMNS, row, strict=True)), on=on, stale_before=cycle_start(conn, on)
     )
+
+
+def ref_of(conn: sqlite3.Connection, action_id: int) -> str:
+    """The ref of the action with this id (a triage queue holds ids); NotFound if it is gone."""
+    found = conn.execute("SELECT ref FROM action WHERE id = ?", (action_id,)).fetchone()
+    if found is None:
+        raise NotFound("This action is no longer in the register.")
+    return found[0]
 
 
 def action_log(

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from db.errors import ActregError, NotARegister, ReadOnlyRegister, WriteFailed
-from db.integrity.backup import backup_to
+from db.store.backup import backup_to
 from db.store.clock import utc_now
 from db.store.dates import utc_text
 from db.store.migrations import APPLICATION_ID, migrate, schema_version

@@ -13,11 +13,8 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from operator import attrgetter
 
 from db.errors import InputError, NotFound, StaleVersion
-from db.importing.changes import ActionOps, plan_operations
-from db.importing.plan import ImportPlan
 from db.store import log
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
@@ -43,7 +40,7 @@ from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry
 DONE_STATUSES = frozenset({"implemented", "closed"})
 
 
-class _Write:
+class EntryWriter:
     """One open write transaction: the chain head, and the time all its entries share.
 
     Every entry of one transaction carries the same recorded_at, so an as-at
@@ -119,7 +116,7 @@ class _Write:
         return row
 
 
-def _author(author: str) -> str:
+def clean_author(author: str) -> str:
     return check_value("author", clean_required_line, author)
 
 
@@ -141,7 +138,7 @@ def _check_version(row: Row, expected_version: int | None) -> None:
         )
 
 
-def _save(conn: sqlite3.Connection, before: Row | None, after: Row) -> None:
+def save_row(conn: sqlite3.Connection, before: Row | None, after: Row) -> None:
     if before is None:
         columns = ", ".join(ACTION_COLUMNS)
         marks = ", ".join("?" * len(ACTION_COLUMNS))
@@ -160,7 +157,7 @@ def _save(conn: sqlite3.Connection, before: Row | None, after: Row) -> None:
 class _Change:
     """One transaction changing one action: the action as loaded, and as it becomes."""
 
-    def __init__(self, w: _Write, before: Row) -> None:
+    def __init__(self, w: EntryWriter, before: Row) -> None:
         self.w, self.before, self.row = w, before, before
 
 
@@ -172,9 +169,9 @@ def _changing(
     with write_transaction(conn):
         before = _load(conn, ref)
         _check_version(before, expected_version)
-        change = _Change(_Write(conn, author, clock), before)
+        change = _Change(EntryWriter(conn, author, clock), before)
         yield change
-        _save(conn, before, change.row)
+        save_row(conn, before, change.row)
 
 
 def _ref_free(conn: sqlite3.Connection, ref: str, *, except_id: int | None = None) -> None:
@@ -183,7 +180,7 @@ def _ref_free(conn: sqlite3.Connection, ref: str, *, except_id: int | None = Non
         raise InputError(f"ref: {ref!r} is already used by action {row[1]} ({row[2]!r})")
 
 
-def _remember_source(conn: sqlite3.Connection, source: str | None) -> None:
+def remember_source(conn: sqlite3.Connection, source: str | None) -> None:
     if source:
         conn.execute("INSERT OR IGNORE INTO source (title) VALUES (?)", (source,))
 
@@ -202,17 +199,17 @@ def add_action(
     """Add an action. `draft` is an ActionDraft or a dict of its fields (validated here)."""
     if isinstance(draft, dict):
         draft = validate(ActionDraft, **draft)
-    author = _author(author)
+    author = clean_author(author)
     if commentary is not None:
         commentary = check_value("commentary", clean_long, commentary)
         commentary = commentary if commentary.strip() else None  # a blank note is no note
     values = draft.model_dump()
     with write_transaction(conn):
         _ref_free(conn, draft.ref)
-        _remember_source(conn, draft.source)
+        remember_source(conn, draft.source)
         action_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM action").fetchone()[0]
         created = {k: values[k] for k in CREATED_FIELDS}
-        w = _Write(conn, author, clock)
+        w = EntryWriter(conn, author, clock)
         row = w.append(
             None,
             action_id,
@@ -220,7 +217,7 @@ def add_action(
             commentary=commentary,
             new_value=json.dumps(created, ensure_ascii=False, sort_keys=True),
         )
-        _save(conn, None, row)
+        save_row(conn, None, row)
     return row
 
 
@@ -242,7 +239,7 @@ def record_update(
 
     A new RAG or target date needs a reason (it is recorded with the change).
     """
-    author = _author(author)
+    author = clean_author(author)
     problems: list[str] = []
 
     def checked(name, check, value):
@@ -441,14 +438,14 @@ def edit_field(
         )
     new_value = check_value(name, EDITABLE_FIELDS[name], value if value is not None else "")
     reason = check_value("reason", clean_reason, reason or "")
-    author = _author(author)
+    author = clean_author(author)
     with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
         if c.before[name] == new_value:
             raise InputError(f"{label(name)}: is already {new_value!r}; nothing to change")
         if name == "ref":
             _ref_free(conn, new_value, except_id=c.before["id"])
         if name == "source":
-            _remember_source(conn, new_value)
+            remember_source(conn, new_value)
         c.row = c.w.append(
             c.before,
             c.before["id"],
@@ -474,7 +471,7 @@ def add_evidence(
     """Record a reference to evidence (a report, a minute, a link) that work was done."""
     evidence = check_value("evidence", clean_required_line, evidence or "")
     note = check_value("note", clean_long, note) if note else None
-    author = _author(author)
+    author = clean_author(author)
     with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
         c.row = _append_evidence(c.w, c.row, evidence, commentary=note)
     return c.row
@@ -500,7 +497,7 @@ def close_action(
     if completed_date is not None:
         completed_date = check_value("completed date", parse_day, completed_date)
     note = check_value("note", clean_long, note) if note else None
-    author = _author(author)
+    author = clean_author(author)
     with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
         if c.row["status"] == "closed":
             raise InputError(f"status: action {c.row['ref']} is already closed")
@@ -528,7 +525,7 @@ def correct_entry(
     corrected text. The reason says what was wrong.
     """
     reason = check_value("reason", clean_reason, reason or "")
-    author = _author(author)
+    author = clean_author(author)
     with write_transaction(conn):
         found = conn.execute(
             f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE uuid = ?",
@@ -540,9 +537,9 @@ def correct_entry(
         ref = conn.execute("SELECT ref FROM action WHERE id = ?", (target.action_id,)).fetchone()[0]
         before = _load(conn, ref)
         _check_version(before, expected_version)
-        w = _Write(conn, author, clock)
+        w = EntryWriter(conn, author, clock)
         row = _append_correction(w, target, before, value, reason)
-        _save(conn, before, row)
+        save_row(conn, before, row)
     return row
 
 
@@ -561,7 +558,7 @@ def correct_entries(
     :func:`correct_entry` would; if any is refused, none is recorded.
     """
     reason = check_value("reason", clean_reason, reason or "")
-    author = _author(author)
+    author = clean_author(author)
     if not corrections:
         raise InputError("entry: nothing to correct")
     with write_transaction(conn):
@@ -581,10 +578,10 @@ def correct_entries(
         ).fetchone()[0]
         before = row = _load(conn, ref)
         _check_version(before, expected_version)
-        w = _Write(conn, author, clock)
+        w = EntryWriter(conn, author, clock)
         for target, (_, value) in zip(targets, corrections, strict=True):
             row = _append_correction(w, target, row, value, reason)
-        _save(conn, before, row)
+        save_row(conn, before, row)
     return row
 
 
@@ -597,7 +594,7 @@ def _require_evidence(row: Row, evidence: str | None) -> None:
         )
 
 
-def _append_evidence(w: _Write, row: Row, evidence: str, commentary: str | None = None) -> Row:
+def _append_evidence(w: EntryWriter, row: Row, evidence: str, commentary: str | None = None) -> Row:
     """Evidence accumulates, one reference per line; the entry carries the whole new list."""
     combined = f"{row['evidence']}\n{evidence}" if row["evidence"] else evidence
     return w.append(
@@ -612,7 +609,7 @@ def _append_evidence(w: _Write, row: Row, evidence: str, commentary: str | None 
 
 
 def _append_correction(
-    w: _Write, target: log.LogEntry, row: Row, value: str | None, reason: str
+    w: EntryWriter, target: log.LogEntry, row: Row, value: str | None, reason: str
 ) -> Row:
     """Append the entries that put `target` right, each validated like the original."""
     kind, aid = target.kind, row["id"]
@@ -686,104 +683,8 @@ def record_chase(
 ) -> Row:
     """Record that the owner was chased for an update (a triage decision)."""
     note = check_value("note", clean_long, note) if note else None
-    author = _author(author)
+    author = clean_author(author)
     text = f"Owner chased for an update: {note}" if note else "Owner chased for an update."
     with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
         c.row = c.w.append(c.row, c.row["id"], "chased", commentary=text)
     return c.row
-
-
-_entry_values = attrgetter(*log.COLUMNS)
-
-
-def apply_import(
-    conn: sqlite3.Connection, plan: ImportPlan, *, author: str, clock: Clock = utc_now
-) -> list[ActionOps]:
-    """Apply an import plan as one transaction: all or nothing.
-
-    The plan decides, inside the transaction, what each row creates or changes
-    against the register as it then stands; the entries are built through the
-    same fold as every other write and inserted in bulk. Returns the operations.
-    """
-    author = _author(author)
-    (cache_size,) = conn.execute("PRAGMA cache_size").fetchone()
-    conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's index pages stay in memory
-    try:
-        return _apply_import(conn, plan, author, clock)
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
-
-
-def _apply_import(
-    conn: sqlite3.Connection, plan: ImportPlan, author: str, clock: Clock
-) -> list[ActionOps]:
-    with write_transaction(conn):
-        operations = plan_operations(conn, plan)
-        w = _Write(conn, author, clock)
-        next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM action").fetchone()[0]
-        entries: list[tuple] = []
-        created: list[Row] = []
-        changed: list[tuple[Row, Row]] = []
-
-        def append(row: Row | None, action_id: int, kind: str, **values) -> Row:
-            entry = log.make_entry(
-                prev_id=w.head_id,
-                prev_hash=w.head_hash,
-                action_id=action_id,
-                kind=kind,
-                author=author,
-                recorded_at=w.recorded_at,
-                **values,
-            )
-            entries.append(_entry_values(entry))
-            w.head_id, w.head_hash = entry.id, entry.hash
-            return apply_entry(row, entry)
-
-        for op in operations:
-            if op.existing is None:
-                before, action_id = None, next_id
-                next_id += 1
-                values = {k: op.created[k] for k in CREATED_FIELDS}
-                row = append(
-                    None,
-                    action_id,
-                    "created",
-                    commentary=op.commentary,
-                    new_value=json.dumps(values, ensure_ascii=False, sort_keys=True),
-                )
-            else:
-                before = row = op.existing
-                action_id = row["id"]
-            for kind, name, new, commentary in op.changes:
-                old = encode(row[name]) if name else None
-                row = append(
-                    row,
-                    action_id,
-                    kind,
-                    field=name,
-                    old_value=old,
-                    new_value=new,
-                    commentary=commentary,
-                )
-            if before is None:
-                created.append(row)
-            elif row is not before:
-                changed.append((before, row))
-        sources = {op.created["source"] for op in operations if op.created and op.created["source"]}
-        sources |= {
-            new for op in operations for _, name, new, _ in op.changes if name == "source" and new
-        }
-        for source in sorted(sources):
-            _remember_source(conn, source)
-        marks = ", ".join("?" * len(log.COLUMNS))
-        conn.executemany(
-            f"INSERT INTO progress_log ({log.SELECT_COLUMNS}) VALUES ({marks})", entries
-        )
-        columns = ", ".join(ACTION_COLUMNS)
-        conn.executemany(
-            f"INSERT INTO action ({columns}) VALUES ({', '.join('?' * len(ACTION_COLUMNS))})",
-            [[row[c] for c in ACTION_COLUMNS] for row in created],
-        )
-        for before, row in changed:
-            _save(conn, before, row)
-    return operations

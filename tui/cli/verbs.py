@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from db.errors import ActregError
-from db.integrity.backup import backup_to
 from db.integrity.verifier import verify as verify_register
 from db.read import queries
 from db.store import register
+from db.store.backup import backup_to
 from db.store.connection import create_register, open_register
 from db.store.dates import parse_moment
 from db.store.models import check_value, clean_line, clean_required_line, parse_rag, parse_status

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from db.cycles.meetings import DEFAULT_COMMITTEE, DEFAULT_DEADLINE_DAYS, add_meeting, list_meetings
+from db.store.connection import RegisterConnection
 from db.store.models import CADENCES
 from tui.app.gateway import RegisterGateway
 from tui.screens.form_screen import FieldSpec, FormScreen
@@ -16,7 +15,7 @@ def _blank_to_none(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def add_and_find(conn: sqlite3.Connection, values: dict) -> dict:
+def add_and_find(conn: RegisterConnection, values: dict) -> dict:
     """Add the meeting, then read it back as the list shows it (with its due state)."""
     committee = _blank_to_none(values.get("committee")) or ""
     meeting_id = add_meeting(

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from db.cycles.meetings import list_meetings, next_update_due
-from db.cycles.snapshots import get_snapshot, take_snapshot
+from db.cycles.snapshots import get_snapshot, snapshot_preview, take_snapshot
 from db.store.clock import utc_now
 from tui.app.background import run_db
 from tui.screens.confirm import ConfirmScreen
@@ -25,7 +25,7 @@ from tui.screens.export_dialog import ExportScreen
 from tui.screens.form_screen import FormResult, Saved
 from tui.screens.meeting_form import new_meeting_form
 from tui.screens.snapshot_view import SnapshotScreen
-from tui.text.meeting_text import moment, next_update_line, snapshot_preview, snapshot_question
+from tui.text.meeting_text import moment, next_update_line, snapshot_question
 from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.title_bar import TitleBar

@@ -24,7 +24,7 @@ from textual.widgets import Static
 from db.cycles.triage import QueueItem, summarise, summary_markdown, triage_queue
 from db.errors import ActregError, StaleVersion
 from db.exporting.exporter import write_atomic
-from db.read.queries import ActionFilter, action_log, get_action
+from db.read.queries import ActionFilter, action_log, get_action, ref_of
 from db.store.connection import setting
 from db.store.register import correct_entries, record_chase, record_note, set_rag
 from tui.app.background import run_db
@@ -77,10 +77,7 @@ def start_triage(screen: Screen, flt: ActionFilter) -> None:
 
 def _card_data(conn, action_id: int) -> tuple[dict, list]:
     """The action as it now stands (with its flags) and its newest log entries."""
-    found = conn.execute("SELECT ref FROM action WHERE id = ?", (action_id,)).fetchone()
-    if found is None:
-        raise ActregError("This action is no longer in the register.")
-    row = get_action(conn, found[0])
+    row = get_action(conn, ref_of(conn, action_id))
     return row, action_log(conn, action_id)[:LATEST_ENTRIES]
 
 

@@ -1,19 +1,14 @@
 """What the meetings screen says: the next-update line, the snapshot question, the diff.
 
-Pure functions of db's answers (plus one small count), so they are easy to test
-and the screens stay about keys and workers.
+Pure functions of db's answers, so they are easy to test and the screens stay
+about keys and workers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import sqlite3
-
 from rich.text import Text
 
 from db.cycles.diffs import CATEGORIES, Diff
-from db.cycles.snapshots import default_cut_off
-from db.read import asat
 
 
 def days_phrase(days: int) -> str:
@@ -34,16 +29,6 @@ def next_update_line(nxt: dict | None) -> str:
 def moment(cut_off: str) -> str:
     """'2026-05-31 23:59:59 UTC' from canonical UTC text."""
     return f"{cut_off[:10]} {cut_off[11:19]} UTC"
-
-
-def snapshot_preview(conn: sqlite3.Connection, meeting: dict, now: dt.datetime) -> dict:
-    """The cut-off a snapshot of `meeting` taken now would use, and how many actions it freezes."""
-    cut_off = default_cut_off(meeting["paper_deadline"], now)
-    head, _ = asat.head_at(conn, cut_off)
-    (count,) = conn.execute(
-        "SELECT count(*) FROM progress_log WHERE kind = 'created' AND id <= ?", (head,)
-    ).fetchone()
-    return {"cut_off": cut_off, "count": count}
 
 
 def snapshot_question(meeting: dict, preview: dict) -> str:
