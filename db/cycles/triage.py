@@ -94,6 +94,7 @@ class SessionSummary:
 
 
 _SUMMARY_KINDS = {
+    "created": "added",
     "note": "updated",
     "rag": "re-rated",
     "target_date": "re-dated",

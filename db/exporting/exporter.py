@@ -76,6 +76,9 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     os.close(handle)
     temp = Path(name)
     try:
+        # mkstemp makes the file private (0600); the export is for colleagues on a
+        # shared drive, so it gets the mode any new file of the user's would.
+        os.chmod(temp, 0o666 & ~_umask())
         write(temp)
         with open(temp, "rb") as done:  # on disk before the rename makes it visible
             os.fsync(done.fileno())
@@ -88,6 +91,20 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
     return path
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then put it back
+    os.umask(mask)
+    return mask
 
 
 def export(table: ExportTable, fmt: str, path: Path) -> Path:

@@ -72,3 +72,28 @@ def test_export_into_a_missing_folder_fails_cleanly(register_copy, work):
     assert proc.returncode == 1
     assert proc.stderr.startswith("actreg: ") and "does not exist" in proc.stderr
     assert not out.parent.exists()
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o002])
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
+def test_exports_get_the_users_umask_not_0600(register_copy, fmt, mask, work):
+    out = work / f"appendix.{fmt}"
+    old = os.umask(mask)  # the child inherits it, as from a user's shell
+    try:
+        proc = run("--db", register_copy, "export", "--meeting", SECOND, "--format", fmt,
+                   "-o", out, cwd=work)  # fmt: skip
+    finally:
+        os.umask(old)
+    assert proc.returncode == 0, proc.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~mask)
+
+
+def test_the_triage_summary_file_gets_the_users_umask(register_copy, work):
+    out = work / "minutes.md"
+    old = os.umask(0o022)
+    try:
+        proc = run("--db", register_copy, "triage", "--summary", "2000-01-01", "-o", out, cwd=work)
+    finally:
+        os.umask(old)
+    assert proc.returncode == 0, proc.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(0o644)

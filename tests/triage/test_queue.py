@@ -114,3 +114,17 @@ def test_summary_counts_decisions(reg, clock):
     text = triage.summary_markdown(summary, "Test register")
     assert text.startswith("# Triage summary: Test register")
     assert "- LATE30: RAG none → red" in text
+
+
+def test_summary_includes_actions_created_in_the_period(reg, clock, draft):
+    since = "2025-06-03T00:00:00.000000Z"
+    clock.set(dt.datetime(2025, 6, 4, 10, tzinfo=dt.UTC))
+    register.add_action(reg, draft("NEW1", target_date="2025-09-30"), author=AUTHOR, clock=clock)
+    register.record_note(reg, "LATE1", "Chased the supplier", author=AUTHOR, clock=clock)
+    summary = triage.summarise(reg, since)
+    assert summary.counts["added"] == 1
+    assert summary.actions == ["NEW1", "LATE1"]
+    text = triage.summary_markdown(summary, "Test register")
+    assert "- Added: 1" in text and "- NEW1: added" in text
+    # created before the period: not counted
+    assert "ON" not in summary.actions

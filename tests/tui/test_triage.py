@@ -25,6 +25,7 @@ from tui.app.app import ActregApp
 from tui.app.triage_session import UNDO_REASON, WITHDRAWN_TEXT
 from tui.screens.form_screen import FormScreen
 from tui.screens.register import RegisterScreen
+from tui.screens.save_as import SaveAsScreen
 from tui.screens.triage import TriageScreen, TriageSummary
 
 ACTREG = Path(sys.executable).parent / "actreg"
@@ -174,6 +175,9 @@ async def test_a_whole_session_with_every_key(mat_conn, tmp_path, monkeypatch):
 
         await pilot.press("w")
         await settle(pilot)
+        assert isinstance(app.screen, SaveAsScreen)  # offers the folder and name first
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         written = app.screen.written
         assert written is not None and written.parent == tmp_path
         assert written.name.startswith("triage-") and written.suffix == ".md"
@@ -221,6 +225,50 @@ async def test_a_whole_session_with_every_key(mat_conn, tmp_path, monkeypatch):
     a1 = get_action(mat_conn, "A1")
     assert (a1["status"], a1["rag"], a1["evidence"]) == ("implemented", "green", None)
     assert verify(mat_conn).ok
+
+
+@run_async
+async def test_writing_the_summary_asks_for_the_folder_and_name(mat_conn, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    minutes = tmp_path / "minutes"
+    minutes.mkdir()
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press("escape")  # end the session at once: the summary
+        await settle(pilot)
+        summary = app.screen
+        assert isinstance(summary, TriageSummary)
+
+        await pilot.press("w")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SaveAsScreen)
+        folder = dialog.query_one("#save-folder", Input)
+        name = dialog.query_one("#save-name", Input)
+        assert folder.value == str(tmp_path) and name.value.startswith("triage-")
+        await pilot.press("escape")  # cancel: nothing is written
+        await settle(pilot)
+        assert app.screen is summary and summary.written is None
+        assert list(tmp_path.glob("*.md")) == []
+
+        await pilot.press("w")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#save-folder", Input).value = str(tmp_path / "nowhere")
+        dialog.query_one("#save-name", Input).value = "gac-minutes.md"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # a folder that does not exist: said, and kept open
+        error = str(dialog.query_one("#form-error", Static).render())
+        assert "folder:" in error and "does not exist" in error
+        dialog.query_one("#save-folder", Input).value = str(minutes)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is summary
+        assert summary.written == minutes / "gac-minutes.md"
+    assert (minutes / "gac-minutes.md").read_text(encoding="utf-8").startswith("# Triage summary")
+    assert list(tmp_path.glob("*.md")) == []
 
 
 @run_async

@@ -39,6 +39,7 @@ from tui.app.triage_session import (
 )
 from tui.screens.action_forms import close_form, redate_form, status_form
 from tui.screens.form_screen import FieldSpec, FormResult, FormScreen, Saved, Stale
+from tui.screens.save_as import SaveAsScreen
 from tui.text.card import entry_lines
 from tui.text.formatting import RAG_LETTERS, rag_word, status_label, target_text
 from tui.widgets.banner import Banner
@@ -440,10 +441,15 @@ class TriageSummary(Screen):
         yield KeyBar()
 
     def action_write(self) -> None:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
+        ask = SaveAsScreen("Write the triage summary (Markdown)", Path.cwd(), f"triage-{stamp}.md")
+        self.app.push_screen(ask, self._write_to)
+
+    def _write_to(self, path: Path | None) -> None:
+        if path is None:
+            return
         gateway = self.app.gateway
         since = self.session.started
-        stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
-        path = Path.cwd() / f"triage-{stamp}.md"
 
         def work() -> Path:
             def markdown(conn) -> str:
