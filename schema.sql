@@ -68,6 +68,10 @@ CREATE TABLE action (
 CREATE INDEX action_ref_key     ON action (ref_key);
 CREATE INDEX action_status      ON action (status);
 CREATE INDEX action_rag         ON action (rag);
+-- The RAG sort (red, amber, green, unrated): db/read/paging.py uses this exact expression.
+CREATE INDEX action_rag_severity ON action (
+    CASE rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END
+);
 CREATE INDEX action_owner       ON action (owner COLLATE NOCASE);
 CREATE INDEX action_directorate ON action (directorate COLLATE NOCASE);
 CREATE INDEX action_theme       ON action (theme COLLATE NOCASE);

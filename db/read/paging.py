@@ -13,14 +13,16 @@ from db.read.queries import ActionFilter, cycle_start, where_clause, with_flags
 from db.store.clock import today
 from db.store.projection import ACTION_COLUMNS, Row
 
-#: Sort keys the table offers, each an ORDER BY on an indexed column.
+#: RAG by severity, as a committee reads it: red, amber, green, then unrated.
+RAG_SEVERITY = "CASE rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END"
+#: Sort keys the table offers, each an ORDER BY on an indexed column (RAG: its severity).
 SORT_COLUMNS = {
     "ref": "ref_key",
     "title": "title COLLATE NOCASE",
     "owner": "owner COLLATE NOCASE",
     "directorate": "directorate COLLATE NOCASE",
     "status": "status",
-    "rag": "rag",
+    "rag": RAG_SEVERITY,
     "target_date": "target_date",
     "last_update": "last_update_at",
 }

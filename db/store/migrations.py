@@ -73,6 +73,16 @@ UPGRADES: list[Upgrade] = [
         END;
         """,
     ),
+    Upgrade(
+        3,
+        "RAG sorts by severity",
+        """
+        -- The register table sorts RAG red, amber, green, unrated, and pages on an index.
+        CREATE INDEX action_rag_severity ON action (
+            CASE rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END
+        );
+        """,
+    ),
 ]
 
 

@@ -91,3 +91,12 @@ def test_every_sort_reads_in_index_order_without_sorting(mat_conn, sort, descend
     steps = " / ".join(row[-1] for row in plan)
     assert "TEMP B-TREE" not in steps, steps
     assert "USING INDEX" in steps or "USING COVERING INDEX" in steps, steps
+
+
+def test_rag_sorts_by_severity_red_amber_green_then_unrated(mat_conn):
+    # The fixture: A3 red, A1 amber, A2 green, the rest unrated (A4 is closed).
+    rags = [(r["ref"], r["rag"]) for r in page_actions(mat_conn, sort="rag", limit=100)]
+    assert [rag for _, rag in rags] == ["red", "amber", "green", None, None, None]
+    assert [ref for ref, _ in rags[:3]] == ["A3", "A1", "A2"]
+    backward = [r["rag"] for r in page_actions(mat_conn, sort="rag", descending=True, limit=100)]
+    assert backward == [None, None, None, "green", "amber", "red"]
