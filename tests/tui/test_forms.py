@@ -107,6 +107,34 @@ async def test_update_form_with_a_rag_uses_the_note_as_the_reason(mat_conn):
 
 
 @run_async
+async def test_choice_boxes_take_a_typed_letter(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A2")
+        await pilot.press("u")
+        await settle(pilot)
+        status = app.screen.query_one("#field-status", Select)
+        rag = app.screen.query_one("#field-rag", Select)
+        rag.focus()
+        await pilot.press("a")
+        assert rag.value == "amber"
+        await pilot.press("r")  # "ar" names nothing: the newest letter counts
+        assert rag.value == "red"
+        await pilot.press("g")
+        assert rag.value == "green"
+        status.focus()
+        await pilot.press("i")
+        assert status.value == "in_progress"
+        await pilot.press("i")  # the same letter again: the next option it starts
+        assert status.value == "implemented"
+        await pilot.press("c")
+        await pilot.pause(1.1)
+        await pilot.press("c", "a")  # "ca": Cancelled, not Closed
+        assert status.value == "cancelled"
+        assert isinstance(app.screen, FormScreen)  # no letter fell through to the card
+
+
+@run_async
 async def test_rag_form_without_a_reason_shows_the_error_inline_and_writes_nothing(mat_conn):
     before = log_rows(mat_conn, "A2")
     app = ActregApp(mat_conn, author="tester")
@@ -154,6 +182,11 @@ async def test_new_action_form_validates_then_adds(mat_conn):
         assert error_of(app, "target_date").startswith(
             "target date: '12/31/2026' is not a real date (dates are read day first"
         )
+        # the message goes as soon as the field is changed, not at the next save
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert error_of(app, "target_date") == ""
+        assert not form.query_one("#field-target_date").has_class("-invalid")
         form.query_one("#field-target_date", Input).value = "31/12/2026"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -17,6 +17,7 @@ from db.exporting.exporter import FORMATS, build_table, default_filename, export
 from db.exporting.table import ExportTable
 from tui.app.background import run_db
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
 
 FORMAT_NAMES = {
@@ -70,7 +71,7 @@ class ExportScreen(ModalScreen[Path | None]):
             yield Static(heading, id="form-heading")
             yield Label("Format", classes="field-label")
             options = [(FORMAT_NAMES.get(f, f), f) for f in FORMATS]
-            yield Select(options, value="csv", allow_blank=False, id="export-format")
+            yield ChoiceSelect(options, value="csv", allow_blank=False, id="export-format")
             yield Label("File (in this folder unless a path is given)", classes="field-label")
             yield Input(id="export-file")
             yield LoadingIndicator(id="export-busy")

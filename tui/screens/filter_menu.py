@@ -14,6 +14,7 @@ from textual.widgets import Label, Select, Static
 from db.read.queries import ActionFilter
 from tui.screens.action_forms import RAG_OPTIONS, STATUS_OPTIONS
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
 
 #: The filters chosen from the values in use (distinct_values), in the menu's order.
@@ -71,12 +72,12 @@ class FilterMenu(ModalScreen[ActionFilter | None]):
                 ("RAG", "f-rag", _choices(RAG_OPTIONS, flt.rags)),
             ):
                 yield Label(label, classes="field-label")
-                yield Select(options, value=value, id=wid, prompt="(any)")
+                yield ChoiceSelect(options, value=value, id=wid, prompt="(any)")
             for column in NAMED_COLUMNS:
                 chosen = getattr(flt, column)
                 known = self.values.get(column, [])
                 yield Label(column.capitalize(), classes="field-label")
-                yield Select(
+                yield ChoiceSelect(
                     [(v, v) for v in known],
                     value=chosen if chosen in known else Select.NULL,
                     id=f"f-{column}",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -25,6 +26,7 @@ from db.store.models import label
 from tui.app.background import run_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
 
 
@@ -98,6 +100,7 @@ class FormScreen(ModalScreen[FormResult]):
         self.saving = False
         self.stale = False  # a save was refused as stale; the caller reloads when it closes
         self._initial: dict[str, str | None] = {}
+        self._problems: set[str] = set()  # fields showing a problem until they change
 
     # --- building ------------------------------------------------------------
 
@@ -121,7 +124,7 @@ class FormScreen(ModalScreen[FormResult]):
             return TextArea(spec.value, id=wid, classes="field-text", tab_behavior="focus")
         if spec.kind == "select":
             value = spec.value if spec.value else Select.NULL
-            return Select(
+            return ChoiceSelect(
                 list(spec.options),
                 value=value,
                 allow_blank=spec.allow_blank,
@@ -171,12 +174,24 @@ class FormScreen(ModalScreen[FormResult]):
             self.field_widget(spec.name).remove_class("-invalid")
         self.query_one("#form-error", Static).update("")
 
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _field_changed(self, event: Input.Changed | TextArea.Changed | Select.Changed) -> None:
+        """A field's problem is gone once it is changed: the next save checks it again."""
+        name = (event.control.id or "").removeprefix("field-")
+        if name in self._problems:
+            self._problems.discard(name)
+            event.control.remove_class("-invalid")
+            self.query_one(f"#error-{name}", Static).update("")
+
     def show_problems(self, problems: list[str]) -> None:
         by_field: dict[str, list[str]] = {}
         general: list[str] = []
         for problem in problems:
             name = self.field_for(problem.split(":", 1)[0].strip())
             (by_field.setdefault(name, []) if name else general).append(problem)
+        self._problems = set(by_field)
         for name, texts in by_field.items():
             self.query_one(f"#error-{name}", Static).update("\n".join(texts))
             self.field_widget(name).add_class("-invalid")
