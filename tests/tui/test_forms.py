@@ -407,3 +407,29 @@ async def test_edit_field_and_status_and_close_forms(mat_conn):
         ("evidence", "evidence", "Minute 7"),
         ("status", "status", "closed"),
     ]
+
+
+@run_async
+async def test_owner_is_offered_from_the_owners_in_the_register(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        owner = app.screen.query_one("#field-owner", Input)
+        owner.focus()
+        await pilot.press("s", "a")
+        await settle(pilot)
+        assert owner._suggestion == "Sam Patel"
+        await pilot.press("right")  # takes the suggestion
+        assert owner.value == "Sam Patel"
+        owner.value = ""
+        await pilot.press("m", "i", "a", " ", "c", "h", "e", "n")  # another case: same owner
+        await settle(pilot)
+        await pilot.press("right")
+        assert owner.value == "Mia Chen"
+        owner.value = ""
+        await pilot.press("z", "o", "e")  # a new owner: nothing offered, the spelling kept
+        await settle(pilot)
+        await pilot.press("right")
+        assert owner.value == "zoe"

@@ -64,10 +64,10 @@ def new_action_form(gateway: RegisterGateway) -> FormScreen:
     fields = [
         FieldSpec("ref", placeholder="e.g. A12 or 2.3"),
         FieldSpec("title"),
-        FieldSpec("owner", placeholder="the officer responsible"),
+        FieldSpec("owner", placeholder="the officer responsible", suggest_from="owner"),
         FieldSpec("target_date", placeholder="e.g. 28/02/2027 or 2027-02-28"),
-        FieldSpec("directorate"),
-        FieldSpec("theme"),
+        FieldSpec("directorate", suggest_from="directorate"),
+        FieldSpec("theme", suggest_from="theme"),
         FieldSpec("priority", kind="select", value="medium", options=PRIORITY_OPTIONS),
         FieldSpec("source", placeholder="the review or report it answers"),
         FieldSpec("description", kind="text"),

@@ -18,10 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from db.errors import ActregError, InputError, StaleVersion
+from db.read.paging import distinct_values
 from db.store.models import label
 from tui.app.background import run_db
 from tui.screens.confirm import ConfirmScreen
@@ -42,6 +44,9 @@ class FieldSpec:
     placeholder: str = ""
     caption: str | None = None  # shown label; default: db's label for the field
     aliases: tuple[str, ...] = ()  # other problem prefixes that belong to this field
+    #: A column ("owner", "directorate", "theme") whose values already in the register
+    #: are offered as the field is typed (→ takes one); a new spelling is still allowed.
+    suggest_from: str | None = None
 
     @property
     def title(self) -> str:
@@ -137,6 +142,21 @@ class FormScreen(ModalScreen[FormResult]):
         self._initial = self.values()
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
+        columns = {s.name: s.suggest_from for s in self.fields if s.suggest_from}
+        if columns:
+            gateway = self.app.gateway
+            run_db(
+                self,
+                lambda: {name: gateway.call(distinct_values, c) for name, c in columns.items()},
+                on_done=self._offer_values_in_use,
+                group="form-suggest",
+            )
+
+    def _offer_values_in_use(self, in_use: dict[str, list[str]]) -> None:
+        for name, values in in_use.items():
+            self.query_one(f"#field-{name}", Input).suggester = SuggestFromList(
+                values, case_sensitive=False
+            )
 
     # --- values --------------------------------------------------------------
 
