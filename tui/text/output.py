@@ -50,22 +50,35 @@ def machine_row(row: dict) -> dict:
 
 
 def write_json(data, out: TextIO = sys.stdout) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2)
+    json.dump(data, out, ensure_ascii=False, indent=2, default=_json_value)
     out.write("\n")
 
 
+def _json_value(value):
+    if isinstance(value, bytes):  # a BLOB from `actreg query`: its bytes in hex
+        return value.hex()
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+
+
 def write_csv(rows: Iterable[dict], fields: Sequence[str], out: TextIO = sys.stdout) -> None:
-    writer = csv.DictWriter(
-        out, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
+    write_csv_rows(fields, ([row.get(k) for k in fields] for row in rows), out)
+
+
+def write_csv_rows(
+    columns: Sequence[str], rows: Iterable[Sequence], out: TextIO = sys.stdout
+) -> None:
+    """A header line, then one line per row (None as an empty cell, booleans as true/false)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow({k: _csv_value(v) for k, v in row.items()})
+        writer.writerow([_csv_value(v) for v in row])
 
 
 def _csv_value(value):
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, bytes):
+        return value.hex()
     return value
 
 
@@ -102,6 +115,14 @@ def people_table(rows: Sequence[dict]) -> str:
         for r in rows
     ]
     return tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def query_table(columns: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """`actreg query`'s rows as a plain table: every value as SQLite gave it, NULL blank."""
+    from tabulate import tabulate
+
+    body = [["" if v is None else _csv_value(v) for v in row] for row in rows]
+    return tabulate(body, headers=list(columns), tablefmt="simple", disable_numparse=True)
 
 
 def when(recorded_at: str) -> str:
