@@ -124,6 +124,8 @@ def _changes(old: dict | None, new: dict) -> list[Change]:
         was, now = _RAG_ORDER[old["rag"]], _RAG_ORDER[new["rag"]]
         category = "rag_up" if now > was else "rag_down"
         words = f"RAG: {(old['rag'] or 'none').title()} → {(new['rag'] or 'none').title()}"
+        if new["rag"] and new.get("rag_reason"):
+            words += f" ({_short(new['rag_reason'], 80)})"
         found.append(change(category, old["rag"], new["rag"], words))
     if old["target_date"] != new["target_date"]:
         revisions = new["target_revisions"]
@@ -140,6 +142,22 @@ def _changes(old: dict | None, new: dict) -> list[Change]:
         found.append(change("no_update", old["last_update_at"], new["last_update_at"],
                             "No update since the last snapshot"))  # fmt: skip
     return found
+
+
+def add_reasons(conn: sqlite3.Connection, diff: Diff, head: int) -> Diff:
+    """Say why each target moved: the reason recorded with its newest re-date up to entry
+    `head` (the rows a diff compares hold the RAG reason, but not the date's)."""
+    for change in diff.changes:
+        if change.category != "target_moved":
+            continue
+        found = conn.execute(
+            "SELECT commentary FROM progress_log WHERE action_id = ? AND field = 'target_date'"
+            " AND id <= ? AND coalesce(commentary, '') <> '' ORDER BY id DESC LIMIT 1",
+            (change.action_id, head),
+        ).fetchone()
+        if found:
+            change.detail += f": {_short(found[0], 80)}"
+    return diff
 
 
 def _text(value: object) -> str | None:
@@ -169,19 +187,22 @@ def diff(conn: sqlite3.Connection, *, from_meeting: str | None = None,
                          key=lambda s: s["cut_off"])  # fmt: skip
         if len(current) >= 2:
             from_snap, to_snap = current[-2], current[-1]
-            return compare(
+            result = compare(
                 snapshots.snapshot_rows(conn, from_snap["id"]),
                 snapshots.snapshot_rows(conn, to_snap["id"]),
                 from_label=_label(from_snap), to_label=_label(to_snap),
                 from_cut_off=from_snap["cut_off"], to_cut_off=to_snap["cut_off"],
             )  # fmt: skip
+            return add_reasons(conn, result, to_snap["log_head_id"])
     if to_meeting in (None, "now"):
         to_rows = list_actions(conn)
         to_label, to_cut_off = "now", utc_text(utc_now())
+        (to_head,) = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()
     else:
         to_snap = snapshots.meeting_snapshot(conn, to_meeting, committee)
         to_rows = snapshots.snapshot_rows(conn, to_snap["id"])
         to_label, to_cut_off = _label(to_snap), to_snap["cut_off"]
+        to_head = to_snap["log_head_id"]
     if from_meeting is not None:
         from_snap = snapshots.meeting_snapshot(conn, from_meeting, committee)
     else:
@@ -195,8 +216,9 @@ def diff(conn: sqlite3.Connection, *, from_meeting: str | None = None,
         from_snap = max(earlier, key=lambda s: s["cut_off"])
     if from_snap["cut_off"] > to_cut_off:
         raise InputError("diff: --from must be an earlier meeting than --to")
-    return compare(
+    result = compare(
         snapshots.snapshot_rows(conn, from_snap["id"]), to_rows,
         from_label=_label(from_snap), to_label=to_label,
         from_cut_off=from_snap["cut_off"], to_cut_off=to_cut_off,
     )  # fmt: skip
+    return add_reasons(conn, result, to_head)

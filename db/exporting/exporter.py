@@ -21,6 +21,7 @@ from pathlib import Path
 from db.cycles import diffs, snapshots
 from db.errors import ActregError, InputError
 from db.exporting.formats import WRITERS
+from db.exporting.latest_update import use_progress_notes
 from db.exporting.table import ExportTable
 from db.store.connection import setting
 
@@ -32,6 +33,7 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
     """The export of a meeting's current snapshot, with changes since the one before."""
     snap = snapshots.meeting_snapshot(conn, meeting_date, committee)
     rows = snapshots.snapshot_rows(conn, snap["id"])
+    use_progress_notes(conn, rows, snap["log_head_id"])
     earlier = [s for s in snapshots.list_snapshots(conn)
                if not s["superseded"] and s["cut_off"] < snap["cut_off"]]  # fmt: skip
     diff = compared = None
@@ -43,6 +45,7 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
             to_label=f"{snap['committee']} {snap['meeting_date']}",
             from_cut_off=previous["cut_off"], to_cut_off=snap["cut_off"],
         )  # fmt: skip
+        diffs.add_reasons(conn, diff, snap["log_head_id"])
         compared = f"snapshot #{previous['id']} ({previous['meeting_date']} meeting)"
     return ExportTable(
         register_name=setting(conn, "name", "") or "",

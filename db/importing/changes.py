@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from db.exporting.latest_update import progress_notes
 from db.importing.plan import ImportPlan, ImportRow
 from db.store.models import ImportDraft
 from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, encode
@@ -78,7 +79,11 @@ def _rewords(date: str | None, wording: str | None, state: Row) -> bool:
     )
 
 
-def decide(plan: ImportPlan, row: ImportRow, existing: Row | None) -> ActionOps:
+def decide(
+    plan: ImportPlan, row: ImportRow, existing: Row | None, latest_note: str | None = None
+) -> ActionOps:
+    """`latest_note`: the existing action's latest progress note (what actreg's own
+    export shows as "Latest update"), when it is not its latest commentary."""
     note = f"Imported from {plan.file_name}"
     progress = _progress(row)
     v = row.values
@@ -125,7 +130,7 @@ def decide(plan: ImportPlan, row: ImportRow, existing: Row | None) -> ActionOps:
             ops.changes.append(("import", "target_date", date, f"{note}: new target date"))
         if _rewords(date, wording, existing):
             ops.changes.append(("import", "target_date_text", wording, None))
-    latest = (existing or {}).get("last_commentary") or ""
+    latest = latest_note or (existing or {}).get("last_commentary") or ""
     buried = any(c[3] for c in ops.changes if c[0] != "field_edit")
     if progress and (progress.strip() != latest.strip() or buried):
         ops.changes.append(("import", None, None, progress))
@@ -136,4 +141,7 @@ def plan_operations(conn: sqlite3.Connection, plan: ImportPlan) -> list[ActionOp
     """Every action's operations against the register as it stands (rows with errors out)."""
     existing = existing_actions(conn)
     bad = set(plan.error_rows)
-    return [decide(plan, r, existing.get(r.ref.lower())) for r in plan.rows if r.number not in bad]
+    rows = [(r, existing.get(r.ref.lower())) for r in plan.rows if r.number not in bad]
+    (head,) = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()
+    notes = progress_notes(conn, [e for _, e in rows if e is not None], head)
+    return [decide(plan, r, e, e and notes.get(e["id"], (None,))[0]) for r, e in rows]

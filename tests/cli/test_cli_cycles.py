@@ -134,3 +134,30 @@ def test_every_field_an_officer_edits_is_in_the_changes_since_last_meeting(run, 
         assert words in change
     assert "% complete: 0 → 40" in change
     assert "No update since the last snapshot" not in change
+
+
+def test_the_pack_shows_the_progress_note_and_the_redate_reason_apart(run, fresh_db, tmp_path):
+    import csv
+
+    run("meeting", "add", "2099-07-14", db=fresh_db)
+    run("meeting", "add", "2099-09-15", db=fresh_db)
+    run("snapshot", "--meeting", "2099-07-14", db=fresh_db)
+    run("update", "A1", "--note", "Draft policy with legal", db=fresh_db)
+    run("update", "A1", "--target", "2025-09-30", "--reason", "Legal review slipped", db=fresh_db)
+    run("update", "A1", "--rag", "amber", "--reason", "One month behind", db=fresh_db)
+    run("snapshot", "--meeting", "2099-09-15", db=fresh_db)
+    out = tmp_path / "pack.csv"
+    run("export", "--meeting", "2099-09-15", "-o", out, db=fresh_db)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["Latest update"] == "Draft policy with legal"
+    assert row["RAG reason"] == "One month behind"
+    change = row["Change since last meeting"]
+    assert "Target moved 2025-06-30 → 2025-09-30 (revised 1 time in all): Legal review slipped" in (
+        change
+    )
+    assert "RAG: None → Amber (One month behind)" in change
+    md = tmp_path / "pack.md"
+    run("export", "--meeting", "2099-09-15", "--format", "md", "-o", md, db=fresh_db)
+    text = md.read_text(encoding="utf-8")
+    assert "Draft policy with legal" in text and "Legal review slipped" in text

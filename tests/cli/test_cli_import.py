@@ -191,6 +191,8 @@ def test_reimporting_our_own_export_is_unchanged_and_keeps_the_wording(
     run, fresh_db, tmp_path, show_json, db_state
 ):
     run("import", _tracker(tmp_path), "--keep-unmapped", db=fresh_db)
+    # A re-date's reason becomes T3's latest commentary; the pack shows its note instead.
+    run("update", "T3", "--target", "2026-06-30", "--reason", "Data late", db=fresh_db)
     run("meeting", "add", "2099-01-12", db=fresh_db)
     run("snapshot", "--meeting", "2099-01-12", db=fresh_db)
     for fmt in ("csv", "xlsx"):

@@ -156,9 +156,17 @@ def table(reader) -> ExportTable:
 
 
 @pytest.fixture
-def second_rows(reader) -> list[dict]:
+def frozen_rows(reader) -> list[dict]:
+    """The second meeting's snapshot rows, as frozen."""
     snap = snapshots.meeting_snapshot(reader, SECOND)
     return snapshots.snapshot_rows(reader, snap["id"])
+
+
+@pytest.fixture
+def second_rows(table) -> list[dict]:
+    """The rows the second meeting's pack shows: the snapshot's, with the latest progress
+    note as "Latest update" (tests/exports/test_latest_update.py)."""
+    return table.rows
 
 
 def check_golden(name: str, content: bytes) -> None:
