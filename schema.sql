@@ -259,3 +259,151 @@ WHEN EXISTS (SELECT 1 FROM snapshot_row
 BEGIN
     SELECT RAISE(ABORT, 'snapshots are immutable: this snapshot row exists');
 END;
+
+-- The update round (db/rounds): a request to every owner with open actions, what
+-- they return kept verbatim as submissions, each decided once, and the extension
+-- requests the register's policy reserves for the committee. Returns,
+-- submissions, decisions and extension requests are append-only.
+CREATE TABLE round (
+    id          INTEGER PRIMARY KEY,
+    meeting_id  INTEGER NOT NULL REFERENCES meeting (id),
+    token       TEXT NOT NULL UNIQUE,   -- in every workbook: matches a return to its round
+    started_at  TEXT NOT NULL,
+    started_by  TEXT NOT NULL,
+    return_by   TEXT NOT NULL,          -- YYYY-MM-DD: the date owners are asked to reply by
+    folder      TEXT NOT NULL           -- where the request workbooks were written
+);
+
+CREATE TABLE round_request (
+    id        INTEGER PRIMARY KEY,
+    round_id  INTEGER NOT NULL REFERENCES round (id),
+    owner     TEXT NOT NULL,
+    workbook  TEXT NOT NULL,            -- the file name written for this owner
+    UNIQUE (round_id, owner)
+);
+
+-- The actions a request asked about, at the version they were when it was sent.
+CREATE TABLE round_request_action (
+    request_id INTEGER NOT NULL REFERENCES round_request (id),
+    action_id  INTEGER NOT NULL REFERENCES action (id),
+    position   INTEGER NOT NULL,        -- the workbook row it was written on
+    version    INTEGER NOT NULL,
+    PRIMARY KEY (request_id, action_id)
+) WITHOUT ROWID;
+
+CREATE TABLE round_chase (
+    id         INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES round_request (id),
+    chased_at  TEXT NOT NULL,
+    chased_by  TEXT NOT NULL
+);
+
+-- A returned workbook: one per distinct content, so collecting a file again adds nothing.
+CREATE TABLE round_return (
+    id           INTEGER PRIMARY KEY,
+    request_id   INTEGER NOT NULL REFERENCES round_request (id),
+    file_name    TEXT NOT NULL,
+    content_hash TEXT NOT NULL,         -- SHA-256 over the cells read (a resave is the same)
+    received_at  TEXT NOT NULL,
+    received_by  TEXT NOT NULL,
+    UNIQUE (request_id, content_hash)
+);
+
+-- One action's row of a returned workbook: every cell the owner filled, verbatim.
+CREATE TABLE submission (
+    id             INTEGER PRIMARY KEY,
+    return_id      INTEGER NOT NULL REFERENCES round_return (id),
+    action_id      INTEGER NOT NULL REFERENCES action (id),
+    owner          TEXT NOT NULL,
+    received_at    TEXT NOT NULL,
+    sent_version   INTEGER NOT NULL,    -- the action's version when the request was sent
+    version_at_receipt INTEGER NOT NULL,-- differs from sent_version: "changed since sent"
+    cells          TEXT NOT NULL,       -- JSON object: column heading -> the cell as returned
+    proposed       TEXT NOT NULL,       -- JSON object: the fields those cells propose
+    problems       TEXT NOT NULL        -- JSON list: the cells that could not be read, and why
+);
+CREATE INDEX submission_action ON submission (action_id, id);
+
+CREATE TABLE submission_decision (
+    submission_id INTEGER PRIMARY KEY REFERENCES submission (id),
+    decision      TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected', 'superseded')),
+    decided_at    TEXT NOT NULL,
+    decided_by    TEXT NOT NULL,
+    reason        TEXT,
+    applied       TEXT                  -- JSON object: what an acceptance recorded (after edits)
+);
+
+-- A proposed new target date that the policy reserves for the committee.
+CREATE TABLE extension_request (
+    id             INTEGER PRIMARY KEY,
+    action_id      INTEGER NOT NULL REFERENCES action (id),
+    submission_id  INTEGER REFERENCES submission (id),
+    meeting_id     INTEGER NOT NULL REFERENCES meeting (id),
+    current_target TEXT,
+    proposed_date  TEXT NOT NULL,
+    reason         TEXT,
+    revisions      INTEGER NOT NULL,    -- target revisions so far, when requested
+    why_committee  TEXT NOT NULL,       -- which rule of the policy sends it to the committee
+    requested_at   TEXT NOT NULL,
+    requested_by   TEXT NOT NULL        -- the owner who asked
+);
+CREATE INDEX extension_request_action ON extension_request (action_id);
+
+CREATE TABLE extension_decision (
+    extension_id INTEGER PRIMARY KEY REFERENCES extension_request (id),
+    meeting_id   INTEGER NOT NULL REFERENCES meeting (id),
+    decision     TEXT NOT NULL CHECK (decision IN ('approved', 'refused')),
+    minute       TEXT,
+    recorded_at  TEXT NOT NULL,
+    recorded_by  TEXT NOT NULL
+);
+
+CREATE TRIGGER round_return_no_update BEFORE UPDATE ON round_return
+BEGIN
+    SELECT RAISE(ABORT, 'round_return is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER round_return_no_delete BEFORE DELETE ON round_return
+BEGIN
+    SELECT RAISE(ABORT, 'round_return is append-only: rows cannot be deleted');
+END;
+
+CREATE TRIGGER submission_no_update BEFORE UPDATE ON submission
+BEGIN
+    SELECT RAISE(ABORT, 'submission is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER submission_no_delete BEFORE DELETE ON submission
+BEGIN
+    SELECT RAISE(ABORT, 'submission is append-only: rows cannot be deleted');
+END;
+
+CREATE TRIGGER submission_decision_no_update BEFORE UPDATE ON submission_decision
+BEGIN
+    SELECT RAISE(ABORT, 'submission_decision is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER submission_decision_no_delete BEFORE DELETE ON submission_decision
+BEGIN
+    SELECT RAISE(ABORT, 'submission_decision is append-only: rows cannot be deleted');
+END;
+
+CREATE TRIGGER extension_request_no_update BEFORE UPDATE ON extension_request
+BEGIN
+    SELECT RAISE(ABORT, 'extension_request is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER extension_request_no_delete BEFORE DELETE ON extension_request
+BEGIN
+    SELECT RAISE(ABORT, 'extension_request is append-only: rows cannot be deleted');
+END;
+
+CREATE TRIGGER extension_decision_no_update BEFORE UPDATE ON extension_decision
+BEGIN
+    SELECT RAISE(ABORT, 'extension_decision is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER extension_decision_no_delete BEFORE DELETE ON extension_decision
+BEGIN
+    SELECT RAISE(ABORT, 'extension_decision is append-only: rows cannot be deleted');
+END;

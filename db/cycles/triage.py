@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from db.cycles import meetings
 from db.read.queries import NO_FILTER, ActionFilter, list_actions
+from db.rounds.status import unanswered_action_ids, waiting_action_ids
 from db.store import log
 from db.store.clock import today
 from db.store.models import FINISHED_STATUSES
@@ -28,6 +29,8 @@ REASONS = {
     "slipped": 100,
     "stale": 50,
     "unverified": 25,
+    "review": 80,
+    "unanswered": 60,
 }
 _NEVER = FINISHED_STATUSES - {"implemented"}
 
@@ -47,11 +50,16 @@ def triage_queue(
     on = today()
     nxt = meetings.next_update_due(conn, on)
     deadline = nxt["paper_deadline"] if nxt else None
+    waiting, unanswered = waiting_action_ids(conn), unanswered_action_ids(conn)
     queue = []
     for row in list_actions(conn, flt):
         if row["status"] in _NEVER:
             continue
         item = QueueItem(row, _reasons(row, on, deadline))
+        if row["id"] in waiting:
+            item.reasons["review"] = "update waiting for review"
+        if row["id"] in unanswered:
+            item.reasons["unanswered"] = "owner has not replied this round"
         if not item.reasons or (overdue_only and "overdue" not in item.reasons):
             continue
         item.urgency = sum(REASONS[k] for k in item.reasons) + row["days_overdue"]

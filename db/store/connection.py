@@ -408,6 +408,12 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """
     if getattr(conn, "readonly", False):
         raise ReadOnlyRegister(readonly_refusal(conn))
+    if conn.in_transaction:
+        # Inside another write (accepting a submission records an update and its
+        # decision together): a savepoint, so the outer transaction stays whole.
+        with _savepoint(conn):
+            yield conn
+        return
     _begin_immediate(conn)
     try:
         yield conn
@@ -418,6 +424,18 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if isinstance(exc, sqlite3.OperationalError):
             raise _write_error(exc) from None
         raise
+
+
+@contextlib.contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("SAVEPOINT nested_write")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO nested_write")
+        conn.execute("RELEASE nested_write")
+        raise
+    conn.execute("RELEASE nested_write")
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:

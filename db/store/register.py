@@ -688,3 +688,17 @@ def record_chase(
     with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
         c.row = c.w.append(c.row, c.row["id"], "chased", commentary=text)
     return c.row
+
+
+def record_decision_note(conn, ref: str, text: str, *, author: str, clock: Clock = utc_now) -> Row:
+    """Record a decision about the action that changes no field (an officer accepting or
+    rejecting an owner's returned update, a committee refusing an extension).
+
+    It is in the chain like every entry, but it is housekeeping, not progress: it
+    never becomes the action's latest commentary. No version check: it changes nothing.
+    """
+    text = check_value("note", clean_reason, text or "")
+    author = _author(author)
+    with _changing(conn, ref, author=author, clock=clock, expected_version=None) as c:
+        c.row = c.w.append(c.row, c.row["id"], "field_edit", commentary=text)
+    return c.row

@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from db.errors import ActregError
 from db.store.connection import RegisterConnection
-from tui.cli import cycle_verbs, import_verbs, query_verbs, triage_verbs, verbs
+from tui.cli import cycle_verbs, import_verbs, query_verbs, round_verbs, triage_verbs, verbs
 from tui.cli.session import UsageError, author, open_for_verb
 
 
@@ -152,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_verbs.add_parsers(verb)
     triage_verbs.add_parsers(verb)
     query_verbs.add_parsers(verb)
+    round_verbs.add_parsers(verb)
 
     p = verb("backup", verbs.backup, "copy the register safely (even while it is in use)")
     p.add_argument("destination")

@@ -13,6 +13,7 @@ from pathlib import Path
 from db.errors import ActregError
 from db.integrity.verifier import verify as verify_register
 from db.read import queries
+from db.rounds.review import action_submissions
 from db.store import register
 from db.store.backup import backup_to
 from db.store.connection import create_register, open_register
@@ -20,6 +21,7 @@ from db.store.dates import parse_moment
 from db.store.models import check_value, clean_line, clean_required_line, parse_rag, parse_status
 from tui.cli.session import author, new_register_path, open_for_verb
 from tui.text import output
+from tui.text.round_text import submission_lines, submissions_heading
 
 
 def init(args: argparse.Namespace) -> int:
@@ -186,9 +188,21 @@ def show(args: argparse.Namespace) -> int:
     entries = queries.action_log(conn, row["id"])
     if args.format == "json":
         action = {k: v for k, v in row.items() if k not in ("id", "ref_key", "last_entry_id")}
-        output.write_json({"action": action, "log": [output.entry_json(e) for e in entries]})
+        submissions = [s.as_dict() for s in action_submissions(conn, row["id"])]
+        output.write_json(
+            {
+                "action": action,
+                "log": [output.entry_json(e) for e in entries],
+                "submissions": submissions,
+            }
+        )
     else:
         print(output.action_text(row, entries))
+        submissions = action_submissions(conn, row["id"])
+        if submissions:
+            print(f"\n{submissions_heading(submissions)}")
+            for sub in submissions:
+                print("\n".join(f"  {line}" for line in submission_lines(sub)))
     return 0
 
 

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from db.read.queries import action_log, get_action
+from db.rounds.review import action_submissions
 from tui.app.background import run_db
 from tui.screens.editing import EDIT_BINDINGS, ActionEditing
 from tui.text.card import card_lines
@@ -36,6 +37,7 @@ class ActionScreen(ActionEditing, Screen):
         self.ref = ref
         self.row: dict | None = None
         self.entries: list = []
+        self.submissions: list = []
         self.loads = 0  # completed loads (tests and the bench wait on it)
         self._to_top = False  # after a write, show the top again
 
@@ -54,12 +56,13 @@ class ActionScreen(ActionEditing, Screen):
 
         def work():
             row = gateway.call(get_action, ref)
-            return row, gateway.call(action_log, row["id"])
+            entries = gateway.call(action_log, row["id"])
+            return row, entries, gateway.call(action_submissions, row["id"])
 
         run_db(self, work, on_done=self._loaded, group="card-load", exclusive=True)
 
     def _loaded(self, result) -> None:
-        self.row, self.entries = result
+        self.row, self.entries, self.submissions = result
         self.ref = self.row["ref"]
         self.query_one("#card-title", Static).update(
             f"Action {self.ref} · version {self.row['version']} · {len(self.entries)} log entries"
@@ -75,7 +78,7 @@ class ActionScreen(ActionEditing, Screen):
             return
         view = self.query_one(LinesView)
         width = max(20, view.size.width - 1)
-        view.set_lines(card_lines(self.row, self.entries, width))
+        view.set_lines(card_lines(self.row, self.entries, width, self.submissions))
 
     def on_resize(self) -> None:
         self.render_card()

@@ -26,6 +26,7 @@ from tui.text.formatting import (
     target_text,
     when,
 )
+from tui.text.round_text import submission_lines, submissions_heading
 
 HEADING = "bold underline"
 KEY = "bold"
@@ -172,6 +173,12 @@ def change_text(entry: LogEntry) -> Text:
     )
 
 
+def _kind_word(entry: LogEntry) -> str:
+    if entry.kind == "field_edit" and entry.field is None:
+        return "decision"  # an officer's or committee's decision that changes no field
+    return label(entry.kind)
+
+
 def entry_lines(entry: LogEntry, width: int, indent: str = "") -> list[Text]:
     head = Text.assemble(
         indent,
@@ -179,7 +186,7 @@ def entry_lines(entry: LogEntry, width: int, indent: str = "") -> list[Text]:
         "  ",
         (entry.author, "cyan"),
         "  ",
-        (label(entry.kind), "magenta"),
+        (_kind_word(entry), "magenta"),
         "  ",
         change_text(entry),
     )
@@ -211,5 +218,25 @@ def timeline_lines(entries: list[LogEntry], width: int) -> list[Text]:
     return lines
 
 
-def card_lines(row: dict, entries: list[LogEntry], width: int) -> list[Text]:
-    return [*field_lines(row, width), Text(""), *timeline_lines(entries, width)]
+def submission_block(submissions: list, width: int) -> list[Text]:
+    """The owner's returned updates, kept whatever became of them (none: no lines)."""
+    if not submissions:
+        return []
+    lines = [Text(submissions_heading(submissions), HEADING)]
+    for sub in submissions:
+        first, *cells = submission_lines(sub)
+        lines.extend(Text(line, "bold") for line in wrap(first, width))
+        for cell in cells:
+            lines.extend(Text(line) for line in wrap(cell, width))
+    return [*lines, Text("")]
+
+
+def card_lines(
+    row: dict, entries: list[LogEntry], width: int, submissions: list | None = None
+) -> list[Text]:
+    return [
+        *field_lines(row, width),
+        Text(""),
+        *submission_block(submissions or [], width),
+        *timeline_lines(entries, width),
+    ]

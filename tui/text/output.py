@@ -138,6 +138,8 @@ def describe_entry(entry: LogEntry) -> str:
         return "imported update" if entry.kind == "import" else entry.kind
     if entry.kind == "evidence":
         return f"evidence: {entry.new_value}"
+    if entry.kind == "field_edit" and entry.field is None:
+        return "decision"  # an officer's or committee's decision that changes no field
     what = entry.field or entry.kind
     old = entry.old_value if entry.old_value is not None else "—"
     new = entry.new_value if entry.new_value is not None else "—"

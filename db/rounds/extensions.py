@@ -1,0 +1,165 @@
+"""Extension requests waiting for the committee, and recording its decision.
+
+An approval moves the target date (the reason names the meeting and its
+minute); a refusal keeps it. Both are entries in the action's log, and the
+decision itself is kept beside the request (append-only).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from db.cycles import meetings
+from db.errors import InputError, NotFound
+from db.store import register
+from db.store.clock import Clock, utc_now
+from db.store.connection import write_transaction
+from db.store.dates import utc_text
+from db.store.models import check_value, clean_long, clean_required_line
+
+DECISIONS = {
+    "approve": "approved",
+    "approved": "approved",
+    "refuse": "refused",
+    "refused": "refused",
+}
+
+_COLUMNS = (
+    "id",
+    "ref",
+    "title",
+    "owner",
+    "priority",
+    "original_target_date",
+    "current_target",
+    "target_date",
+    "proposed_date",
+    "revisions",
+    "reason",
+    "why_committee",
+    "requested_by",
+    "requested_at",
+    "meeting_date",
+)
+
+
+def _meeting_row(conn: sqlite3.Connection, meeting: int | str | dict) -> tuple[int, str]:
+    if isinstance(meeting, dict):
+        return meeting["id"], meeting["meeting_date"]
+    if isinstance(meeting, int):
+        row = conn.execute(
+            "SELECT id, meeting_date FROM meeting WHERE id = ?", (meeting,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"meeting: no meeting {meeting}")
+        return row[0], row[1]
+    found = meetings.find_meeting(conn, meeting)
+    return found["id"], found["meeting_date"]
+
+
+def pending_extensions(conn: sqlite3.Connection, meeting: int | str | dict) -> list[dict]:
+    """The extension requests a meeting is asked to decide: every request made for it or
+    an earlier meeting that no meeting has decided yet, in ref order.
+
+    `meeting` is a meeting id, its date (YYYY-MM-DD) or a meeting dict (with "id").
+    Each request: ref, title, owner, priority, original_target_date, current_target
+    (when requested), target_date (now), proposed_date, revisions (so far, when
+    requested), reason, why_committee, requested_by, requested_at, meeting_date.
+    """
+    _, day = _meeting_row(conn, meeting)
+    rows = conn.execute(
+        "SELECT e.id, a.ref, a.title, a.owner, a.priority, a.original_target_date,"
+        " e.current_target, a.target_date, e.proposed_date, e.revisions, e.reason,"
+        " e.why_committee, e.requested_by, e.requested_at, m.meeting_date"
+        " FROM extension_request e JOIN action a ON a.id = e.action_id"
+        " JOIN meeting m ON m.id = e.meeting_id"
+        " WHERE m.meeting_date <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM extension_decision d WHERE d.extension_id = e.id)"
+        " ORDER BY a.ref_key, e.id",
+        (day,),
+    ).fetchall()
+    return [dict(zip(_COLUMNS, r, strict=True)) for r in rows]
+
+
+def extension_history(conn: sqlite3.Connection, action_id: int) -> list[dict]:
+    """Every extension request of one action with its decision, if any (oldest first)."""
+    rows = conn.execute(
+        "SELECT e.id, e.proposed_date, e.reason, e.why_committee, e.requested_by,"
+        " e.requested_at, d.decision, m.meeting_date, d.minute"
+        " FROM extension_request e LEFT JOIN extension_decision d ON d.extension_id = e.id"
+        " LEFT JOIN meeting m ON m.id = d.meeting_id WHERE e.action_id = ? ORDER BY e.id",
+        (action_id,),
+    ).fetchall()
+    keys = (
+        "id",
+        "proposed_date",
+        "reason",
+        "why_committee",
+        "requested_by",
+        "requested_at",
+        "decision",
+        "decided_at_meeting",
+        "minute",
+    )
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def decide_extension(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    meeting: str,
+    decision: str,
+    author: str,
+    minute: str | None = None,
+    clock: Clock = utc_now,
+) -> dict:
+    """Record the committee's decision on the action's waiting extension request."""
+    wanted = DECISIONS.get((decision or "").strip().casefold())
+    if wanted is None:
+        raise InputError(f"decision: {decision!r} is not approve or refuse")
+    author = check_value("author", clean_required_line, author)
+    minute = check_value("minute", clean_long, minute).strip() or None if minute else None
+    found = meetings.find_meeting(conn, meeting)
+    action = conn.execute("SELECT id, ref FROM action WHERE ref = ?", (ref.strip(),)).fetchone()
+    if action is None:
+        raise NotFound(f"ref: no action {ref.strip()!r} in this register")
+    waiting = [
+        e for e in pending_extensions(conn, found) if e["ref"].casefold() == action[1].casefold()
+    ]
+    if not waiting:
+        raise InputError(
+            f"ref: action {action[1]} has no extension request waiting for the "
+            f"{found['meeting_date']} meeting"
+        )
+    request = waiting[-1]
+    said = f" Minute: {minute}" if minute else ""
+    where = f"{found['committee']} on {found['meeting_date']}"
+    with write_transaction(conn):
+        conn.execute(
+            "INSERT INTO extension_decision"
+            " (extension_id, meeting_id, decision, minute, recorded_at, recorded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (request["id"], found["id"], wanted, minute, utc_text(clock()), author),
+        )
+        if wanted == "approved" and request["proposed_date"] != request["target_date"]:
+            register.move_target_date(
+                conn,
+                action[1],
+                request["proposed_date"],
+                reason=f"Extension approved by the {where} (asked by {request['requested_by']}: "
+                f"{request['reason'] or 'no reason given'}).{said}",
+                author=author,
+                clock=clock,
+            )
+        else:
+            verb = "approved" if wanted == "approved" else "refused"
+            register.record_decision_note(
+                conn,
+                action[1],
+                f"The {where} {verb} the extension to {request['proposed_date']} asked by "
+                f"{request['requested_by']}; the target date stays {request['target_date']}.{said}",
+                author=author,
+                clock=clock,
+            )
+    return {**request, "decision": wanted, "meeting": found, "minute": minute}
