@@ -130,7 +130,7 @@ UPGRADES: list[Upgrade] = [
             id           INTEGER PRIMARY KEY,
             request_id   INTEGER NOT NULL REFERENCES round_request (id),
             file_name    TEXT NOT NULL,
-            content_hash TEXT NOT NULL,         -- SHA-256 over the cells read (a resave is the same)
+            content_hash TEXT NOT NULL,         -- SHA-256 of the cells read (a resave: the same)
             received_at  TEXT NOT NULL,
             received_by  TEXT NOT NULL,
             UNIQUE (request_id, content_hash)
@@ -145,9 +145,9 @@ UPGRADES: list[Upgrade] = [
             received_at    TEXT NOT NULL,
             sent_version   INTEGER NOT NULL,    -- the action's version when the request was sent
             version_at_receipt INTEGER NOT NULL,-- differs from sent_version: "changed since sent"
-            cells          TEXT NOT NULL,       -- JSON object: column heading -> the cell as returned
+            cells          TEXT NOT NULL,       -- JSON: column heading -> cell as returned
             proposed       TEXT NOT NULL,       -- JSON object: the fields those cells propose
-            problems       TEXT NOT NULL        -- JSON list: the cells that could not be read, and why
+            problems       TEXT NOT NULL        -- JSON list: cells not read, and why
         );
         CREATE INDEX submission_action ON submission (action_id, id);
 
@@ -157,7 +157,7 @@ UPGRADES: list[Upgrade] = [
             decided_at    TEXT NOT NULL,
             decided_by    TEXT NOT NULL,
             reason        TEXT,
-            applied       TEXT                  -- JSON object: what an acceptance recorded (after edits)
+            applied       TEXT                  -- JSON: what an acceptance recorded
         );
 
         -- A proposed new target date that the policy reserves for the committee.
@@ -170,7 +170,7 @@ UPGRADES: list[Upgrade] = [
             proposed_date  TEXT NOT NULL,
             reason         TEXT,
             revisions      INTEGER NOT NULL,    -- target revisions so far, when requested
-            why_committee  TEXT NOT NULL,       -- which rule of the policy sends it to the committee
+            why_committee  TEXT NOT NULL,       -- the policy rules that send it to committee
             requested_at   TEXT NOT NULL,
             requested_by   TEXT NOT NULL        -- the owner who asked
         );

@@ -76,7 +76,12 @@ def resave(path: Path, *, save_as: Path) -> Path:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice, if it is installed with Calc (a Writer-only install cannot open .xlsx)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        return None
+    program = Path(found).resolve().parent
+    return found if any(program.glob("libsclo*")) else None
 
 
 def resave_with_libreoffice(path: Path, folder: Path) -> Path:
