@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from db.cycles import meetings
+from db.cycles.round_state import unanswered_action_ids, waiting_action_ids
 from db.read.queries import NO_FILTER, ActionFilter, list_actions
-from db.rounds.status import unanswered_action_ids, waiting_action_ids
 from db.store import log
 from db.store.clock import today
 from db.store.models import FINISHED_STATUSES

@@ -15,7 +15,7 @@ from db.store import register
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import utc_text
-from db.store.models import check_value, clean_long, clean_required_line
+from db.store.models import check_value, clean_long
 
 DECISIONS = {
     "approve": "approved",
@@ -118,7 +118,7 @@ def decide_extension(
     wanted = DECISIONS.get((decision or "").strip().casefold())
     if wanted is None:
         raise InputError(f"decision: {decision!r} is not approve or refuse")
-    author = check_value("author", clean_required_line, author)
+    author = register.clean_author(author)
     minute = check_value("minute", clean_long, minute).strip() or None if minute else None
     found = meetings.find_meeting(conn, meeting)
     action = conn.execute("SELECT id, ref FROM action WHERE ref = ?", (ref.strip(),)).fetchone()

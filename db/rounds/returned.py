@@ -4,7 +4,7 @@ Rows are matched to actions by their Ref and the hidden ``_actreg`` sheet (so
 re-sorting is harmless); columns by heading (so added, moved or hidden columns
 are harmless, and an added column's cells are kept too); a file resaved by
 Excel or LibreOffice reads the same. Dates may be real date cells or typed as
-text ("31/03/2027", "March 2027", "Q1 2027"), read by the import's date parser.
+text ("31/03/2027", "31 March 2027"), read by the one date parser every input uses.
 Every cell the owner filled is kept verbatim as text; each cell that cannot be
 read as what its column asks for is a problem naming its row and column.
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from db.errors import InputError
-from db.importing.dates import parse_target
 from db.rounds.columns import BY_HEADING, COLUMNS, OWNER_STATUSES
 from db.rounds.workbook import HIDDEN_SHEET, MARKER, REQUEST_SHEET
+from db.store.dates import parse_day
 from db.store.models import clean_long, clean_percent, parse_rag, parse_status
 
 #: How far down the sheet the heading row may have moved (rows inserted above it).
@@ -215,7 +215,7 @@ def _is_input(heading: str) -> bool:
 def _read_cell(kind: str, cell) -> object:
     value = cell.value
     if kind == "date" and isinstance(value, dt.datetime | dt.date):
-        return parse_target(value)
+        return parse_day(value.date() if isinstance(value, dt.datetime) else value)
     if kind == "percent" and isinstance(value, float):
         if "%" in (cell.number_format or "") and value <= 1:
             value = round(value * 100, 6)  # 50% typed into a percent-formatted cell is 0.5
@@ -227,10 +227,7 @@ def _read_cell(kind: str, cell) -> object:
 def read_value(kind: str, text: str) -> object:
     """What a cell's text proposes for a column of this kind; ValueError says why not."""
     if kind == "date":
-        found = parse_target(text)
-        if found is None:
-            raise ValueError(f"{text!r} is not a date (for example 31/03/2027)")
-        return found
+        return parse_day(text)
     if kind == "percent":
         return clean_percent(text)
     if kind == "status":

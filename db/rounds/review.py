@@ -21,7 +21,7 @@ from db.store import register
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import utc_text
-from db.store.models import check_value, clean_reason, clean_required_line, label
+from db.store.models import check_value, clean_reason, label
 
 _KIND = {c.key: c.kind for c in INPUT_COLUMNS}
 _HEADING = {c.key: c.heading for c in INPUT_COLUMNS}
@@ -190,7 +190,7 @@ def accept_submission(
     Returns what was applied, and the extension request made if the date went to the
     committee.
     """
-    author = check_value("author", clean_required_line, author)
+    author = register.clean_author(author)
     with write_transaction(conn):
         sub = _undecided(conn, submission_id)
         values, edits = _edited(sub, changes)
@@ -283,7 +283,7 @@ def reject_submission(
     clock: Clock = utc_now,
 ) -> Submission:
     """Reject a submission with a reason: it stays in the register, and the log says so."""
-    author = check_value("author", clean_required_line, author)
+    author = register.clean_author(author)
     reason = check_value("reason", clean_reason, reason or "")
     with write_transaction(conn):
         sub = _undecided(conn, submission_id)

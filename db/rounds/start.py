@@ -21,10 +21,11 @@ from pathlib import Path
 from db.cycles import meetings
 from db.errors import ActregError, InputError
 from db.rounds.workbook import RequestedAction, RequestSheet, write_request
+from db.store import register
 from db.store.clock import Clock, today, utc_now
 from db.store.connection import setting, write_transaction
-from db.store.dates import parse_date, utc_text
-from db.store.models import check_value, clean_required_line
+from db.store.dates import parse_day, utc_text
+from db.store.models import check_value
 
 #: Statuses whose actions are asked about: work still to do.
 ASKED_STATUSES = ("not_started", "in_progress")
@@ -113,13 +114,13 @@ def start_round(
     clock: Clock = utc_now,
 ) -> StartedRound:
     """Write a request workbook per owner with open actions into `folder`, and record the round."""
-    author = check_value("author", clean_required_line, author)
+    author = register.clean_author(author)
     found = _meeting(conn, meeting)
     deadline = dt.date.fromisoformat(found["paper_deadline"])
     if return_by is None:
         reply = working_days_before(deadline, RETURN_WORKING_DAYS).isoformat()
     else:
-        reply = check_value("return by", parse_date, return_by)
+        reply = check_value("return by", parse_day, return_by)
         if reply > found["meeting_date"]:
             raise InputError(
                 f"return by: {reply} is after the meeting itself ({found['meeting_date']})"

@@ -698,7 +698,7 @@ def record_decision_note(conn, ref: str, text: str, *, author: str, clock: Clock
     never becomes the action's latest commentary. No version check: it changes nothing.
     """
     text = check_value("note", clean_reason, text or "")
-    author = _author(author)
+    author = clean_author(author)
     with _changing(conn, ref, author=author, clock=clock, expected_version=None) as c:
         c.row = c.w.append(c.row, c.row["id"], "field_edit", commentary=text)
     return c.row
