@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from db.errors import InputError
 from db.importing import headers
+from db.importing.column_roles import settle_roles
 from db.importing.files import Cell, Table
 
 #: The first rows searched for the header row.
@@ -82,7 +83,10 @@ def map_columns(
     export: bool,
     problems: list[Problem],
     header_row: int,
+    data_rows: list[list[Cell]] | None = None,
 ) -> list[tuple[str, str | None]]:
+    """(heading, field or None) of each column; `data_rows` (the rows below the header)
+    settle the ref and the title when no heading names them (column_roles)."""
     columns: list[tuple[str, str | None]] = []
     for position, cell in enumerate(header_cells, start=1):
         name = cell_text(cell).strip() or f"(column {position})"
@@ -121,6 +125,13 @@ def map_columns(
                 f"--map: no column {folded!r} in the header row (row "
                 f"{header_row}); the columns are {listed}"
             )
+    if data_rows is not None:
+        values = [
+            [t for row in data_rows if i < len(row) and (t := cell_text(row[i]).strip())]
+            for i in range(len(columns))
+        ]
+        for name, why in settle_roles(columns, values, mapping):
+            problems.append(Problem("info", header_row, name, why))
     seen: dict[str, str] = {}
     clashes = []
     for name, chosen in columns:

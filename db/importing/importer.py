@@ -16,6 +16,7 @@ file are reported, never deleted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,19 @@ IMPORT_STATUS_ALIASES = {
     "not started": "not_started", "not yet started": "not_started", "open": "not_started",
     "ongoing": "in_progress", "in progress": "in_progress", "underway": "in_progress",
     "started": "in_progress", "on going": "in_progress",
+    "achieved": "implemented", "complete awaiting evidence": "implemented",
+    "completed awaiting evidence": "implemented", "on hold": "in_progress",
+    "delayed": "in_progress", "not yet due": "not_started",
+}  # fmt: skip
+#: How trackers record a recommendation's acceptance ("Agreed", "In full", "Noted").
+IMPORT_ACCEPTANCE_ALIASES = {
+    "in full": "accepted", "accepted in full": "accepted", "agreed": "accepted",
+    "yes": "accepted", "fully accepted": "accepted",
+    "in principle": "in_principle", "partially accepted": "in_principle",
+    "accepted in part": "in_principle", "partly accepted": "in_principle",
+    "in part": "in_principle", "partially": "in_principle",
+    "rejected": "not_accepted", "not accepted": "not_accepted", "no": "not_accepted",
+    "noted": "not_accepted", "not agreed": "not_accepted",
 }  # fmt: skip
 IMPORT_RAG_ALIASES = {
     "on track": "green", "green": "green", "g": "green",
@@ -68,11 +82,16 @@ _DATES = {"target_date", "original_target_date", "revised_target_date"}
 
 
 def _fold(value: str) -> str:
-    return " ".join(value.replace("-", " ").replace("_", " ").replace("/", " ").lower().split())
+    """'Complete – awaiting evidence' -> 'complete awaiting evidence' (dashes of any width)."""
+    return " ".join(re.sub(r"[-_/\u2013\u2014]", " ", value).lower().split())
 
 
 def _status(value: str) -> str:
     return IMPORT_STATUS_ALIASES.get(_fold(value)) or parse_status(value)
+
+
+def _acceptance(value: str) -> str:
+    return IMPORT_ACCEPTANCE_ALIASES.get(_fold(value)) or parse_acceptance(value)
 
 
 def _rag(value: str) -> str:
@@ -83,7 +102,7 @@ _CHECKS = {
     "ref": clean_ref,
     "title": lambda v: clean_required_line(v, LIMITS["title"]),
     "priority": parse_priority,
-    "acceptance": parse_acceptance,
+    "acceptance": _acceptance,
     "status": _status,
     "rag": _rag,
     "percent_complete": clean_percent,
@@ -152,7 +171,8 @@ def plan_import(
                 f"rows {above[0]}–{header_number - 1} "
                 f"above the header row ({header_number}) were skipped",
             )
-    columns = map_columns(header_cells, mapping, export, problems, header_number)
+    data_rows = [cells for _, cells in table.rows[index + 1 :]]
+    columns = map_columns(header_cells, mapping, export, problems, header_number, data_rows)
     plan = ImportPlan(
         table.file_name, table.sheet, header_number, columns, [], problems, actreg_export=export
     )
