@@ -150,7 +150,7 @@ def _edited(sub: Submission, changes: dict[str, str] | None) -> tuple[dict, list
         try:
             values[key] = read_value(_KIND[key], text)
         except ValueError as exc:
-            raise InputError(f"set {key}: {exc}") from None
+            raise InputError(f"{label(key)}: {exc}") from None
         edits.append(f"{label(key)} set to {values[key]}")
     open_problems = [p for p in sub.problems if p.get("field") not in settled]
     if open_problems:

@@ -10,9 +10,12 @@ from tui.app.commands import APP_COMMANDS, COMMANDS, SCREEN_COMMANDS, ActregComm
 from tui.screens.action import ActionScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen
+from tui.screens.round_review import RoundReviewScreen
 from tui.widgets.key_bar import KeyBar
 
-SCREENS = {cls.__name__: cls for cls in (RegisterScreen, ActionScreen, MeetingsScreen)}
+SCREENS = {
+    cls.__name__: cls for cls in (RegisterScreen, ActionScreen, MeetingsScreen, RoundReviewScreen)
+}
 
 
 @pytest.mark.parametrize("screen_name", sorted(SCREEN_COMMANDS))

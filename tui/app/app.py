@@ -22,6 +22,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.import_dialog import ImportScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen, start_first_read
+from tui.screens.round_review import RoundReviewScreen
 from tui.screens.snapshot_view import SnapshotScreen
 from tui.screens.triage import TriageScreen, TriageSummary, start_triage
 from tui.screens.verify_screen import VerifyScreen
@@ -108,6 +109,10 @@ class ActregApp(App):
             )
         if action == "verify":
             return not isinstance(screen, ModalScreen)
+        if action == "review":
+            return not isinstance(screen, ModalScreen) and not any(
+                isinstance(s, RoundReviewScreen) for s in self.screen_stack
+            )
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -125,6 +130,10 @@ class ActregApp(App):
     def action_meetings(self) -> None:
         if self.allows("meetings", self.screen):
             self.push_screen(MeetingsScreen())
+
+    def action_review(self) -> None:
+        if self.allows("review", self.screen):
+            self.push_screen(RoundReviewScreen())
 
     def action_verify(self) -> None:
         if self.allows("verify", self.screen):  # (the palette runs it once it has closed)
@@ -158,6 +167,7 @@ def key_sections():
         ("Import dialog (i)", ImportScreen.BINDINGS),
         ("Verify the register (V)", VerifyScreen.BINDINGS),
         ("Questions (discard what you typed?)", ConfirmScreen.BINDINGS),
+        ("Review returned updates (R)", RoundReviewScreen.BINDINGS),
     ]
 
 

@@ -68,11 +68,20 @@ MEETINGS_COMMANDS: tuple[Command, ...] = (
     ("Export the snapshot", "CSV, Markdown, HTML, XLSX or DOCX (e)", "screen.export"),
 )
 
+REVIEW_COMMANDS: tuple[Command, ...] = (
+    ("Accept the update", "Accept what the owner returned (a)", "screen.accept"),
+    ("Edit, then accept", "Change what was returned, then accept it (e)", "screen.edit"),
+    ("Reject the update", "Reject it with a reason; it stays on the card (r)", "screen.reject"),
+    ("Next submission", "The next one waiting (space, j)", "screen.next"),
+    ("Previous submission", "The one before (k)", "screen.previous"),
+)
+
 #: By the class name of the screen they run on.
 SCREEN_COMMANDS: dict[str, tuple[Command, ...]] = {
     "RegisterScreen": REGISTER_COMMANDS,
     "ActionScreen": EDIT_COMMANDS,
     "MeetingsScreen": MEETINGS_COMMANDS,
+    "RoundReviewScreen": REVIEW_COMMANDS,
 }
 
 #: On any screen where the app allows them (ActregApp.allows).
@@ -82,6 +91,11 @@ APP_COMMANDS: tuple[Command, ...] = (
         "Verify the register: hash chain, projection, snapshots",
         "Check the register has not been altered; optionally find an expected hash (V)",
         "app.verify",
+    ),
+    (
+        "Review returned updates",
+        "The update round: accept, edit or reject what owners returned (R)",
+        "app.review",
     ),
     ("Help", "Every key of every screen (?)", "app.help"),
 )

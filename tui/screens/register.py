@@ -190,6 +190,13 @@ class RegisterScreen(ActionEditing, Screen):
             show=False,
             tooltip="Verify the register: hash chain, projection, snapshots",
         ),
+        Binding(
+            "R",
+            "app.review",
+            "Review returns",
+            show=False,
+            tooltip="Review the updates owners returned in the update round",
+        ),
         # On the home screen only 'update' is in the footer; the rest act on the row too.
         *(b if b.key == "u" else replace(b, show=False) for b in EDIT_BINDINGS),
     ]
