@@ -22,11 +22,12 @@ demo: $(STAMP)
 	@test -f $(DEMO) || $(BIN)/actreg --db $(DEMO) demo
 	$(BIN)/actreg --db $(DEMO)
 
-## make test: lint, the import contracts (pyproject.toml), then the whole test suite
+## make test: lint, the import contracts and types (pyproject.toml), then the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

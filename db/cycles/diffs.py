@@ -170,7 +170,7 @@ def _short(value: object, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _label(snap: dict) -> str:
+def _label(snap: snapshots.Snapshot) -> str:
     return f"{snap['committee']} {snap['meeting_date']} (snapshot #{snap['id']})"
 
 

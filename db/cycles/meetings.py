@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import sqlite3
+from typing import TypedDict
 
 from db.errors import InputError, NotFound
 from db.store.clock import today
@@ -95,7 +96,24 @@ def add_meeting(
         return cursor.lastrowid
 
 
-def list_meetings(conn: sqlite3.Connection) -> list[dict]:
+class Meeting(TypedDict):
+    """A meeting as db gives it to the CLI and the TUI."""
+
+    id: int
+    committee: str
+    cadence: str
+    meeting_date: str  # YYYY-MM-DD
+    paper_deadline: str  # YYYY-MM-DD: the snapshot cut-off's day
+    title: str | None
+    snapshot_id: int | None  # its current (not superseded) snapshot
+    due: bool  # due an update under the committee's cadence
+
+
+class NextUpdate(Meeting):
+    days_to_deadline: int
+
+
+def list_meetings(conn: sqlite3.Connection) -> list[Meeting]:
     """Every meeting, oldest first, each saying whether it is due an update.
 
     A committee's first meeting is due; after that its cadence decides: every
@@ -110,8 +128,19 @@ def list_meetings(conn: sqlite3.Connection) -> list[dict]:
         " FROM meeting m JOIN committee c ON c.id = m.committee_id"
         " ORDER BY m.meeting_date, c.name"
     ).fetchall()
-    keys = ("id", "committee", "cadence", "meeting_date", "paper_deadline", "title", "snapshot_id")
-    meetings = [dict(zip(keys, r, strict=True)) for r in rows]
+    meetings = [
+        Meeting(
+            id=r[0],
+            committee=r[1],
+            cadence=r[2],
+            meeting_date=r[3],
+            paper_deadline=r[4],
+            title=r[5],
+            snapshot_id=r[6],
+            due=False,
+        )
+        for r in rows
+    ]
     last_due: dict[str, dt.date] = {}
     count: dict[str, int] = {}
     for meeting in meetings:
@@ -139,17 +168,19 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def next_update_due(conn: sqlite3.Connection, on: dt.date | None = None) -> dict | None:
+def next_update_due(conn: sqlite3.Connection, on: dt.date | None = None) -> NextUpdate | None:
     """The next meeting due an update (on or after `on`), with days to its paper deadline."""
     on = on or today()
     for meeting in list_meetings(conn):
         if meeting["due"] and meeting["meeting_date"] >= on.isoformat():
             deadline = dt.date.fromisoformat(meeting["paper_deadline"])
-            return {**meeting, "days_to_deadline": (deadline - on).days}
+            return NextUpdate(**meeting, days_to_deadline=(deadline - on).days)
     return None
 
 
-def find_meeting(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None) -> dict:
+def find_meeting(
+    conn: sqlite3.Connection, meeting_date: str, committee: str | None = None
+) -> Meeting:
     """The meeting on a date (of one committee, if several meet that day)."""
     day = check_value("meeting", parse_day, meeting_date)
     found = [

@@ -13,10 +13,12 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping
+from typing import TypedDict
 
 from pydantic_core import from_json
 
-from db.cycles.meetings import find_meeting
+from db.cycles.meetings import Meeting, find_meeting
 from db.errors import InputError, NotFound
 from db.read import asat
 from db.read.queries import cycle_start
@@ -53,7 +55,7 @@ HEADER_FIELDS = (
 )
 
 
-def rows_hash(encoded: list[str], header: dict) -> str:
+def rows_hash(encoded: list[str], header: Mapping[str, object]) -> str:
     """SHA-256 over the snapshot's header (HEADER_FIELDS) and its rows, a line each."""
     digest = hashlib.sha256()
     head = {k: header[k] for k in HEADER_FIELDS}
@@ -73,14 +75,21 @@ def default_cut_off(paper_deadline: str, now: dt.datetime) -> str:
     return min(end, utc_text(now))
 
 
-def snapshot_preview(conn: sqlite3.Connection, meeting: dict, now: dt.datetime) -> dict:
+class SnapshotPreview(TypedDict):
+    cut_off: str  # UTC text
+    count: int  # actions it would freeze
+
+
+def snapshot_preview(
+    conn: sqlite3.Connection, meeting: Meeting, now: dt.datetime
+) -> SnapshotPreview:
     """The cut-off a snapshot of `meeting` taken now would use, and how many actions it freezes."""
     cut_off = default_cut_off(meeting["paper_deadline"], now)
     head, _ = asat.head_at(conn, cut_off)
     (count,) = conn.execute(
         "SELECT count(*) FROM progress_log WHERE kind = 'created' AND id <= ?", (head,)
     ).fetchone()
-    return {"cut_off": cut_off, "count": count}
+    return SnapshotPreview(cut_off=cut_off, count=count)
 
 
 def take_snapshot(
@@ -92,7 +101,7 @@ def take_snapshot(
     as_at: str | None = None,
     replace: bool = False,
     clock: Clock = utc_now,
-) -> dict:
+) -> Snapshot:
     """Freeze the register for a meeting. One per meeting unless `replace`.
 
     `replace` keeps the earlier snapshot and records that the new one supersedes it.
@@ -160,38 +169,54 @@ _SNAPSHOT_SQL = (
     " FROM snapshot s JOIN meeting m ON m.id = s.meeting_id"
     " JOIN committee c ON c.id = m.committee_id"
 )
-_SNAPSHOT_KEYS = (
-    "id",
-    "meeting_date",
-    "committee",
-    "paper_deadline",
-    "taken_at",
-    "taken_by",
-    "cut_off",
-    "stale_before",
-    "log_head_id",
-    "log_head_hash",
-    "rows_hash",
-    "row_count",
-    "supersedes",
-    "superseded",
-)
 
 
-def _snapshot(row) -> dict:
-    out = dict(zip(_SNAPSHOT_KEYS, row, strict=True))
-    out["superseded"] = bool(out["superseded"])
-    return out
+class Snapshot(TypedDict):
+    """A snapshot's header, as db gives it to the CLI and the TUI (its rows: snapshot_rows)."""
+
+    id: int
+    meeting_date: str
+    committee: str
+    paper_deadline: str
+    taken_at: str  # UTC text
+    taken_by: str
+    cut_off: str  # UTC text: the register is frozen as at this instant
+    stale_before: str
+    log_head_id: int
+    log_head_hash: str
+    rows_hash: str
+    row_count: int
+    supersedes: int | None  # the snapshot this one replaced
+    superseded: bool  # replaced by a later one
 
 
-def get_snapshot(conn: sqlite3.Connection, snapshot_id: int) -> dict:
+def _snapshot(row: tuple) -> Snapshot:
+    return Snapshot(
+        id=row[0],
+        meeting_date=row[1],
+        committee=row[2],
+        paper_deadline=row[3],
+        taken_at=row[4],
+        taken_by=row[5],
+        cut_off=row[6],
+        stale_before=row[7],
+        log_head_id=row[8],
+        log_head_hash=row[9],
+        rows_hash=row[10],
+        row_count=row[11],
+        supersedes=row[12],
+        superseded=bool(row[13]),
+    )
+
+
+def get_snapshot(conn: sqlite3.Connection, snapshot_id: int) -> Snapshot:
     row = conn.execute(f"{_SNAPSHOT_SQL} WHERE s.id = ?", (snapshot_id,)).fetchone()
     if row is None:
         raise NotFound(f"snapshot: no snapshot #{snapshot_id}")
     return _snapshot(row)
 
 
-def list_snapshots(conn: sqlite3.Connection) -> list[dict]:
+def list_snapshots(conn: sqlite3.Connection) -> list[Snapshot]:
     """Every snapshot, oldest meeting first; superseded ones are marked."""
     rows = conn.execute(f"{_SNAPSHOT_SQL} ORDER BY m.meeting_date, s.id").fetchall()
     return [_snapshot(r) for r in rows]
@@ -199,7 +224,7 @@ def list_snapshots(conn: sqlite3.Connection) -> list[dict]:
 
 def meeting_snapshot(
     conn: sqlite3.Connection, meeting_date: str, committee: str | None = None
-) -> dict:
+) -> Snapshot:
     """The current (not superseded) snapshot of a meeting."""
     meeting = find_meeting(conn, meeting_date, committee)
     if meeting["snapshot_id"] is None:
@@ -235,7 +260,7 @@ def check_snapshots(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def _snapshot_problem(conn: sqlite3.Connection, snap: dict) -> str | None:
+def _snapshot_problem(conn: sqlite3.Connection, snap: Snapshot) -> str | None:
     stored = [
         d
         for (d,) in conn.execute(

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import TypedDict
 
 from db.errors import NotFound
 from db.read import asat
@@ -91,7 +92,8 @@ def _fts_query(text: str) -> str | None:
 
 def where_clause(flt: ActionFilter, *, on: dt.date, stale_before: str) -> tuple[str, list[object]]:
     """The WHERE clause (with its parameters) choosing the actions `flt` shows."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if flt.statuses:
         clauses.append(f"status IN ({', '.join('?' * len(flt.statuses))})")
         params += flt.statuses
@@ -217,8 +219,8 @@ def _commentary_matches(conn: sqlite3.Connection, search: str, head: int) -> set
 
 def _words_in(text: str, search: str) -> bool:
     """Every word of `search` starts a word of `text` (FTS5 prefix matching, in Python)."""
-    tokens = re.findall(r"\w+", fold(text))
-    return all(any(t.startswith(w) for t in tokens) for w in re.findall(r"\w+", fold(search)))
+    tokens = re.findall(r"\w+", fold(text) or "")
+    return all(any(t.startswith(w) for t in tokens) for w in re.findall(r"\w+", fold(search) or ""))
 
 
 def _keep(r: Row, flt: ActionFilter, in_commentary: set[int]) -> bool:
@@ -241,17 +243,29 @@ def _keep(r: Row, flt: ActionFilter, in_commentary: set[int]) -> bool:
     return True
 
 
-def register_info(conn: sqlite3.Connection) -> dict:
+class RegisterInfo(TypedDict):
+    """The register's name and counts, for the TUI's header and `list` summaries."""
+
+    name: str
+    organisation: str
+    actions: int
+    by_status: dict[str, int]  # status -> how many actions
+    by_rag: dict[str, int]  # 'red', 'amber', 'green' or '' (none) -> how many
+    entries: int  # log entries (the head's id)
+    head_hash: str
+
+
+def register_info(conn: sqlite3.Connection) -> RegisterInfo:
     """Name, organisation and counts, for headers and `list` summaries."""
     counts = dict(conn.execute("SELECT status, count(*) FROM action GROUP BY status").fetchall())
     rags = dict(conn.execute("SELECT coalesce(rag, ''), count(*) FROM action GROUP BY rag"))
     head_id, head_hash, _ = log.head(conn)
-    return {
-        "name": setting(conn, "name", ""),
-        "organisation": setting(conn, "organisation", ""),
-        "actions": sum(counts.values()),
-        "by_status": counts,
-        "by_rag": rags,
-        "entries": head_id,
-        "head_hash": head_hash,
-    }
+    return RegisterInfo(
+        name=setting(conn, "name", "") or "",
+        organisation=setting(conn, "organisation", "") or "",
+        actions=sum(counts.values()),
+        by_status=counts,
+        by_rag=rags,
+        entries=head_id,
+        head_hash=head_hash,
+    )

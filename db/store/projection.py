@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from db.store.log import LogEntry
 
@@ -83,7 +84,9 @@ REDATE_KINDS = ("target_date", "import")
 NOT_PROGRESS_KINDS = frozenset({"field_edit", "chased", "correction"})
 _INT_FIELDS = {"percent_complete", "target_revisions"}
 
-Row = dict[str, object]
+#: An action as the projection holds it: every column of ACTION_COLUMNS (read
+#: by column name in loops, so a plain dict; the read side adds derived flags).
+Row = dict[str, Any]
 
 
 def ref_key(ref: str) -> str:

@@ -9,7 +9,7 @@ caller reloads, anything else is shown at the foot of the form.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -69,7 +69,7 @@ class Stale:
 
 
 FormResult = Saved | Stale | None
-SaveFunction = Callable[[dict[str, str | None]], dict]
+SaveFunction = Callable[[dict[str, str | None]], Mapping[str, object]]
 
 
 class FormScreen(ModalScreen[FormResult]):

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from db.cycles.meetings import DEFAULT_COMMITTEE, DEFAULT_DEADLINE_DAYS, add_meeting, list_meetings
+from db.cycles.meetings import (
+    DEFAULT_COMMITTEE,
+    DEFAULT_DEADLINE_DAYS,
+    Meeting,
+    add_meeting,
+    list_meetings,
+)
 from db.store.connection import RegisterConnection
 from db.store.models import CADENCES
 from tui.app.gateway import RegisterGateway
@@ -15,7 +21,7 @@ def _blank_to_none(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def add_and_find(conn: RegisterConnection, values: dict) -> dict:
+def add_and_find(conn: RegisterConnection, values: dict) -> Meeting:
     """Add the meeting, then read it back as the list shows it (with its due state)."""
     committee = _blank_to_none(values.get("committee")) or ""
     meeting_id = add_meeting(

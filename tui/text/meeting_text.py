@@ -9,6 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from db.cycles.diffs import CATEGORIES, Diff
+from db.cycles.meetings import Meeting, NextUpdate
+from db.cycles.snapshots import SnapshotPreview
 
 
 def days_phrase(days: int) -> str:
@@ -17,7 +19,7 @@ def days_phrase(days: int) -> str:
     return "today" if days == 0 else f"in {days} day{'s' * (days != 1)}"
 
 
-def next_update_line(nxt: dict | None) -> str:
+def next_update_line(nxt: NextUpdate | None) -> str:
     if nxt is None:
         return "No upcoming meeting is due an update: press a to add one."
     return (
@@ -31,7 +33,7 @@ def moment(cut_off: str) -> str:
     return f"{cut_off[:10]} {cut_off[11:19]} UTC"
 
 
-def snapshot_question(meeting: dict, preview: dict) -> str:
+def snapshot_question(meeting: Meeting, preview: SnapshotPreview) -> str:
     count = preview["count"]
     freeze = (
         f"Freeze {count:,} action{'s' * (count != 1)} as at {moment(preview['cut_off'])} "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
 from db.store.log import LogEntry
@@ -60,7 +60,9 @@ def _json_value(value):
     raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 
-def write_csv(rows: Iterable[dict], fields: Sequence[str], out: TextIO = sys.stdout) -> None:
+def write_csv(
+    rows: Iterable[Mapping[str, object]], fields: Sequence[str], out: TextIO = sys.stdout
+) -> None:
     write_csv_rows(fields, ([row.get(k) for k in fields] for row in rows), out)
 
 
