@@ -43,7 +43,9 @@ _COLUMNS = (
 )
 
 
-def _meeting_row(conn: sqlite3.Connection, meeting: int | str | dict) -> tuple[int, str]:
+def _meeting_row(
+    conn: sqlite3.Connection, meeting: int | str | meetings.Meeting
+) -> tuple[int, str]:
     if isinstance(meeting, dict):
         return meeting["id"], meeting["meeting_date"]
     if isinstance(meeting, int):
@@ -57,7 +59,9 @@ def _meeting_row(conn: sqlite3.Connection, meeting: int | str | dict) -> tuple[i
     return found["id"], found["meeting_date"]
 
 
-def pending_extensions(conn: sqlite3.Connection, meeting: int | str | dict) -> list[dict]:
+def pending_extensions(
+    conn: sqlite3.Connection, meeting: int | str | meetings.Meeting
+) -> list[dict]:
     """The extension requests a meeting is asked to decide: every request made for it or
     an earlier meeting that no meeting has decided yet, in ref order.
 

@@ -43,7 +43,7 @@ class Request:
 @dataclass(frozen=True)
 class StartedRound:
     round_id: int
-    meeting: dict
+    meeting: meetings.Meeting
     return_by: str
     folder: Path
     requests: list[Request]
@@ -76,7 +76,7 @@ def file_name(owner: str, meeting_date: str) -> str:
     return f"{safe[:80]} - update request {meeting_date}.xlsx"
 
 
-def _meeting(conn: sqlite3.Connection, meeting: str | None) -> dict:
+def _meeting(conn: sqlite3.Connection, meeting: str | None) -> meetings.Meeting:
     if meeting:
         return meetings.find_meeting(conn, meeting)
     found = meetings.next_update_due(conn, today())
