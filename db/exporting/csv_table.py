@@ -16,17 +16,17 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice, repeat
 from pathlib import Path
 
-from db.exporting.table import FULL_COLUMNS, ExportTable
+from db.exporting.layouts import Layout, WriteOptions, layout_column, summary_cell
+from db.exporting.table import ExportTable
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 _FIRST = frozenset(_TRIGGERS)  # one-character set lookup: this runs for every cell
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _CRLF = csv.excel.lineterminator  # how the csv module ends a row for Excel
 
-#: The provenance columns after the table's own: the same on every row, so the
-#: file stays one header row and every row says where it came from.
-PROVENANCE_HEADERS = ("Register", "Committee", "Meeting date", "Cut-off (UTC)", "Snapshot",
-                      "Snapshot SHA-256", "Log head hash")  # fmt: skip
+#: How each line of the provenance preamble starts: a spreadsheet shows it as text in
+#: column A, and actreg's import skips the rows above the header row.
+PREAMBLE_MARK = "# "
 
 
 def neutralise(value: str) -> str:
@@ -76,18 +76,39 @@ def _records(rows: Iterable[Iterable[object]], ending: str, chunk: int = 10_000
         yield ending.join(map(str.removesuffix, records, repeat(_CRLF))) + ending
 
 
-def write(table: ExportTable, path: Path) -> None:
-    provenance = [table.register_name, table.committee, table.meeting_date, table.cut_off,
-                  str(table.snapshot_id), table.rows_hash, table.log_head_hash]  # fmt: skip
-    # The table is built a column at a time (see ExportTable.column); zip() turns the
-    # columns into rows. The provenance ends every row and is the same on each, so it is
-    # neutralised and formatted once, not once a row: on a big register that was a third
-    # of the csv module's work.
-    columns = [_texts(table.column(c.key)) for c in FULL_COLUMNS]
-    ending = "," + _formatter()(_texts(provenance))
+def preamble(table: ExportTable) -> list[str]:
+    """The title and provenance, a line each, above the table (not a column on every row)."""
+    lines = [table.pack_title(), *(f"{label}: {value}" for label, value in table.provenance())]
+    return [PREAMBLE_MARK + " ".join(line.split()) for line in lines]
+
+
+def _summary_rows(table: ExportTable, part: str, layout: Layout) -> Iterator[list[object]]:
+    for number, summary in enumerate(table.summaries[part]):
+        if number:
+            yield []
+        yield [PREAMBLE_MARK + summary.title]
+        yield list(summary.headers)
+        for row in summary.rows:
+            yield _texts([summary_cell(c, i, summary.date_columns, layout)
+                          for i, c in enumerate(row)])  # fmt: skip
+
+
+def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
+    layout = options.layout
     # newline="" lets the csv module write CRLF row ends (RFC 4180) and keep the
     # new lines inside commentary cells as they are, quoted.
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        handle.write(_formatter()([c.header for c in FULL_COLUMNS] + list(PROVENANCE_HEADERS)))
-        for text in _records(zip(*columns, strict=True), ending):
+        format_row = _formatter()
+        for line in preamble(table):
+            handle.write(format_row([line]))
+        handle.write(format_row([]))
+        if options.part != "appendix":
+            for row in _summary_rows(table, options.part, layout):
+                handle.write(format_row(row))
+            return
+        # The table is built a column at a time (see ExportTable.column); zip() turns the
+        # columns into rows.
+        columns = [_texts(layout_column(table, layout, c.key)) for c in layout.columns]
+        handle.write(format_row([c.header for c in layout.columns]))
+        for text in _records(zip(*columns, strict=True), _CRLF):
             handle.write(text)

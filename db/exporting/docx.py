@@ -1,9 +1,11 @@
 """DOCX: the appendix table, ready to paste into a committee report in Word.
 
-A4 landscape with narrow margins; the title, the provenance and the changes
-since the last meeting; then the paper's columns in 8 pt with the header row
-repeated on every page. RAG cells are shaded and keep their word; overdue
-target dates say OVERDUE. The footer carries the snapshot and log head hashes.
+A4 landscape with narrow margins: the appendix title, the charts (PNG images,
+see chart_images.py) and the summary tables; then the layout's columns in 8 pt
+with the header row repeated on every page, fitted to the page width. RAG
+cells are shaded and keep their word; overdue target dates are bold. The
+footer carries the page number and the snapshot and log head hashes; the last
+page, all of the provenance.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from db.exporting.table import PAPER_COLUMNS, ExportTable, change_counts
+from db.exporting.charts import charts, series
+from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
+from db.exporting.summary import TABLE_KEYS, SummaryTable
+from db.exporting.table import ExportTable, change_counts, cut_off_words
 from db.store.dates import parse_utc_text
 
 #: Column widths in millimetres; they fill A4 landscape less two 12.7 mm margins.
-_WIDTHS_MM = {"ref": 13, "title": 46, "owner": 27, "directorate": 27, "status": 20,
-              "rag": 15, "target_cell": 26, "last_commentary": 60, "change": 37.6}  # fmt: skip
+_WIDTHS_MM = {"ref": 12, "title": 46, "owner": 24, "directorate": 26, "status": 18,
+              "rag": 17, "original_target_date": 21, "target_date": 21,
+              "last_commentary": 70, "description": 40, "change": 34, "evidence": 30,
+              "rag_reason": 30, "completion_criterion": 30}  # fmt: skip
 _RAG_SHADES = {"red": "F4B6B6", "amber": "FFD98A", "green": "B9DFAE"}
 _HEAD_SHADE = "1F3B57"
 _MARGIN_MM = 12.7
@@ -56,17 +63,91 @@ def _put(cell, text: str, style, *, bold: bool = False, white: bool = False) -> 
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
 
 
-def write(table: ExportTable, path: Path) -> None:
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _widths_mm(layout: Layout) -> list[float]:
+    """Each column's width: the layout's own, scaled to fill the page between the margins."""
+    wanted = [_WIDTHS_MM.get(c.key, 18) for c in layout.columns]
+    scale = (297 - 2 * _MARGIN_MM) / sum(wanted)
+    return [w * scale for w in wanted]
+
+
+def _summary_table(doc, summary: SummaryTable, layout: Layout, small) -> None:
+    from docx.shared import Mm
+
+    doc.add_heading(summary.title, level=3)
+    if summary.note:
+        doc.add_paragraph(summary.note)
+    if not summary.rows:
+        doc.add_paragraph("None.")
+        return
+    grid = doc.add_table(rows=1, cols=len(summary.headers))
+    grid.style = "Table Grid"
+    head = grid.rows[0]
+    _repeat_header(head)
+    for cell, text in zip(head.cells, summary.headers, strict=True):
+        _put(cell, text, small, bold=True, white=True)
+        _shade(cell._tc, _HEAD_SHADE)
+    narrow = summary.key not in ("completed", "extensions")  # tables of counts
+    if narrow:
+        grid.autofit = False
+        widths = [Mm(80 if i == 0 else 28) for i in range(len(summary.headers))]
+        for grid_col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            grid_col.w = width
+    for _ in summary.rows:
+        grid.add_row()
+    for tr, row in zip(grid.rows[1:], summary.rows, strict=True):
+        for i, (cell, value) in enumerate(zip(tr.cells, row, strict=True)):
+            _put(cell, summary_cell(value, i, summary.date_columns, layout), small,
+                 bold=row[0] == "Total")  # fmt: skip
+    if narrow:
+        for tr in grid.rows:
+            for cell, width in zip(tr.cells, widths, strict=True):
+                cell.width = width
+
+
+def _charts(doc, table: ExportTable) -> None:
+    import io
+
+    from docx.shared import Mm
+
+    from db.exporting.chart_images import png
+
+    drawn = charts(table)
+    if not drawn:
+        return
+    paragraph = doc.add_paragraph()
+    for chart in drawn:
+        image = png(chart, series(table, chart))
+        paragraph.add_run().add_picture(io.BytesIO(image), width=Mm(82))
+
+
+def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_BREAK
     from docx.shared import Mm, Pt
     from docx.text.run import Run
 
+    layout = options.layout
     doc = Document()
     props = doc.core_properties
-    props.title = table.title()
+    props.title = table.pack_title()
     props.author = props.last_modified_by = "actreg"
     props.created = props.modified = parse_utc_text(table.taken_at).replace(microsecond=0)
     props.revision = 1
@@ -87,17 +168,20 @@ def write(table: ExportTable, path: Path) -> None:
     small.paragraph_format.space_before = Pt(0)
     small.paragraph_format.space_after = Pt(0)
 
-    doc.add_heading(table.title(), level=1)
+    doc.add_heading(table.pack_title(), level=1)
+    doc.add_paragraph(
+        f"As at {cut_off_words(table.cut_off)} (snapshot #{table.snapshot_id}). "
+        + (f"Rows: {table.rows_note}. " if table.rows_note else "")
+        + "The hashes that identify this table are in the footer and on the last page."
+    )
 
-    facts = doc.add_table(rows=0, cols=2)
-    facts.style = "Table Grid"
-    for label, value in table.provenance():
-        cells = facts.add_row().cells
-        _put(cells[0], label, small, bold=True)
-        _put(cells[1], value, small)
-        cells[0].width, cells[1].width = Mm(40), Mm(150)
+    doc.add_heading("Summary", level=2)
+    _charts(doc, table)
+    for part in TABLE_KEYS:
+        for summary in table.summaries.get(part, ()):
+            _summary_table(doc, summary, layout, small)
 
-    doc.add_heading("Changes since last meeting", level=2)
+    doc.add_heading("Changes since last meeting", level=3)
     counts = change_counts(table)
     if counts is None:
         doc.add_paragraph("No earlier snapshot: there is nothing to compare with.")
@@ -109,47 +193,63 @@ def write(table: ExportTable, path: Path) -> None:
             _put(grid.rows[0].cells[i], label, small, bold=True)
             _put(grid.rows[1].cells[i], str(n), small)
 
-    doc.add_heading(f"Actions ({len(table.rows)})", level=2)
-    grid = doc.add_table(rows=1, cols=len(PAPER_COLUMNS))
+    heading = doc.add_heading(f"Actions ({len(table.rows)})", level=2)
+    heading.paragraph_format.page_break_before = True
+    columns = layout.columns
+    grid = doc.add_table(rows=1, cols=len(columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    widths = [Mm(_WIDTHS_MM[c.key]) for c in PAPER_COLUMNS]
+    widths = [Mm(w) for w in _widths_mm(layout)]
     for grid_col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = width  # LibreOffice reads these; Word reads each cell's width
     head = grid.rows[0]
     _repeat_header(head)
-    for cell, column, width in zip(head.cells, PAPER_COLUMNS, widths, strict=True):
+    for cell, column, width in zip(head.cells, columns, widths, strict=True):
         cell.width = width
         _put(cell, column.header, small, bold=True, white=True)
         _shade(cell._tc, _HEAD_SHADE)
     # Each action's row is a copy of one prototype row (widths, style, an empty run per
     # cell), filled in: building 1,000 rows through python-docx's API takes seconds.
     proto = grid.add_row()
-    for cell, column, width in zip(proto.cells, PAPER_COLUMNS, widths, strict=True):
+    for cell, column, width in zip(proto.cells, columns, widths, strict=True):
         cell.width = width
         _put(cell, "", small, bold=column.key == "rag")
     proto_tr = proto._tr
     grid._tbl.remove(proto_tr)
-    rag_at = [c.key for c in PAPER_COLUMNS].index("rag")
-    target_at = [c.key for c in PAPER_COLUMNS].index("target_cell")
+    keys = [c.key for c in columns]
+    rag_at = keys.index("rag") if "rag" in keys else None
+    target_at = keys.index("target_date") if "target_date" in keys else None
     for row in table.rows:
-        values = table.cells(row)
+        values = layout_cells(table, layout, row)
         tr = copy.deepcopy(proto_tr)
         grid._tbl.append(tr)
         runs = [tc.p_lst[0].r_lst[0] for tc in tr.tc_lst]
-        for run, column in zip(runs, PAPER_COLUMNS, strict=True):
-            value = values[column.key]
+        for run, value in zip(runs, values, strict=True):
             run.text = "" if value is None else str(value)  # "\n" becomes a line break
-        if row["rag"] is None:
-            runs[rag_at].text = "Not rated"
-        elif row["rag"] in _RAG_SHADES:
+        if rag_at is not None and row["rag"] in _RAG_SHADES:
             _shade(tr.tc_lst[rag_at], _RAG_SHADES[row["rag"]])
-        if row["overdue"]:
+        if target_at is not None and row["overdue"]:
             Run(runs[target_at], None).bold = True
+
+    # The last page: everything needed to check this table against the register.
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("About this table", level=2)
+    facts = doc.add_table(rows=0, cols=2)
+    facts.style = "Table Grid"
+    for label, value in table.provenance():
+        cells = facts.add_row().cells
+        _put(cells[0], label, small, bold=True)
+        _put(cells[1], value, small)
+        cells[0].width, cells[1].width = Mm(45), Mm(200)
 
     footer = section.footer.paragraphs[0]
     footer.style = small
     footer.text = (f"{table.register_name}: snapshot #{table.snapshot_id}, "
                    f"SHA-256 {table.rows_hash}; log head hash {table.log_head_hash}")  # fmt: skip
+    pages = section.footer.add_paragraph(style=small)
+    pages.add_run("Page ")
+    _field(pages, "PAGE")
+    pages.add_run(" of ")
+    _field(pages, "NUMPAGES")
     doc.save(str(path))

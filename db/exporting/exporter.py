@@ -20,33 +20,45 @@ from pathlib import Path
 
 from db.cycles import diffs, snapshots
 from db.errors import ActregError, InputError
+from db.exporting import extensions, summary
+from db.exporting.filters import Filters
 from db.exporting.formats import WRITERS
 from db.exporting.latest_update import use_progress_notes
+from db.exporting.layouts import WriteOptions, get_layout
 from db.exporting.table import ExportTable
 from db.store.connection import setting
 
 FORMATS = ("csv", "md", "html", "xlsx", "docx")
+#: What one CSV file can hold (--table): the appendix or one summary table.
+PARTS = ("appendix", *summary.TABLE_KEYS)
 
 
-def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None
-                ) -> ExportTable:  # fmt: skip
-    """The export of a meeting's current snapshot, with changes since the one before."""
+def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None,
+                filters: Filters | None = None) -> ExportTable:  # fmt: skip
+    """The pack of a meeting's current snapshot: its rows (those `filters` keep), the
+    changes since the snapshot before, and the summary tables."""
+    filters = filters or Filters()
     snap = snapshots.meeting_snapshot(conn, meeting_date, committee)
-    rows = snapshots.snapshot_rows(conn, snap["id"])
+    everything = snapshots.snapshot_rows(conn, snap["id"])
+    rows = filters.scope(everything)
     use_progress_notes(conn, rows, snap["log_head_id"])
     earlier = [s for s in snapshots.list_snapshots(conn)
                if not s["superseded"] and s["cut_off"] < snap["cut_off"]]  # fmt: skip
-    diff = compared = None
+    diff = compared = previous = previous_rows = None
     if earlier:
         previous = max(earlier, key=lambda s: s["cut_off"])
+        previous_rows = snapshots.snapshot_rows(conn, previous["id"])
         diff = diffs.compare(
-            snapshots.snapshot_rows(conn, previous["id"]), rows,
+            previous_rows, rows,
             from_label=f"{previous['committee']} {previous['meeting_date']}",
             to_label=f"{snap['committee']} {snap['meeting_date']}",
             from_cut_off=previous["cut_off"], to_cut_off=snap["cut_off"],
         )  # fmt: skip
         diffs.add_reasons(conn, diff, snap["log_head_id"])
         compared = f"snapshot #{previous['id']} ({previous['meeting_date']} meeting)"
+    moved = extensions.moved_targets(conn, rows, previous_rows, snap["log_head_id"])
+    tables = summary.build(rows, previous_rows, snap["cut_off"],
+                           previous["cut_off"] if previous else None, moved)  # fmt: skip
     return ExportTable(
         register_name=setting(conn, "name", "") or "",
         organisation=setting(conn, "organisation", "") or "",
@@ -54,15 +66,18 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
         paper_deadline=snap["paper_deadline"], cut_off=snap["cut_off"],
         snapshot_id=snap["id"], rows_hash=snap["rows_hash"],
         log_head_hash=snap["log_head_hash"], taken_at=snap["taken_at"],
-        taken_by=snap["taken_by"], rows=rows,
+        taken_by=snap["taken_by"], rows=filters.appendix(rows, diff),
         changes=diff.summaries() if diff else {}, diff=diff, compared_with=compared,
+        summaries=tables, rows_note=filters.describe(),
     )  # fmt: skip
 
 
-def default_filename(table: ExportTable, fmt: str) -> str:
-    """e.g. 'governance-and-audit-committee-2026-12-15.csv'."""
+def default_filename(table: ExportTable, fmt: str, part: str = "appendix") -> str:
+    """e.g. 'governance-and-audit-committee-2026-12-15.csv', or '...-2026-12-15-overdue.csv'
+    for a CSV of one summary table."""
     slug = re.sub(r"[^a-z0-9]+", "-", table.committee.lower()).strip("-") or "committee"
-    return f"{slug}-{table.meeting_date}.{fmt}"
+    tail = "" if part == "appendix" or fmt != "csv" else f"-{part}"
+    return f"{slug}-{table.meeting_date}{tail}.{fmt}"
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
@@ -110,8 +125,16 @@ def _umask() -> int:
     return mask
 
 
-def export(table: ExportTable, fmt: str, path: Path) -> Path:
-    """Write `table` as `fmt` to `path`, atomically."""
+def export(table: ExportTable, fmt: str, path: Path, *, layout: str | None = None,
+           part: str = "appendix") -> Path:  # fmt: skip
+    """Write `table` as `fmt` to `path`, atomically, in `layout` (the format's default if
+    None); a CSV holds one table, `part`: the appendix or one of the summary tables."""
     if fmt not in WRITERS:
         raise InputError(f"format: {fmt!r} is not one of: {', '.join(FORMATS)}")
-    return write_atomic(path, lambda temp: WRITERS[fmt](table, temp))
+    if part not in PARTS:
+        raise InputError(f"table: {part!r} is not one of: {', '.join(PARTS)}")
+    if part != "appendix" and fmt != "csv":
+        raise InputError(f"table: --table is for CSV, one table a file; {fmt.upper()} holds "
+                         "the appendix and every summary table")  # fmt: skip
+    options = WriteOptions(get_layout(layout, fmt), part)
+    return write_atomic(path, lambda temp: WRITERS[fmt](table, temp, options))

@@ -14,7 +14,10 @@ from html import escape
 from pathlib import Path
 
 from db.cycles.diffs import CATEGORIES
-from db.exporting.table import PAPER_COLUMNS, ExportTable, summary_counts
+from db.exporting.charts import Chart, charts, colour, series
+from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
+from db.exporting.summary import TABLE_KEYS, Count, Percent, SummaryTable
+from db.exporting.table import ExportTable, cut_off_words
 
 _CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --rule: #b8b8b8; --head: #1f3b57; }
@@ -42,6 +45,8 @@ th, td { border: 1px solid var(--rule); padding: .25rem .35rem; text-align: left
 thead th { background: var(--head); color: #fff; }
 table.counts { width: auto; font-size: 9pt; }
 table.counts td.n { text-align: right; }
+table.counts { margin-bottom: .6rem; }
+p.note { margin: .1rem 0 .3rem; color: var(--muted); font-size: 9pt; }
 td.rag { font-weight: 700; white-space: nowrap; }
 td.rag-red { background: #f4b6b6; }
 td.rag-amber { background: #ffd98a; }
@@ -62,10 +67,7 @@ footer p { margin: .15rem 0; overflow-wrap: anywhere; }
 }
 """.strip()
 
-_RAG_BAR_FILLS = {"Red": "#c62828", "Amber": "#e69500", "Green": "#2e7d32", "Not rated": "#9e9e9e"}
-_DEFAULT_FILL = "#3b6a96"
 _LABEL_CHARS = 34
-_CAPTIONS = {"Status": "By status", "RAG": "By RAG", "Lead directorate": "By lead directorate"}
 _HASHES = ("Snapshot SHA-256", "Log head hash")
 _HASH_CLASS = ' class="hash"'
 
@@ -74,11 +76,11 @@ def _e(value: object) -> str:
     return "" if value is None else escape(str(value))
 
 
-def _bar_chart(caption: str, counts: list[tuple[str, int]]) -> str:
+def _bar_chart(chart: Chart, counts: list[tuple[str, int]]) -> str:
     """A small horizontal bar chart as inline SVG: each bar labelled with its name and count."""
+    caption = chart.title
     if not counts:
-        return (f"<figure><figcaption>{_e(_CAPTIONS.get(caption, caption))}</figcaption>"
-                "<p>None.</p></figure>")  # fmt: skip
+        return f"<figure><figcaption>{_e(caption)}</figcaption><p>None.</p></figure>"
     longest = max(len(label) for label, _ in counts)
     label_w = 12 + 6 * min(longest, _LABEL_CHARS)
     bar_w, row_h = 200, 18
@@ -86,7 +88,7 @@ def _bar_chart(caption: str, counts: list[tuple[str, int]]) -> str:
     width, height = label_w + bar_w + 40, row_h * len(counts) + 4
     summary = "; ".join(f"{label}: {n}" for label, n in counts)
     parts = [
-        f"<figure><figcaption>{_e(_CAPTIONS.get(caption, caption))}</figcaption>"
+        f"<figure><figcaption>{_e(caption)}</figcaption>"
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-label="{_e(caption)}: {_e(summary)}"><title>{_e(caption)}: {_e(summary)}</title>'
@@ -95,7 +97,7 @@ def _bar_chart(caption: str, counts: list[tuple[str, int]]) -> str:
         y = 2 + i * row_h
         shown = label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1] + "…"
         length = round(bar_w * n / top)
-        fill = _RAG_BAR_FILLS.get(label, _DEFAULT_FILL) if caption == "RAG" else _DEFAULT_FILL
+        fill = "#" + colour(chart, label)
         parts.append(
             f"<g><title>{_e(label)}: {n}</title>"
             f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{_e(shown)}</text>'
@@ -107,35 +109,58 @@ def _bar_chart(caption: str, counts: list[tuple[str, int]]) -> str:
     return "".join(parts)
 
 
-def _summary(table: ExportTable) -> list[str]:
-    overdue = sum(1 for r in table.rows if r["overdue"])
-    out = [
-        '<section class="summary"><h2>Summary</h2>',
-        f"<p>{len(table.rows)} action{'s' * (len(table.rows) != 1)}; "
-        f"<strong>{overdue} overdue</strong> at the cut-off.</p>",
-        '<div class="charts">',
-    ]
-    out += [_bar_chart(name, counts) for name, counts in summary_counts(table).items()]
-    out.append("</div></section>")
+def _summary_table(summary: SummaryTable, layout: Layout) -> list[str]:
+    out = [f'<h3 id="{summary.key}">{_e(summary.title)}</h3>']
+    if summary.note:
+        out.append(f'<p class="note">{_e(summary.note)}</p>')
+    if not summary.rows:
+        return [*out, "<p>None.</p>"]
+    out.append('<table class="counts"><thead><tr>'
+               + "".join(f'<th scope="col">{_e(h)}</th>' for h in summary.headers)
+               + "</tr></thead><tbody>")  # fmt: skip
+    for row in summary.rows:
+        tds = []
+        for i, cell in enumerate(row):
+            text = _e(summary_cell(cell, i, summary.date_columns, layout))
+            number = isinstance(cell, int | Count | Percent) and not isinstance(cell, bool)
+            tds.append(f'<td class="n">{text}</td>' if number else f"<td>{text}</td>")
+        out.append(f"<tr>{''.join(tds)}</tr>")
+    out.append("</tbody></table>")
     return out
 
 
-def _actions(table: ExportTable) -> list[str]:
+def _summary(table: ExportTable, layout: Layout) -> list[str]:
+    overdue = sum(1 for r in table.rows if r["overdue"])
+    out = [
+        '<section class="summary"><h2>Summary</h2>',
+        f"<p>{len(table.rows)} action{'s' * (len(table.rows) != 1)} listed; "
+        f"<strong>{overdue} overdue</strong> at the cut-off.</p>",
+        '<div class="charts">',
+    ]
+    out += [_bar_chart(chart, series(table, chart)) for chart in charts(table)]
+    out.append("</div>")
+    for part in TABLE_KEYS:
+        for summary in table.summaries.get(part, ()):
+            out += _summary_table(summary, layout)
+    out.append("</section>")
+    return out
+
+
+def _actions(table: ExportTable, layout: Layout) -> list[str]:
     out = [
         f"<section><h2>Actions ({len(table.rows)})</h2>",
         '<table class="actions"><thead><tr>',
-        "".join(f'<th scope="col">{_e(c.header)}</th>' for c in PAPER_COLUMNS),
+        "".join(f'<th scope="col">{_e(c.header)}</th>' for c in layout.columns),
         "</tr></thead><tbody>",
     ]
+    keys = [c.key for c in layout.columns]
     for row in table.rows:
-        cells = table.cells(row)
         tds = []
-        for column in PAPER_COLUMNS:
-            value = cells[column.key]
-            if column.key == "rag":
+        for key, value in zip(keys, layout_cells(table, layout, row), strict=True):
+            if key == "rag":
                 css = f"rag rag-{row['rag']}" if row["rag"] else "rag"
-                tds.append(f'<td class="{css}">{_e(value or "Not rated")}</td>')
-            elif column.key == "target_cell" and row["overdue"]:
+                tds.append(f'<td class="{css}">{_e(value)}</td>')
+            elif key == "target_date" and row["overdue"]:
                 tds.append(f'<td class="overdue">{_e(value)}</td>')
             else:
                 tds.append(f"<td>{_e(value)}</td>")
@@ -169,8 +194,8 @@ def _changes(table: ExportTable) -> list[str]:
     return out
 
 
-def render(table: ExportTable) -> str:
-    title = _e(table.title())
+def render(table: ExportTable, layout: Layout) -> str:
+    title = _e(table.pack_title())
     provenance = "".join(
         f"<dt>{_e(label)}</dt><dd{_HASH_CLASS * (label in _HASHES)}>{_e(value)}</dd>"
         for label, value in table.provenance()
@@ -186,13 +211,13 @@ def render(table: ExportTable) -> str:
         f"<h1>{title}</h1>",
         f'<dl class="provenance">{provenance}</dl></header>',
         "<main>",
-        *_summary(table),
-        *_actions(table),
+        *_summary(table, layout),
+        *_actions(table, layout),
         *_changes(table),
         "</main>",
         "<footer>",
         f"<p>Snapshot #{table.snapshot_id} of {_e(table.register_name)}, "
-        f"as at {_e(table.cut_off)}.</p>",
+        f"as at {_e(cut_off_words(table.cut_off))}.</p>",
         f'<p>Snapshot SHA-256: <span class="hash">{_e(table.rows_hash)}</span></p>',
         f'<p>Log head hash: <span class="hash">{_e(table.log_head_hash)}</span></p>',
         "</footer></body></html>",
@@ -200,6 +225,6 @@ def render(table: ExportTable) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write(table: ExportTable, path: Path) -> None:
+def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(render(table))
+        handle.write(render(table, options.layout))

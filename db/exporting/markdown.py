@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from db.exporting.table import PAPER_COLUMNS, ExportTable, change_counts
+from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
+from db.exporting.summary import TABLE_KEYS
+from db.exporting.table import ExportTable, change_counts
 
 _SPECIAL = re.compile(r"[\\|\n<>]|&(?=#?\w+;)")
 _REPLACE = {"\\": "\\\\", "|": "\\|", "\n": "<br>", "<": "&lt;", ">": "&gt;", "&": "&amp;"}
@@ -29,11 +31,33 @@ def escape(value: object) -> str:
     return _SPECIAL.sub(lambda m: _REPLACE[m.group()], text)
 
 
-def render(table: ExportTable) -> str:
+def _grid(headers: list[str], body: list[list[object]]) -> str:
     from tabulate import tabulate
 
-    lines = [f"# {escape(table.title())}", ""]
+    return tabulate([[escape(c) for c in row] for row in body], headers=headers,
+                    tablefmt="github", disable_numparse=True, missingval="")  # fmt: skip
+
+
+def _summaries(table: ExportTable, layout: Layout) -> list[str]:
+    lines = []
+    for part in TABLE_KEYS:
+        for summary in table.summaries.get(part, ()):
+            lines += ["", f"## {escape(summary.title)}", ""]
+            if summary.note:
+                lines += [escape(summary.note), ""]
+            if not summary.rows:
+                lines.append("None.")
+                continue
+            body = [[summary_cell(c, i, summary.date_columns, layout) for i, c in enumerate(r)]
+                    for r in summary.rows]  # fmt: skip
+            lines.append(_grid(list(summary.headers), body))
+    return lines
+
+
+def render(table: ExportTable, layout: Layout) -> str:
+    lines = [f"# {escape(table.pack_title())}", ""]
     lines += [f"- **{label}:** {escape(value)}" for label, value in table.provenance()]
+    lines += _summaries(table, layout)
     lines += ["", "## Changes since last meeting", ""]
     counts = change_counts(table)
     if counts is None:
@@ -43,23 +67,11 @@ def render(table: ExportTable) -> str:
         lines.append("")
         lines += [f"- {label}: {n}" for label, n in counts]
     lines += ["", f"## Actions ({len(table.rows)})", ""]
-    body = []
-    for row in table.rows:
-        cells = table.cells(row)
-        cells["rag"] = cells["rag"] or "Not rated"
-        body.append([escape(cells[c.key]) for c in PAPER_COLUMNS])
-    lines.append(
-        tabulate(
-            body,
-            headers=[c.header for c in PAPER_COLUMNS],
-            tablefmt="github",
-            disable_numparse=True,
-            missingval="",
-        )
-    )
+    body = [layout_cells(table, layout, row) for row in table.rows]
+    lines.append(_grid([c.header for c in layout.columns], body))
     return "\n".join(lines) + "\n"
 
 
-def write(table: ExportTable, path: Path) -> None:
+def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(render(table))
+        handle.write(render(table, options.layout))

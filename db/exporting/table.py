@@ -7,6 +7,7 @@ The writers beside this module are pure functions of it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -53,19 +54,6 @@ FULL_COLUMNS = (
     Column("Change since last meeting", "change"),
 )
 
-#: The narrower table a committee paper prints (Markdown, HTML, DOCX).
-PAPER_COLUMNS = (
-    Column("Ref", "ref"),
-    Column("Action", "title"),
-    Column("Owner", "owner"),
-    Column("Lead directorate", "directorate"),
-    Column("Status", "status"),
-    Column("RAG", "rag"),
-    Column("Target date", "target_cell"),
-    Column("Latest update", "last_commentary"),
-    Column("Change since last meeting", "change"),
-)
-
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 _LABELS = {
     "priority": {"high": "High", "medium": "Medium", "low": "Low"},
@@ -76,24 +64,18 @@ _LABELS = {
 }  # fmt: skip
 
 
-def _target_cell(row: dict) -> str | None:
-    """The paper's target column: the date, how often it moved, and whether it is overdue."""
-    target = row["target_date"] or ""
-    if row["target_revisions"]:
-        target += f" (was {row['original_target_date']}; revised {row['target_revisions']}x)"
-    if row["overdue"]:
-        target += " OVERDUE"
-    return target or None
-
-
 #: The cells computed from a row's other fields (see ExportTable.cells).
 _DERIVED: dict[str, Callable[[dict], object]] = {
     "overdue": lambda row: "Yes" if row["overdue"] else "No",
     "last_commentary_date": lambda row: (row["last_commentary_at"] or "")[:10] or None,
-    "target_cell": _target_cell,
 }
 #: The change column of an action that did not change since the last meeting.
 NO_CHANGE = "No change"
+
+
+def cut_off_words(cut_off: str) -> str:
+    """'2025-06-01T23:59:59.999999Z' -> '2025-06-01 23:59:59 UTC': to the second, as cited."""
+    return f"{cut_off[:10]} {cut_off[11:19]} UTC" if len(cut_off) >= 19 else cut_off
 
 
 @dataclass
@@ -117,9 +99,23 @@ class ExportTable:
     diff: diffs.Diff | None = None
     """The changes since the previous snapshot (None for the first snapshot)."""
     compared_with: str | None = None
+    summaries: dict[str, list] = field(default_factory=dict)
+    """The pack's summary tables (db.exporting.summary.build), keyed as --table names them."""
+    rows_note: str | None = None
+    """Which actions the pack covers and lists, when not all of them (the filters)."""
 
     def title(self) -> str:
         return f"{self.register_name}: {self.committee}, {self.meeting_date}"
+
+    def meeting_words(self) -> str:
+        """'Governance and Audit Committee, 10 June 2025'."""
+        day = dt.date.fromisoformat(self.meeting_date)
+        return f"{self.committee}, {day.day} {day:%B %Y}"
+
+    def pack_title(self) -> str:
+        """The title a committee paper gives its appendix."""
+        return (f"Appendix 1: Management Action Table — {self.register_name} — "
+                f"{self.meeting_words()}")  # fmt: skip
 
     def provenance(self) -> list[tuple[str, str]]:
         """The facts every export prints, so a table can be checked against the register."""
@@ -128,11 +124,15 @@ class ExportTable:
             ("Organisation", self.organisation),
             ("Committee", self.committee),
             ("Meeting date", self.meeting_date),
-            ("Cut-off (UTC)", self.cut_off),
-            ("Snapshot", f"#{self.snapshot_id}, taken {self.taken_at} by {self.taken_by}"),
+            ("Cut-off", cut_off_words(self.cut_off)),
+            (
+                "Snapshot",
+                f"#{self.snapshot_id}, taken {cut_off_words(self.taken_at)} by {self.taken_by}",
+            ),
             ("Snapshot SHA-256", self.rows_hash),
             ("Log head hash", self.log_head_hash),
             ("Compared with", self.compared_with or "no earlier snapshot"),
+            *([("Rows", self.rows_note)] if self.rows_note else []),
         ]
 
     def cells(self, row: dict) -> dict[str, object]:
@@ -169,37 +169,3 @@ def change_counts(table: ExportTable) -> list[tuple[str, int]] | None:
     if table.diff is None:
         return None
     return [(diffs.CATEGORIES[key], n) for key, n in table.diff.counts().items()]
-
-
-def summary_counts(table: ExportTable) -> dict[str, list[tuple[str, int]]]:
-    """Actions counted by status, by RAG and by lead directorate, for summaries and charts.
-
-    Every status is listed (zeros too), RAG in red-amber-green order (with "Not rated" if
-    any action has none), directorates by name (with "No directorate" last, if any).
-    """
-    status = dict.fromkeys(STATUS_LABELS, 0)
-    rag = dict.fromkeys(RAG_LABELS, 0)
-    unrated = 0
-    directorates: dict[str, int] = {}
-    unassigned = 0
-    for row in table.rows:
-        status[row["status"]] = status.get(row["status"], 0) + 1
-        if row["rag"] is None:
-            unrated += 1
-        else:
-            rag[row["rag"]] = rag.get(row["rag"], 0) + 1
-        if row["directorate"]:
-            directorates[row["directorate"]] = directorates.get(row["directorate"], 0) + 1
-        else:
-            unassigned += 1
-    by_rag = [(RAG_LABELS.get(k, k), n) for k, n in rag.items()]
-    if unrated:
-        by_rag.append(("Not rated", unrated))
-    by_directorate = sorted(directorates.items(), key=lambda item: item[0].casefold())
-    if unassigned:
-        by_directorate.append(("No directorate", unassigned))
-    return {
-        "Status": [(STATUS_LABELS.get(k, k), n) for k, n in status.items()],
-        "RAG": by_rag,
-        "Lead directorate": by_directorate,
-    }

@@ -1,139 +1,306 @@
-"""XLSX for Excel: the full table on "Actions", provenance and changes on "About".
+"""XLSX for Excel: the appendix on "Actions", a sheet for each summary table, "About".
 
 Dates are real dates and counts real numbers, so the committee clerk can sort
 and filter; the header row is frozen and filtered; RAG cells are filled and
 keep their word. Every text cell is stored as a string, whatever it starts
 with: a commentary that begins with "=" stays text and is never run as a
 formula (XLSX marks a cell's type, so no apostrophe is needed, unlike CSV).
+The "Summary" sheet carries native Excel charts (status, RAG, overdue by
+directorate) whose series point at the summary tables' own cells.
+
+The workbook is written in openpyxl's write-only mode (rows streamed to the
+file, each cell's style copied from a prototype), so a big register's pack
+costs little more than its values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 from pathlib import Path
 
-from db.exporting.table import FULL_COLUMNS, ExportTable, change_counts, summary_counts
+from db.exporting import charts as pack_charts
+from db.exporting.layouts import DATE_KEYS, NOT_RATED, Layout, WriteOptions
+from db.exporting.summary import TABLE_KEYS, Count, Percent, SummaryTable
+from db.exporting.table import ExportTable, change_counts
 from db.store.dates import parse_utc_text
 
-_DATES = frozenset({"original_target_date", "target_date", "completed_date",
-                    "last_commentary_date"})  # fmt: skip
 _NUMBERS = frozenset({"percent_complete", "target_revisions"})
 _WRAPPED = frozenset({"title", "description", "source", "recommendation", "rag_reason",
                       "completion_criterion", "evidence", "last_commentary", "change",
                       "directorate", "owner"})  # fmt: skip
 _WIDTHS = {"ref": 8, "title": 40, "description": 50, "source": 28, "recommendation": 28,
            "theme": 16, "directorate": 22, "owner": 22, "priority": 10, "acceptance": 13,
-           "status": 14, "rag": 8, "rag_reason": 36, "percent_complete": 11,
-           "original_target_date": 13, "target_date": 13, "target_revisions": 10,
-           "overdue": 9, "completion_criterion": 36, "evidence": 36, "completed_date": 13,
-           "last_commentary": 50, "last_commentary_date": 13, "change": 40}  # fmt: skip
+           "status": 14, "rag": 10, "rag_reason": 36, "percent_complete": 11,
+           "original_target_date": 15, "target_date": 15, "target_revisions": 10,
+           "overdue": 9, "completion_criterion": 36, "evidence": 36, "completed_date": 15,
+           "last_commentary": 50, "last_commentary_date": 15, "change": 40}  # fmt: skip
 _RAG_FILLS = {"red": "F4B6B6", "amber": "FFD98A", "green": "B9DFAE"}
 DATE_FORMAT = "yyyy-mm-dd"
+LONG_DATE_FORMAT = "d mmmm yyyy"
+PERCENT_FORMAT = "0%"
 #: Excel's limit on the characters in one cell; longer text would corrupt the file.
 CELL_LIMIT = 32_767
+#: The sheet each summary table goes on.
+SHEETS = {"summary": "Summary", "overdue": "Overdue", "ageing": "Ageing",
+          "completed": "Completed", "extensions": "Extensions", "sources": "Sources"}  # fmt: skip
 
 
-def _text(cell, value: str) -> None:
-    """Store `value` as a string exactly, even if it looks like a formula or a number."""
+def _fit(value: str) -> str:
     if len(value) > CELL_LIMIT:  # only a very long evidence list can get here
         note = f" … [cut: {len(value):,} characters in all; the CSV export has them all]"
         value = value[: CELL_LIMIT - len(note)] + note
-    cell.value = value
-    cell.data_type = "s"
+    return value
 
 
-def write(table: ExportTable, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+class _Styles:
+    """Prototype style arrays: a cell takes a copy of one (cheap) instead of being styled
+    attribute by attribute (which looks each style up in the workbook every time)."""
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    wb.properties.title = table.title()
-    wb.properties.creator = "actreg"
-    taken = parse_utc_text(table.taken_at)  # the file's "created" is the snapshot's time
-    wb.properties.created = taken.replace(tzinfo=None, microsecond=0)
-    bold = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor="1F3B57")
-    head_align = Alignment(wrap_text=True, vertical="top")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    fills = {k: PatternFill("solid", fgColor=v) for k, v in _RAG_FILLS.items()}
+    def __init__(self, ws, date_format: str) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
 
-    for col, column in enumerate(FULL_COLUMNS, start=1):
-        cell = ws.cell(row=1, column=col)
-        _text(cell, column.header)
-        cell.font, cell.fill, cell.alignment = bold, head_fill, head_align
-        ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(column.key, 14)
+        def style(**attrs):
+            cell = WriteOnlyCell(ws)
+            for name, value in attrs.items():
+                setattr(cell, name, value)
+            return cell._style
 
-    for r, row in enumerate(table.rows, start=2):
-        cells = table.cells(row)
-        for col, column in enumerate(FULL_COLUMNS, start=1):
-            value = cells[column.key]
-            if value is None or value == "":
-                continue
-            cell = ws.cell(row=r, column=col)
-            if column.key in _DATES:
-                cell.value = dt.date.fromisoformat(str(value))
-                cell.number_format = DATE_FORMAT
-            elif column.key in _NUMBERS and isinstance(value, int):
-                cell.value = value
-            else:
-                _text(cell, str(value))
-            cell.alignment = wrap if column.key in _WRAPPED else top
-            if column.key == "rag" and row["rag"] in fills:
-                cell.fill = fills[row["rag"]]
-                cell.font = Font(bold=True)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        top = Alignment(vertical="top")
+        self.head = style(font=Font(bold=True, color="FFFFFF"), alignment=wrap,
+                          fill=PatternFill("solid", fgColor="1F3B57"))  # fmt: skip
+        self.wrap = style(alignment=wrap)
+        self.top = style(alignment=top)
+        self.date = style(alignment=top, number_format=date_format)
+        self.rag = {k: style(alignment=top, font=Font(bold=True),
+                             fill=PatternFill("solid", fgColor=v))
+                    for k, v in _RAG_FILLS.items()}  # fmt: skip
+        self.bold = style(font=Font(bold=True))
+        self.heading = style(font=Font(bold=True, size=12))
+        self.note = style(font=Font(italic=True, color="555555"))
+        self.percent = style(number_format=PERCENT_FORMAT)
+        self.signed = style(number_format="+0;-0;0")
+        self.summary_date = style(number_format=date_format)
 
-    last = get_column_letter(len(FULL_COLUMNS))
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
-    ws.print_title_rows = "1:1"
+
+def _cell(ws, value, style=None, *, text: bool = False):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, _fit(value) if text else value)
+    if text:
+        cell.data_type = "s"  # never a formula, whatever it starts with
+    if style is not None:
+        cell._style = copy(style)
+    return cell
+
+
+def _print_setup(ws, table: ExportTable, title_rows: str | None = None) -> None:
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
     ws.oddFooter.left.text = f"Snapshot #{table.snapshot_id} SHA-256 {table.rows_hash}"
+    ws.oddFooter.left.size = 7
     ws.oddFooter.right.text = "Page &P of &N"
 
-    about = wb.create_sheet("About")
-    heading = Font(bold=True, size=12)
-    label_font = Font(bold=True)
-    _text(about.cell(row=1, column=1), table.title())
-    about.cell(row=1, column=1).font = heading
-    r = 3
+
+def _actions(wb, table: ExportTable, layout: Layout, styles_for) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet("Actions")
+    styles = styles_for(ws)
+    columns = layout.columns
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(column.key, 14)
+    last = get_column_letter(len(columns))
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+    _print_setup(ws, table, "1:1")
+    ws.append([_cell(ws, c.header, styles.head, text=True) for c in columns])
+    keys = [c.key for c in columns]
+    plain = [styles.wrap if k in _WRAPPED else styles.top for k in keys]
+    for row in table.rows:
+        values = table.cells(row)
+        out = []
+        for key, base in zip(keys, plain, strict=True):
+            value = values[key]
+            if key == "rag" and layout.name == "paper" and value is None:
+                value = NOT_RATED
+            if value is None or value == "":
+                out.append(None)
+            elif key in DATE_KEYS:
+                out.append(_cell(ws, dt.date.fromisoformat(str(value)), styles.date))
+            elif key in _NUMBERS and isinstance(value, int):
+                out.append(_cell(ws, value, base))
+            elif key == "rag" and row["rag"] in styles.rag:
+                out.append(_cell(ws, str(value), styles.rag[row["rag"]], text=True))
+            else:
+                out.append(_cell(ws, str(value), base, text=True))
+        ws.append(out)
+
+
+def _summary_value(ws, styles, cell, column: int, summary: SummaryTable):
+    if isinstance(cell, Count):
+        return cell.n
+    if isinstance(cell, Percent):
+        if cell.value is None:
+            return _cell(ws, "—", text=True)
+        return _cell(ws, cell.value, styles.percent)
+    if column in summary.date_columns and isinstance(cell, str) and cell:
+        return _cell(ws, dt.date.fromisoformat(cell), styles.summary_date)
+    if isinstance(cell, str):
+        return _cell(ws, cell, text=True)
+    return cell
+
+
+class _Sheet:
+    """A write-only sheet that knows the number of the next row it appends."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.row = 1
+
+    def append(self, cells: list) -> None:
+        self.ws.append(cells)
+        self.row += 1
+
+
+def _summary_table(sheet: _Sheet, styles, summary: SummaryTable) -> int:
+    """Write one summary table (and, for counts with a change, the changes below it);
+    return the row number of its header row."""
+    ws = sheet.ws
+    sheet.append([_cell(ws, summary.title, styles.heading, text=True)])
+    if summary.note:
+        sheet.append([_cell(ws, summary.note, styles.note, text=True)])
+    header_row = sheet.row
+    sheet.append([_cell(ws, h, styles.head, text=True) for h in summary.headers])
+    for row in summary.rows:
+        sheet.append([_summary_value(ws, styles, c, i, summary) for i, c in enumerate(row)])
+    if not summary.rows:
+        sheet.append([_cell(ws, "None.", text=True)])
+    changes = [[c.change if isinstance(c, Count) else c for c in row] for row in summary.rows]
+    if any(isinstance(c, Count) and c.change is not None for row in summary.rows for c in row):
+        sheet.append([])
+        sheet.append([_cell(ws, f"{summary.title}: change since the last meeting",
+                            styles.heading, text=True)])  # fmt: skip
+        sheet.append([_cell(ws, h, styles.head, text=True) for h in summary.headers])
+        for row in changes:
+            sheet.append([_cell(ws, c, styles.signed) if isinstance(c, int)
+                          else _summary_value(ws, styles, c, 0, summary) for c in row])  # fmt: skip
+    sheet.append([])
+    return header_row
+
+
+def _add_chart(ws, chart: pack_charts.Chart, sheet_ws, header_row: int, anchor: str,
+               bars: list[tuple[str, int]]) -> None:  # fmt: skip
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.series import DataPoint
+
+    bar = BarChart()
+    bar.type = "bar"  # horizontal bars: long directorate names stay readable
+    bar.title = chart.title
+    bar.legend = None
+    bar.height, bar.width = 7.5, 14
+    bar.y_axis.majorGridlines = None
+    bar.y_axis.title = "Actions"
+    bar.x_axis.scaling.orientation = "maxMin"  # first row at the top, as in the table
+    bar.y_axis.delete = False
+    bar.x_axis.delete = False
+    if chart.across:
+        row = header_row + 1 + chart.value_at
+        data = Reference(sheet_ws, min_col=chart.first + 1, max_col=chart.last + 1,
+                         min_row=row, max_row=row)  # fmt: skip
+        cats = Reference(sheet_ws, min_col=chart.first + 1, max_col=chart.last + 1,
+                         min_row=header_row, max_row=header_row)  # fmt: skip
+        bar.add_data(data, from_rows=True, titles_from_data=False)
+    else:
+        first, last = header_row + 1 + chart.first, header_row + 1 + chart.last
+        col = chart.value_at + 1
+        data = Reference(sheet_ws, min_col=col, max_col=col, min_row=first, max_row=last)
+        cats = Reference(sheet_ws, min_col=1, max_col=1, min_row=first, max_row=last)
+        bar.add_data(data, titles_from_data=False)
+    bar.set_categories(cats)
+    series = bar.series[0]
+    series.graphicalProperties.solidFill = pack_charts.DEFAULT_COLOUR
+    for i, (label, _) in enumerate(bars):
+        fill = pack_charts.colour(chart, label)
+        if fill != pack_charts.DEFAULT_COLOUR:
+            point = DataPoint(idx=i)
+            point.graphicalProperties.solidFill = fill
+            series.dPt.append(point)
+    from openpyxl.chart.label import DataLabelList
+
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    for name in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(series.dLbls, name, False)
+    ws.add_chart(bar, anchor)
+
+
+def _about(wb, table: ExportTable, styles_for) -> None:
+    ws = wb.create_sheet("About")
+    styles = styles_for(ws)
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 90
+    wrap = styles.wrap
+    ws.append([_cell(ws, table.pack_title(), styles.heading, text=True)])
+    ws.append([])
     for label, value in table.provenance():
-        _text(about.cell(row=r, column=1), label)
-        about.cell(row=r, column=1).font = label_font
-        _text(about.cell(row=r, column=2), value)
-        r += 1
-    r += 1
-    _text(about.cell(row=r, column=1), "Changes since last meeting")
-    about.cell(row=r, column=1).font = heading
-    r += 1
+        ws.append([_cell(ws, label, styles.bold, text=True), _cell(ws, value, wrap, text=True)])
+    ws.append([])
+    ws.append([_cell(ws, "Changes since last meeting", styles.heading, text=True)])
     counts = change_counts(table)
     if counts is None:
-        _text(about.cell(row=r, column=1), "No earlier snapshot")
-        r += 1
+        ws.append([_cell(ws, "No earlier snapshot", text=True)])
     else:
         for label, n in counts:
-            _text(about.cell(row=r, column=1), label)
-            about.cell(row=r, column=2).value = n
-            r += 1
-    for group, group_counts in summary_counts(table).items():
-        r += 1
-        name = group if group.isupper() else group.lower()  # "RAG", "status"
-        _text(about.cell(row=r, column=1), f"Actions by {name}")
-        about.cell(row=r, column=1).font = heading
-        r += 1
-        for label, n in group_counts:
-            _text(about.cell(row=r, column=1), label)
-            about.cell(row=r, column=2).value = n
-            r += 1
-    about.column_dimensions["A"].width = 36
-    about.column_dimensions["B"].width = 70
-    for row in about.iter_rows(min_col=2, max_col=2):
-        row[0].alignment = Alignment(horizontal="left", wrap_text=True, vertical="top")
+            ws.append([_cell(ws, label, text=True), n])
+    _print_setup(ws, table)
+
+
+def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
+    from openpyxl import Workbook
+
+    layout = options.layout
+    wb = Workbook(write_only=True)
+    wb.properties.title = table.pack_title()
+    wb.properties.creator = "actreg"
+    taken = parse_utc_text(table.taken_at)  # the file's "created" is the snapshot's time
+    wb.properties.created = taken.replace(tzinfo=None, microsecond=0)
+    date_format = LONG_DATE_FORMAT if layout.long_dates else DATE_FORMAT
+
+    def styles_for(ws) -> _Styles:
+        return _Styles(ws, date_format)
+
+    _actions(wb, table, layout, styles_for)
+    where: dict[tuple[str, int], tuple[object, int]] = {}
+    summary_ws = None
+    for part in TABLE_KEYS:
+        if part not in table.summaries:
+            continue
+        ws = wb.create_sheet(SHEETS[part])
+        summary_ws = summary_ws or ws
+        styles = styles_for(ws)
+        widest = max(len(s.headers) for s in table.summaries[part])
+        ws.column_dimensions["A"].width = 44 if part in ("summary", "overdue", "sources") else 10
+        for i in range(2, widest + 1):
+            ws.column_dimensions[chr(64 + i)].width = 16
+        if part in ("completed", "extensions"):
+            ws.column_dimensions["B"].width = 40
+            ws.column_dimensions[chr(64 + widest)].width = 50
+        _print_setup(ws, table)
+        sheet = _Sheet(ws)
+        for index, summary in enumerate(table.summaries[part]):
+            where[(part, index)] = (ws, _summary_table(sheet, styles, summary))
+    if summary_ws is not None:
+        for number, chart in enumerate(pack_charts.charts(table)):
+            sheet_ws, header_row = where[(chart.part, chart.index)]
+            bars = pack_charts.series(table, chart)
+            _add_chart(summary_ws, chart, sheet_ws, header_row, f"I{2 + 16 * number}", bars)
+    _about(wb, table, styles_for)
     wb.save(path)

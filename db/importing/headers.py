@@ -115,10 +115,18 @@ def is_provenance(header: str) -> bool:
     return fold(header) in _PROVENANCE
 
 
-def looks_like_actreg_export(headers: list[str]) -> bool:
-    """actreg's CSV export ends with its provenance columns: the hashes mark it."""
+#: The line of actreg's export preamble (above the header row) that marks its files.
+EXPORT_MARK = "# Snapshot SHA-256:"
+
+
+def looks_like_actreg_export(headers: list[str], above: list[list] = ()) -> bool:
+    """actreg's CSV export: its preamble names the snapshot's hash (older exports ended
+    each row with the provenance columns instead: the hashes mark those)."""
     folded = {fold(h) for h in headers}
-    return {fold("Snapshot SHA-256"), fold("Log head hash")} <= folded
+    if {fold("Snapshot SHA-256"), fold("Log head hash")} <= folded:
+        return True
+    return any(cells and isinstance(cells[0], str) and cells[0].startswith(EXPORT_MARK)
+               for cells in above)  # fmt: skip
 
 
 def field_name(text: str) -> str:

@@ -155,7 +155,9 @@ def plan_import(
     header_number, header_cells = table.rows[index]
     while header_cells and isinstance(header_cells[-1], str) and not header_cells[-1].strip():
         header_cells = header_cells[:-1]
-    export = headers.looks_like_actreg_export(header_names(header_cells))
+    export = headers.looks_like_actreg_export(
+        header_names(header_cells), [cells for _, cells in table.rows[:index]]
+    )
     problems: list[Problem] = []
 
     def note(level: str, row: int | None, column: str | None, message: str) -> None:

@@ -124,3 +124,16 @@ def read_html(path: Path) -> HtmlReader:
     reader.feed(path.read_text(encoding="utf-8"))
     reader.close()
     return reader
+
+
+def read_csv(path: Path) -> tuple[list[str], list[str], list[dict]]:
+    """(preamble lines, header, rows as dicts) of an actreg CSV: the "# " lines above the
+    blank line, then the table, as the csv module reads them."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.reader(handle))
+    blank = records.index([])
+    preamble = [r[0] for r in records[:blank]]
+    header = records[blank + 1]
+    return preamble, header, [dict(zip(header, r, strict=True)) for r in records[blank + 2 :]]

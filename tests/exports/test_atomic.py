@@ -35,8 +35,8 @@ def test_a_writer_failing_midway_leaves_no_partial_or_temp_file(table, fmt, erro
                                                                 monkeypatch):  # fmt: skip
     real = WRITERS[fmt]
 
-    def failing(table, path):
-        real(table, path)  # a whole file's worth of bytes in the temp file...
+    def failing(table, path, options):
+        real(table, path, options)  # a whole file's worth of bytes in the temp file...
         with open(path, "ab") as handle:
             handle.write(b"half a row")
         raise error  # ...then the disk fills up (or a bug)
@@ -57,7 +57,7 @@ def test_a_failed_export_keeps_the_previous_file(table, fmt, tmp_path, monkeypat
     exporter.export(table, fmt, target)
     before = target.read_bytes()
 
-    def failing(table, path):
+    def failing(table, path, options):
         path.write_bytes(b"partial")
         raise OSError(5, "Input/output error")
 

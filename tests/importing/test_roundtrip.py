@@ -7,7 +7,6 @@ last meeting", which compares with the register's own history, may differ).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -17,15 +16,15 @@ from hypothesis import strategies as st
 
 from db.cycles import meetings, snapshots
 from db.exporting import exporter
-from db.exporting.csv_table import PROVENANCE_HEADERS
 from db.importing import importer
 from db.integrity.verifier import verify
 from db.store import register
 from db.store.connection import create_register
 from tests.conftest import FakeClock
+from tests.exports.extract import read_csv
 
 MEETING = "2025-03-11"
-SKIPPED = {"Change since last meeting", *PROVENANCE_HEADERS}
+SKIPPED = {"Change since last meeting"}
 TRICKY = [
     "=1+1",
     "+44 20 7946 0000",
@@ -118,7 +117,8 @@ def _export(path: Path, fmt: str, out: Path) -> Path:
 
     conn = open_register(path)
     try:
-        return exporter.export(exporter.build_table(conn, MEETING), fmt, out)
+        # The full layout is the one import reads back (every field, ISO dates).
+        return exporter.export(exporter.build_table(conn, MEETING), fmt, out, layout="full")
     finally:
         conn.close()
 
@@ -136,8 +136,7 @@ def _reimport(exported: Path, path: Path, clock: FakeClock) -> importer.ImportRe
 
 
 def _csv_cells(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    _, _, rows = read_csv(path)  # the table below the provenance preamble
     return [{k: v for k, v in row.items() if k not in SKIPPED} for row in rows]
 
 

@@ -17,7 +17,6 @@ verify, backup), with hostile text: never a traceback.
 from __future__ import annotations
 
 import concurrent.futures
-import csv
 import datetime as dt
 import itertools
 import json
@@ -34,10 +33,12 @@ from hypothesis import strategies as st
 from db.cycles.snapshots import frozen_rows
 from db.errors import InputError
 from db.exporting import csv_table, html, markdown
-from db.exporting.table import FULL_COLUMNS, PAPER_COLUMNS, ExportTable
+from db.exporting.layouts import LAYOUTS, PAPER_COLUMNS, WriteOptions
+from db.exporting.table import FULL_COLUMNS, ExportTable
 from db.read import queries
 from db.store import log, register
 from db.store.models import label
+from tests.exports.extract import read_csv
 from tests.reliability.conftest import scaled
 
 ONE_LINE = ("title", "owner", "directorate", "theme", "source", "recommendation")
@@ -91,11 +92,10 @@ def _pipes(line: str) -> int:
 def _check_exports(conn, tmp: Path, ref: str, key: str, stored: str | None) -> None:
     table = _export_table(conn)
     csv_path = tmp / "x.csv"
-    csv_table.write(table, csv_path)
-    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    header = rows[0]
-    mine = next(r for r in rows[1:] if csv_table.restore(r[0]) == ref)
+    csv_table.write(table, csv_path, WriteOptions(LAYOUTS["full"]))
+    _, header, read = read_csv(csv_path)
+    rows = [list(r.values()) for r in read]
+    mine = next(r for r in rows if csv_table.restore(r[0]) == ref)
     cell = mine[header.index(next(c.header for c in FULL_COLUMNS if c.key == key))]
     assert csv_table.restore(cell) == (stored or "")
     for value in mine:  # nothing a spreadsheet would run as a formula
@@ -103,12 +103,12 @@ def _check_exports(conn, tmp: Path, ref: str, key: str, stored: str | None) -> N
             r"[+-]?[\d.]+([eE][+-]?\d+)?", value
         ), value
 
-    page = html.render(table)
+    page = html.render(table, LAYOUTS["paper"])
     assert "<script" not in page.lower()
     if stored and key in {c.key for c in PAPER_COLUMNS}:
         assert html_escape(stored) in page
 
-    text = markdown.render(table)
+    text = markdown.render(table, LAYOUTS["paper"])
     lines = text.split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("| Ref"))
     body = lines[start : start + 2 + len(table.rows)]

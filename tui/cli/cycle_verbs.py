@@ -9,6 +9,8 @@ from pathlib import Path
 from db.cycles import diffs, meetings, snapshots
 from db.cycles.meetings import DEFAULT_COMMITTEE
 from db.exporting import exporter
+from db.exporting.filters import Filters
+from db.exporting.layouts import LAYOUTS
 from db.plural import plural
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output
@@ -181,10 +183,20 @@ def diff(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     conn = open_for_verb(args)
-    table = exporter.build_table(conn, args.meeting, args.committee)
-    path = Path(args.output or exporter.default_filename(table, args.format)).expanduser()
-    exporter.export(table, args.format, path)
-    print(f"Wrote {path} ({plural(len(table.rows), 'action')}, {args.format.upper()}).")
+    filters = Filters(
+        source=args.source,
+        directorate=args.directorate,
+        owner=args.owner,
+        open_only=args.open_only,
+        changed_since_last=args.changed_since_last,
+    )
+    table = exporter.build_table(conn, args.meeting, args.committee, filters)
+    part = args.table or "appendix"
+    name = args.output or exporter.default_filename(table, args.format, part)
+    path = Path(name).expanduser()
+    exporter.export(table, args.format, path, layout=args.layout, part=part)
+    what = plural(len(table.rows), "action") if part == "appendix" else f"the {part} table"
+    print(f"Wrote {path} ({what}, {args.format.upper()}).")
     print(f"Snapshot #{table.snapshot_id} SHA-256: {table.rows_hash}")
     print(f"Log head hash: {table.log_head_hash}")
     return 0
@@ -238,3 +250,24 @@ def add_parsers(verb) -> None:
     p.add_argument(
         "-o", "--output", metavar="FILE", help="default: <committee>-<date>.<format> in this folder"
     )
+    p.add_argument("--layout", choices=tuple(LAYOUTS),
+                   help="paper (the appendix columns; default but for xlsx) or full (every "
+                   "field, what import reads back; default for xlsx)")  # fmt: skip
+    p.add_argument(
+        "--table",
+        choices=exporter.PARTS,
+        help="CSV only: which one table the file holds (default: appendix)",
+    )
+    p.add_argument(
+        "--open-only",
+        action="store_true",
+        help="list only open actions (the summary still counts every one)",
+    )
+    p.add_argument(
+        "--changed-since-last",
+        action="store_true",
+        help="list only actions changed since the last meeting's snapshot",
+    )
+    p.add_argument("--source", metavar="S", help="a pack for one source (review or report)")
+    p.add_argument("--directorate", metavar="D", help="a pack for one lead directorate")
+    p.add_argument("--owner", metavar="O", help="a pack for one owner")
