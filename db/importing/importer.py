@@ -171,7 +171,8 @@ def plan_import(
                 None,
                 None,
                 f"rows {above[0]}–{header_number - 1} "
-                f"above the header row ({header_number}) were skipped",
+                f"above the header row ({header_number}) were skipped"
+                + (" (actreg export provenance; ignored)" if export else ""),
             )
     data_rows = [cells for _, cells in table.rows[index + 1 :]]
     columns = map_columns(header_cells, mapping, export, problems, header_number, data_rows)

@@ -100,7 +100,7 @@ def test_a_round_trip_through_the_cli(run, fresh_db, tmp_path, list_json):
     run("meeting", "add", "2027-01-15", db=fresh_db)
     run("snapshot", "--meeting", "2027-01-15", db=fresh_db)
     out = tmp_path / "export.csv"
-    run("export", "--meeting", "2027-01-15", "-o", out, db=fresh_db)
+    run("export", "--meeting", "2027-01-15", "--layout", "full", "-o", out, db=fresh_db)
     other = tmp_path / "other.db"
     run("init", db=other)
     result = run("import", out, db=other)
