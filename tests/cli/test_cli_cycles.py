@@ -136,7 +136,7 @@ def test_every_field_an_officer_edits_is_in_the_changes_since_last_meeting(run, 
 
 
 def test_the_pack_shows_the_progress_note_and_the_redate_reason_apart(run, fresh_db, tmp_path):
-    import csv
+    from tests.exports.extract import read_csv
 
     run("meeting", "add", "2099-07-14", db=fresh_db)
     run("meeting", "add", "2099-09-15", db=fresh_db)
@@ -146,9 +146,8 @@ def test_the_pack_shows_the_progress_note_and_the_redate_reason_apart(run, fresh
     run("update", "A1", "--rag", "amber", "--reason", "One month behind", db=fresh_db)
     run("snapshot", "--meeting", "2099-09-15", db=fresh_db)
     out = tmp_path / "pack.csv"
-    run("export", "--meeting", "2099-09-15", "-o", out, db=fresh_db)
-    with out.open(encoding="utf-8-sig", newline="") as handle:
-        (row,) = list(csv.DictReader(handle))
+    run("export", "--meeting", "2099-09-15", "--layout", "full", "-o", out, db=fresh_db)
+    _, _, (row,) = read_csv(out)
     assert row["Latest update"] == "Draft policy with legal"
     assert row["RAG reason"] == "One month behind"
     change = row["Change since last meeting"]

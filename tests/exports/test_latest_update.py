@@ -3,9 +3,8 @@ re-rating show beside their change instead (issue: a re-date reason replaced the
 
 from __future__ import annotations
 
-import csv
-
 from db.exporting import exporter
+from tests.exports.extract import read_csv
 
 
 def _by_ref(rows) -> dict[str, dict]:
@@ -27,9 +26,9 @@ def test_a_redate_or_rerating_reason_is_never_the_latest_update(table, frozen_ro
 
 
 def test_the_reasons_show_in_the_change_since_last_meeting(table, tmp_path):
-    path = exporter.export(table, "csv", tmp_path / "pack.csv")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = _by_ref({"ref": r["Ref"], **r} for r in csv.DictReader(handle))
+    path = exporter.export(table, "csv", tmp_path / "pack.csv", layout="full")
+    _, _, read = read_csv(path)  # the full layout has the change and RAG reason columns
+    rows = _by_ref({"ref": r["Ref"], **r} for r in read)
     assert rows["A1"]["Latest update"] == ""
     assert rows["A1"]["Change since last meeting"].endswith(": Second delay | again")
     assert (
