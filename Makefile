@@ -8,7 +8,11 @@ BIN    := $(VENV)/bin
 DEMO   ?= demo.db
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test test-fast lint format bench clean
+
+# The suite runs on every core (pytest-xdist); --dist loadgroup keeps tests that
+# share one outside resource (the tmux server) on one worker.
+PYTEST_PARALLEL := -n auto --dist loadgroup
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "actreg needs Python 3.11 or newer")'
@@ -28,7 +32,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+## make test-fast: the inner loop: every test not marked slow, in parallel, no lint
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow" -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

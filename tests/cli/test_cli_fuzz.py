@@ -91,6 +91,7 @@ def fuzz_db(template_db, tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

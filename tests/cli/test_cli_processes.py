@@ -14,6 +14,7 @@ def _finish(proc) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
+@pytest.mark.slow
 def test_concurrent_writers_queue_and_never_fork_the_chain(run, start, fresh_db, show_json):
     before = len(show_json(fresh_db, "A1")["log"])
     procs = [
@@ -30,6 +31,7 @@ def test_concurrent_writers_queue_and_never_fork_the_chain(run, start, fresh_db,
     run("verify", db=fresh_db)
 
 
+@pytest.mark.slow
 def test_concurrent_writers_with_the_same_expected_version_one_wins(
     run, start, fresh_db, show_json
 ):

@@ -12,6 +12,8 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from db.store import log, register
 from db.store.connection import open_register
 
@@ -53,6 +55,7 @@ def _forge(path: Path, entry_id: int, commentary: str) -> str:
         plain.close()
 
 
+@pytest.mark.slow
 def test_verify_expect_catches_a_consistently_rewritten_history(run, fresh_db: Path):
     conn = open_register(fresh_db)
     for text in ("Scoping agreed", "Draft circulated", "Consultation closed with 40 responses"):

@@ -85,6 +85,7 @@ def _check(path: Path, acknowledged: dict[str, int]) -> int:
     return report.entries
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("kills", "checkpoint"),
     [

@@ -30,6 +30,7 @@ SHARED = ("empty", "truncated-register", "random-bytes", "csv-renamed", "other-s
 KINDS = {**{k: FOREIGN[k] for k in SHARED}, "zeroed-page-2": (_zeroed_page, ZEROED)}
 
 
+@pytest.mark.slow
 def test_a_zeroed_page_is_refused_by_list_with_a_specific_message(run, tmp_path, template_db):
     path = tmp_path / "register.db"
     _zeroed_page(path, template_db)

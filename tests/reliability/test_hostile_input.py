@@ -221,6 +221,7 @@ def _argv(rng: random.Random, n: int) -> list[str]:
     return args
 
 
+@pytest.mark.slow
 def test_the_command_line_never_shows_a_traceback(run, small_register: Path, tmp_path: Path):
     rng = random.Random(20251128)
     runs = scaled(60, 600)

@@ -218,6 +218,7 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+@pytest.mark.slow
 def test_random_byte_flips_are_refused_reported_or_harmless(small_register: Path, tmp_path: Path):
     data = small_register.read_bytes()
     conn = open_register(small_register, readonly=True)
@@ -253,6 +254,7 @@ def test_random_byte_flips_are_refused_reported_or_harmless(small_register: Path
     assert sum(n for kind, n in counts.items() if kind.startswith("reported")) > 0
 
 
+@pytest.mark.slow
 def test_actreg_verify_on_flipped_copies_agrees_and_never_crashes(
     run, small_register: Path, tmp_path: Path
 ):

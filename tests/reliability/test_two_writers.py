@@ -27,6 +27,7 @@ WRITERS = 4
 NOTES_EACH = scaled(250, 2500)
 
 
+@pytest.mark.slow
 def test_four_processes_append_without_loss_fork_or_busy_errors(conn, register_path: Path, draft):
     register.add_action(conn, draft("A1"), author="Jo")
     started = time.monotonic()

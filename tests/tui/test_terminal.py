@@ -22,7 +22,11 @@ from tests.tui.tui_helpers import TODAY, build_register
 
 ACTREG = Path(sys.executable).parent / "actreg"
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+    # One tmux server serves every session: under xdist, its tests run on one worker.
+    pytest.mark.xdist_group("tmux"),
+]
 
 
 class Terminal:

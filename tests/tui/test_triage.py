@@ -332,6 +332,7 @@ async def test_an_empty_queue_stays_home(mat_conn):
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.xdist_group("tmux")  # one tmux server: under xdist, with the other tmux tests
 def test_decisions_survive_the_terminal_dying(tmp_path):
     path = tmp_path / "register.db"
     build_register(path)
