@@ -21,6 +21,7 @@ import datetime as dt
 import random
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from db.cycles import meetings, snapshots
 from db.errors import ActregError
@@ -119,7 +120,7 @@ def correct_target(days, target, reason):  # fix a mistyped original target date
 # fmt: off
 # Each action: ref, rec, title, owner, dir(ectorate), theme, priority, target (months from now),
 # description, criterion; optionally acceptance, status/rag/percent/commentary at entry, history.
-ACTIONS = [
+ACTIONS: list[dict[str, Any]] = [
     dict(ref="A1", rec="R1", owner="transport", dir=GET, theme="Commissioning", priority="high",
          target=-9, title="Publish an annual SEN transport planning timetable",
          description="A timetable working back from the start of the school year through "
