@@ -1,0 +1,145 @@
+"""Extension requests: which proposed dates the policy sends to the committee, the list a
+meeting's pack shows (pending_extensions), and the committee's decision in the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db.cycles.meetings import add_meeting
+from db.errors import InputError
+from db.integrity.verifier import verify
+from db.read.queries import action_log, get_action
+from db.rounds.collect import collect_files
+from db.rounds.extensions import decide_extension, pending_extensions
+from db.rounds.policy import ExtensionPolicy, load_policy, save_policy, why_committee
+from db.rounds.review import accept_submission, waiting_submissions
+from db.rounds.start import start_round
+from db.store.connection import create_register
+from db.store.register import add_action, move_target_date
+from tests.rounds import owner as owner_does
+
+SOON = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+LATER = (dt.date.today() + dt.timedelta(days=130)).isoformat()
+
+
+def _row(priority="medium", revisions=0, target="2027-03-31"):
+    return {"priority": priority, "target_revisions": revisions, "target_date": target}
+
+
+def test_the_default_policy_names_each_rule_that_applies():
+    policy = ExtensionPolicy()
+    assert why_committee(policy, _row(), "2027-04-30") is None
+    assert why_committee(policy, _row(revisions=1), "2027-04-30") == "it would be revision 2"
+    assert why_committee(policy, _row(priority="high"), "2027-04-30") == (
+        "the action is high priority"
+    )
+    assert why_committee(policy, _row(), "2027-07-31") == (
+        "it moves the date by more than 3 months"
+    )
+    everything = why_committee(policy, _row("high", 3), "2028-03-31")
+    assert everything.count(";") == 2
+    relaxed = ExtensionPolicy(from_revision=None, high_priority=False, months=None)
+    assert why_committee(relaxed, _row("high", 5), "2030-01-01") is None
+    assert "officer accepts them all" in relaxed.describe()
+
+
+@pytest.fixture
+def register(tmp_path):
+    conn = create_register(tmp_path / "r.db", name="Extensions")
+    for ref, priority in (("A1", "high"), ("A2", "low"), ("A3", "low")):
+        add_action(
+            conn,
+            {
+                "ref": ref,
+                "title": f"Action {ref}",
+                "owner": "Bo Baker",
+                "target_date": "2027-03-31",
+                "priority": priority,
+            },
+            author="officer",
+        )
+    move_target_date(conn, "A3", "2027-04-30", reason="Earlier slip", author="officer")
+    add_meeting(conn, SOON)
+    add_meeting(conn, LATER)
+    yield conn
+    conn.close()
+
+
+def _returned(conn, tmp_path, answers):
+    (request,) = start_round(conn, folder=tmp_path / "out", author="officer").requests
+    book = owner_does.fill(request.path, answers, save_as=tmp_path / "back.xlsx")
+    collect_files(conn, [book], author="officer")
+    for sub in waiting_submissions(conn):
+        accept_submission(conn, sub.id, author="officer")
+
+
+def test_pending_extensions_then_the_committee_decides(register, tmp_path):
+    conn = register
+    save_policy(conn, ExtensionPolicy(from_revision=2, high_priority=True, months=6))
+    assert load_policy(conn).months == 6
+    moved = {"Reason for new date": "Contractor late"}
+    _returned(
+        conn,
+        tmp_path,
+        {
+            "A1": {"Proposed new target date": "30/06/2027", **moved},  # high priority
+            "A2": {"Proposed new target date": "30/04/2027", **moved},  # the officer's call
+            "A3": {"Proposed new target date": "31/05/2027", **moved},  # second revision
+        },
+    )
+    assert get_action(conn, "A2")["target_date"] == "2027-04-30"
+    pending = pending_extensions(conn, SOON)
+    assert [(p["ref"], p["proposed_date"], p["revisions"]) for p in pending] == [
+        ("A1", "2027-06-30", 0),
+        ("A3", "2027-05-31", 1),
+    ]
+    first = pending[0]
+    assert first["original_target_date"] == "2027-03-31" == first["current_target"]
+    assert first["reason"] == "Contractor late" and first["requested_by"] == "Bo Baker"
+    assert first["why_committee"] == "the action is high priority"
+    meeting_id = conn.execute("SELECT id FROM meeting WHERE meeting_date = ?", (SOON,)).fetchone()
+    assert pending_extensions(conn, meeting_id[0]) == pending  # by id as well as by date
+    assert pending_extensions(conn, LATER) == pending  # undecided: still waiting later on
+
+    decide_extension(conn, "A1", meeting=SOON, decision="approve", author="clerk", minute="M/12")
+    row = get_action(conn, "A1")
+    assert row["target_date"] == "2027-06-30" and row["target_revisions"] == 1
+    entry = action_log(conn, row["id"])[0]
+    assert entry.kind == "target_date" and entry.author == "clerk"
+    assert "Extension approved by the" in entry.commentary and "M/12" in entry.commentary
+
+    decide_extension(conn, "A3", meeting=SOON, decision="refuse", author="clerk")
+    row = get_action(conn, "A3")
+    assert row["target_date"] == "2027-04-30"
+    entry = action_log(conn, row["id"])[0]
+    assert "refused the extension to 2027-05-31" in entry.commentary
+    assert pending_extensions(conn, SOON) == []
+
+    with pytest.raises(InputError, match="no extension request waiting"):
+        decide_extension(conn, "A3", meeting=SOON, decision="approve", author="clerk")
+    with pytest.raises(InputError, match="approve or refuse"):
+        decide_extension(conn, "A3", meeting=SOON, decision="later", author="clerk")
+    assert verify(conn).ok
+
+
+def test_decisions_cannot_be_changed_or_deleted(register, tmp_path):
+    import sqlite3
+
+    conn = register
+    _returned(
+        conn,
+        tmp_path,
+        {"A1": {"Proposed new target date": "30/06/2027", "Reason for new date": "Late"}},
+    )
+    decide_extension(conn, "A1", meeting=SOON, decision="refuse", author="clerk")
+    for sql in (
+        "UPDATE extension_decision SET decision = 'approved'",
+        "DELETE FROM extension_request",
+        "DELETE FROM submission",
+        "UPDATE submission SET cells = '{}'",
+        "UPDATE submission_decision SET decision = 'rejected'",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
