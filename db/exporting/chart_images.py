@@ -22,6 +22,7 @@ def png(chart: Chart, bars: list[tuple[str, int]]) -> bytes:
     """A horizontal bar chart, each bar labelled with its number (colour never the only sign)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=_SIZE, dpi=_DPI)
     FigureCanvasAgg(figure)
@@ -35,7 +36,7 @@ def png(chart: Chart, bars: list[tuple[str, int]]) -> bytes:
     axes.set_title(chart.title, fontsize=8.5, fontweight="bold")
     top = max(values) or 1
     axes.set_xlim(0, top * 1.18)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 ticks
     axes.tick_params(axis="x", labelsize=6.5)
     for y, n in zip(positions, values, strict=True):
         axes.text(n + top * 0.02, y, str(n), va="center", fontsize=7)

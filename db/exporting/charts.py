@@ -50,7 +50,9 @@ def charts(table: ExportTable) -> list[Chart]:
 
 
 def _number(cell: object) -> int:
-    return cell.n if isinstance(cell, Count) else int(cell or 0)
+    if isinstance(cell, Count):
+        return cell.n
+    return cell if isinstance(cell, int) else 0
 
 
 def source(table: ExportTable, chart: Chart) -> SummaryTable:

@@ -56,9 +56,16 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
         )  # fmt: skip
         diffs.add_reasons(conn, diff, snap["log_head_id"])
         compared = f"snapshot #{previous['id']} ({previous['meeting_date']} meeting)"
-    moved = extensions.moved_targets(conn, rows, previous_rows, snap["log_head_id"])
+    requested = extensions.round_requests(conn, rows, snap["meeting_date"], snap["committee"],
+                                          snap["cut_off"])  # fmt: skip
+    if requested is None:
+        requested = extensions.moved_targets(conn, rows, previous_rows, snap["log_head_id"])
+        from_round = False
+    else:
+        from_round = True
     tables = summary.build(rows, previous_rows, snap["cut_off"],
-                           previous["cut_off"] if previous else None, moved)  # fmt: skip
+                           previous["cut_off"] if previous else None, requested,
+                           from_round=from_round)  # fmt: skip
     return ExportTable(
         register_name=setting(conn, "name", "") or "",
         organisation=setting(conn, "organisation", "") or "",

@@ -1,8 +1,10 @@
-"""Extension requests for a pack: the target dates moved since the last meeting.
+"""Extension requests for a pack: those an update round put to the committee, or else the
+target dates moved since the last meeting.
 
-Until an update round records requests awaiting the committee, every target
-date that moved between the previous snapshot and this one is one, with the
-reason given when it was moved. The reason comes from the log up to the
+When update rounds are in use (requests were made by the snapshot's cut-off),
+the requests waiting for this meeting are the table (db.rounds). Otherwise every
+target date that moved between the previous snapshot and this one is one, with
+the reason given when it was moved: that reason comes from the log up to the
 snapshot's head entry, which the snapshot's hash pins, so it is as frozen as
 the rows.
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from db.cycles.meetings import find_meeting
 from db.exporting.summary import Extension
+from db.rounds.extensions import pending_extensions
 from db.store.projection import REDATE_KINDS
 
 _KINDS = ", ".join(f"'{k}'" for k in REDATE_KINDS)
@@ -39,3 +43,16 @@ def moved_targets(conn: sqlite3.Connection, rows: list[dict], previous: list[dic
         hit = conn.execute(_REASON_SQL, (row["id"], head_id or 0)).fetchone()
         found.append(Extension(row["id"], before, row["target_date"], hit[0] if hit else None))
     return found
+
+
+def round_requests(conn: sqlite3.Connection, rows: list[dict], meeting_date: str,
+                   committee: str, cut_off: str) -> list[Extension] | None:  # fmt: skip
+    """The requests an update round made by `cut_off` that wait for this meeting, or None
+    when no round had asked for any (then the moved targets stand in for them)."""
+    meeting = find_meeting(conn, meeting_date, committee)
+    waiting = [r for r in pending_extensions(conn, meeting) if r["requested_at"] <= cut_off]
+    if not waiting:
+        return None
+    ids = {str(r["ref"]).casefold(): r["id"] for r in rows}
+    return [Extension(ids[w["ref"].casefold()], w["current_target"], w["proposed_date"],
+                      w["reason"]) for w in waiting if w["ref"].casefold() in ids]  # fmt: skip

@@ -11,6 +11,7 @@ renderer shows the text as it was typed, never as markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
@@ -31,7 +32,7 @@ def escape(value: object) -> str:
     return _SPECIAL.sub(lambda m: _REPLACE[m.group()], text)
 
 
-def _grid(headers: list[str], body: list[list[object]]) -> str:
+def _grid(headers: list[str], body: Sequence[Sequence[object]]) -> str:
     from tabulate import tabulate
 
     return tabulate([[escape(c) for c in row] for row in body], headers=headers,

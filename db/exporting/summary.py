@@ -58,7 +58,9 @@ class Percent:
     def __str__(self) -> str:
         if not self.whole:
             return "—"
-        return f"{round(100 * self.part / self.whole)}% ({self.part} of {self.whole})"
+        # Half up, as people round (Python's round() gives 12 for 12.5).
+        whole_percent = (200 * self.part + self.whole) // (2 * self.whole)
+        return f"{whole_percent}% ({self.part} of {self.whole})"
 
 
 Cell = str | int | Count | Percent | None
@@ -69,7 +71,8 @@ class SummaryTable:
     key: str
     title: str
     headers: tuple[str, ...]
-    rows: list[list[Cell]] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    """Each row's cells: text, a number, a Count, a Percent or None (see Cell)."""
     note: str = ""
     """A sentence printed under the title: what the table counts."""
     date_columns: frozenset[int] = frozenset()

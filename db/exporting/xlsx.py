@@ -126,7 +126,7 @@ def _actions(wb, table: ExportTable, layout: Layout, styles_for) -> None:
     plain = [styles.wrap if k in _WRAPPED else styles.top for k in keys]
     for row in table.rows:
         values = table.cells(row)
-        out = []
+        out: list[object] = []
         for key, base in zip(keys, plain, strict=True):
             value = values[key]
             if key == "rag" and layout.name == "paper" and value is None:
@@ -183,7 +183,8 @@ def _summary_table(sheet: _Sheet, styles, summary: SummaryTable) -> int:
         sheet.append([_summary_value(ws, styles, c, i, summary) for i, c in enumerate(row)])
     if not summary.rows:
         sheet.append([_cell(ws, "None.", text=True)])
-    changes = [[c.change if isinstance(c, Count) else c for c in row] for row in summary.rows]
+    changes: list[list] = [[c.change if isinstance(c, Count) else c for c in row]
+                           for row in summary.rows]  # fmt: skip
     if any(isinstance(c, Count) and c.change is not None for row in summary.rows for c in row):
         sheet.append([])
         sheet.append([_cell(ws, f"{summary.title}: change since the last meeting",
@@ -199,6 +200,7 @@ def _summary_table(sheet: _Sheet, styles, summary: SummaryTable) -> int:
 def _add_chart(ws, chart: pack_charts.Chart, sheet_ws, header_row: int, anchor: str,
                bars: list[tuple[str, int]]) -> None:  # fmt: skip
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.series import DataPoint
 
     bar = BarChart()
@@ -224,8 +226,9 @@ def _add_chart(ws, chart: pack_charts.Chart, sheet_ws, header_row: int, anchor: 
         data = Reference(sheet_ws, min_col=col, max_col=col, min_row=first, max_row=last)
         cats = Reference(sheet_ws, min_col=1, max_col=1, min_row=first, max_row=last)
         bar.add_data(data, titles_from_data=False)
-    bar.set_categories(cats)
     series = bar.series[0]
+    # Text labels: a string reference (set_categories would make it a number reference).
+    series.cat = AxDataSource(strRef=StrRef(f=str(cats)))
     series.graphicalProperties.solidFill = pack_charts.DEFAULT_COLOUR
     for i, (label, _) in enumerate(bars):
         fill = pack_charts.colour(chart, label)

@@ -9,6 +9,7 @@ so an export imports back; its derived and provenance columns are ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from db.errors import InputError
 
@@ -119,7 +120,7 @@ def is_provenance(header: str) -> bool:
 EXPORT_MARK = "# Snapshot SHA-256:"
 
 
-def looks_like_actreg_export(headers: list[str], above: list[list] = ()) -> bool:
+def looks_like_actreg_export(headers: list[str], above: Sequence[Sequence[object]] = ()) -> bool:
     """actreg's CSV export: its preamble names the snapshot's hash (older exports ended
     each row with the provenance columns instead: the hashes mark those)."""
     folded = {fold(h) for h in headers}
