@@ -8,10 +8,10 @@ from __future__ import annotations
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
-    """'1 action', '3 actions', '1 log entry', '2 log entries' (`many` overrides)."""
+    """'1 action', '3 actions', '2 log entries', '1,200 entries' (`many` overrides)."""
     if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {many or _plural_noun(noun)}"
+        return f"1 {noun}"
+    return f"{count:,} {many or _plural_noun(noun)}"
 
 
 def _plural_noun(noun: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from db.cycles import meetings
 from db.cycles.round_state import unanswered_action_ids, waiting_action_ids
+from db.plural import plural
 from db.read.queries import NO_FILTER, ActionFilter, list_actions
 from db.store import log
 from db.store.clock import today
@@ -72,7 +73,7 @@ def _reasons(row: Row, on: dt.date, deadline: str | None) -> dict[str, str]:
     found = {}
     days = row["days_overdue"]
     if row["overdue"]:
-        found["overdue"] = f"overdue by {days} day{'s' * (days != 1)}"
+        found["overdue"] = f"overdue by {plural(days, 'day')}"
     if row["rag"] == "red":
         found["red"] = "rated red" + (f": {row['rag_reason']}" if row["rag_reason"] else "")
     if row["rag"] == "green" and row["overdue"]:
@@ -83,7 +84,7 @@ def _reasons(row: Row, on: dt.date, deadline: str | None) -> dict[str, str]:
     if open_ and deadline and target and on.isoformat() <= target <= deadline:
         found["due_soon"] = f"due {target}, before the next paper deadline ({deadline})"
     if row["target_revisions"] >= 2:
-        found["slipped"] = f"target moved {row['target_revisions']} times"
+        found["slipped"] = f"target moved {plural(row['target_revisions'], 'time')}"
     if row["stale"]:
         found["stale"] = "no update this cycle"
     if row["status"] == "implemented":

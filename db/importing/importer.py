@@ -36,6 +36,7 @@ from db.importing.columns import (
 from db.importing.dates import parse_target
 from db.importing.files import Cell, read_table
 from db.importing.plan import ImportPlan, ImportRow
+from db.plural import plural
 from db.store.clock import Clock, utc_now
 from db.store.models import (
     LIMITS,
@@ -209,7 +210,7 @@ def plan_import(
                     "error",
                     number,
                     f"(column {extra[0] + 1})",
-                    f"this row has {len(cells)} cells but the header has "
+                    f"this row has {plural(len(cells), 'cell')} but the header has "
                     f"{width}: a value beyond the last column "
                     f"({cell_text(cells[extra[0]]).strip()[:40]!r})",
                 )
@@ -220,7 +221,7 @@ def plan_import(
                 "warning",
                 number,
                 None,
-                f"this row has {len(cells)} cells but the header has "
+                f"this row has {plural(len(cells), 'cell')} but the header has "
                 f"{width}: the missing cells are taken as empty",
             )
         row = _check_row(plan, number, cells, existing, keep_unmapped)
@@ -243,7 +244,13 @@ def plan_import(
         plan.unreadable = True
     if blank_rows:
         shown = ", ".join(map(str, blank_rows[:10])) + (", ..." if len(blank_rows) > 10 else "")
-        note("info", None, None, f"{len(blank_rows)} blank rows skipped (rows {shown})")
+        note(
+            "info",
+            None,
+            None,
+            f"{plural(len(blank_rows), 'blank row')} skipped "
+            f"(row{'s' * (len(blank_rows) != 1)} {shown})",
+        )
     missing = [ref for key, ref in existing.items() if key not in seen]
     if missing:
         shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
@@ -251,7 +258,7 @@ def plan_import(
             "info",
             None,
             None,
-            f"{len(missing)} action{'s' * (len(missing) != 1)} in the register "
+            f"{plural(len(missing), 'action')} in the register "
             f"{'are' if len(missing) != 1 else 'is'} not in this file ({shown}); "
             "left as they are",
         )

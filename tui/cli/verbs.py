@@ -12,6 +12,7 @@ from pathlib import Path
 
 from db.errors import ActregError
 from db.integrity.verifier import verify as verify_register
+from db.plural import plural
 from db.read import queries
 from db.rounds.review import action_submissions
 from db.store import register
@@ -51,8 +52,8 @@ def demo(args: argparse.Namespace) -> int:
     info = queries.register_info(conn)
     conn.close()
     print(
-        f"Created a demo register in {path}: {info['actions']} actions, "
-        f"{info['entries']} log entries."
+        f"Created a demo register in {path}: {plural(info['actions'], 'action')}, "
+        f"{plural(info['entries'], 'log entry')}."
     )
     return 0
 
@@ -178,7 +179,7 @@ def list_(args: argparse.Namespace) -> int:
             print(output.people_table(rows))
         overdue = sum(1 for r in rows if r["overdue"])
         heading = f"as at {args.as_at}: " if args.as_at else ""
-        print(f"\n{heading}{len(rows)} action{'s' * (len(rows) != 1)}, {overdue} overdue.")
+        print(f"\n{heading}{plural(len(rows), 'action')}, {overdue} overdue.")
     return 0
 
 
@@ -216,7 +217,8 @@ def verify(args: argparse.Namespace) -> int:
             print(f"  - {problem}", file=sys.stderr)
     else:
         print(
-            f"Register OK: {report.entries} log entries and {report.actions} actions checked; "
+            f"Register OK: {plural(report.entries, 'log entry')} and "
+            f"{plural(report.actions, 'action')} checked; "
             "the hash chain is intact, the action table matches the log, "
             f"and SQLite's quick_check says {report.quick_check}."
         )
@@ -235,7 +237,9 @@ def verify(args: argparse.Namespace) -> int:
 
 def _stderr_progress(done: int, total: int) -> None:
     end = "\n" if done >= total else ""
-    print(f"\rverifying: {done:,} of {total:,} entries", end=end, file=sys.stderr, flush=True)
+    print(
+        f"\rverifying: {done:,} of {plural(total, 'entry')}", end=end, file=sys.stderr, flush=True
+    )
 
 
 def backup(args: argparse.Namespace) -> int:
@@ -247,7 +251,7 @@ def backup(args: argparse.Namespace) -> int:
     if not report.ok:
         raise ActregError(f"the backup in {destination} does not verify: {report.problems[0]}")
     print(
-        f"Backed up to {destination} ({report.entries} entries; verified). "
+        f"Backed up to {destination} ({plural(report.entries, 'entry')}; verified). "
         f"Head hash: {report.head_hash}"
     )
     return 0

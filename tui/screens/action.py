@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
+from db.plural import plural
 from db.read.queries import action_log, get_action
 from db.rounds.review import action_submissions
 from tui.app.background import run_db
@@ -65,7 +66,8 @@ class ActionScreen(ActionEditing, Screen):
         self.row, self.entries, self.submissions = result
         self.ref = self.row["ref"]
         self.query_one("#card-title", Static).update(
-            f"Action {self.ref} · version {self.row['version']} · {len(self.entries)} log entries"
+            f"Action {self.ref} · version {self.row['version']} · "
+            f"{plural(len(self.entries), 'log entry')}"
         )
         self.render_card()
         if self._to_top:

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, LoadingIndicator, Select, Static
 from db.errors import ActregError, InputError
 from db.exporting.exporter import FORMATS, build_table, default_filename, export
 from db.exporting.table import ExportTable
+from db.plural import plural
 from tui.app.background import run_db
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.widgets.choice_select import ChoiceSelect
@@ -103,7 +104,7 @@ class ExportScreen(ModalScreen[Path | None]):
             return
         self.table = table
         self.file_input.value = default_filename(table, self.fmt)
-        self._status(f"Snapshot #{table.snapshot_id}: {len(table.rows):,} actions.")
+        self._status(f"Snapshot #{table.snapshot_id}: {plural(len(table.rows), 'action')}.")
         self.file_input.focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -132,7 +133,7 @@ class ExportScreen(ModalScreen[Path | None]):
         table, fmt = self.table, self.fmt
         self.busy = True
         self.query_one("#export-busy").display = True
-        self._status(f"Exporting {len(table.rows):,} actions as {fmt.upper()}…")
+        self._status(f"Exporting {plural(len(table.rows), 'action')} as {fmt.upper()}…")
         run_db(
             self,
             lambda: write_export(table, fmt, path),
@@ -149,7 +150,7 @@ class ExportScreen(ModalScreen[Path | None]):
         self.query_one("#export-busy").display = False
         table = self.table
         self._status(
-            f"Wrote {path} ({len(table.rows):,} actions, {self.fmt.upper()}).\n"
+            f"Wrote {path} ({plural(len(table.rows), 'action')}, {self.fmt.upper()}).\n"
             f"Snapshot #{table.snapshot_id} SHA-256: {table.rows_hash}"
         )
         self.notify(f"Wrote {path}", title="Exported", timeout=8)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from db.cycles.meetings import list_meetings, next_update_due
 from db.cycles.snapshots import get_snapshot, snapshot_preview, take_snapshot
+from db.plural import plural
 from db.store.clock import utc_now
 from tui.app.background import run_db
 from tui.screens.confirm import ConfirmScreen
@@ -226,7 +227,7 @@ class MeetingsScreen(Screen):
     def _snapshot_taken(self, snap: dict) -> None:
         replaced = f"; it supersedes #{snap['supersedes']}" if snap["supersedes"] else ""
         self.notify(
-            f"Snapshot #{snap['id']}: {snap['row_count']:,} actions as at "
+            f"Snapshot #{snap['id']}: {plural(snap['row_count'], 'action')} as at "
             f"{moment(snap['cut_off'])}{replaced}.\nSHA-256 {snap['rows_hash']}",
             title="Snapshot taken",
             timeout=10,

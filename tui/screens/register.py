@@ -17,6 +17,7 @@ from textual.widgets import Input
 
 from db.cycles.meetings import next_update_due
 from db.errors import ActregError
+from db.plural import plural
 from db.read.paging import distinct_values
 from db.read.queries import ActionFilter, register_info
 from db.store.connection import setting
@@ -58,7 +59,10 @@ def header_parts(info: dict) -> list[Text]:
     Without counts by status and RAG (start-up has only the total so far), just
     the name and the total.
     """
-    parts = [Text(info["name"] or "Register", "bold"), Text(f"· {info['actions']:,} actions")]
+    parts = [
+        Text(info["name"] or "Register", "bold"),
+        Text(f"· {plural(info['actions'], 'action')}"),
+    ]
     if "by_status" not in info:
         return parts
     for status in STATUSES:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from db.cycles.snapshots import snapshot_rows
+from db.plural import plural
 from tui.app.background import run_db
 from tui.text.formatting import when
 from tui.text.meeting_text import moment
@@ -23,7 +24,8 @@ def snapshot_heading(snap: dict) -> str:
     return (
         f"Snapshot #{snap['id']} ({state}, read-only) · {snap['committee']} "
         f"{snap['meeting_date']} · cut-off {moment(snap['cut_off'])} · "
-        f"{snap['row_count']:,} actions · taken {when(snap['taken_at'])} by {snap['taken_by']}\n"
+        f"{plural(snap['row_count'], 'action')} · "
+        f"taken {when(snap['taken_at'])} by {snap['taken_by']}\n"
         f"SHA-256 {snap['rows_hash']}"
     )
 

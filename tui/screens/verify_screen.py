@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 
 from db.errors import ActregError
 from db.integrity.verifier import VerifyReport, verify
+from db.plural import plural
 from tui.app.background import run_db
 from tui.screens.dialog import DIALOG_CSS
 from tui.widgets.key_bar import KeyBar
@@ -49,8 +50,8 @@ def result_text(report: VerifyReport, expect: str | None) -> Text:
     else:
         text.append("Register OK", "bold")
         text.append(
-            f": {report.entries:,} entries, {report.actions:,} actions, "
-            f"{report.snapshots:,} snapshots checked; head hash {report.head_hash}"
+            f": {plural(report.entries, 'entry')}, {plural(report.actions, 'action')}, "
+            f"{plural(report.snapshots, 'snapshot')} checked; head hash {report.head_hash}"
         )
     if report.expected_found is True:
         text.append(f"\nThe expected hash {expect} was found in this register's history.")
@@ -149,7 +150,7 @@ class VerifyScreen(ModalScreen[VerifyReport | None]):
         # (The last message may arrive after the result: the bar still takes it.)
         self.bar.update(total=message.total, progress=message.done)
         if self.busy:
-            self._count(f"{message.done:,} of {message.total:,} entries")
+            self._count(f"{message.done:,} of {plural(message.total, 'entry')}")
 
     def _done(self, report: VerifyReport, expect: str | None) -> None:
         self.busy = False
@@ -158,7 +159,7 @@ class VerifyScreen(ModalScreen[VerifyReport | None]):
         self.report = report
         if self.bar.total is None:  # stopped before counting (a damaged file)
             self.bar.update(total=report.entries or 1, progress=report.entries or 1)
-        self._count(f"Done: {report.entries:,} entries checked.")
+        self._count(f"Done: {plural(report.entries, 'entry')} checked.")
         result = self.query_one("#verify-result", Static)
         result.set_class(not report.ok, "-error")
         result.set_class(report.ok, "-ok")

@@ -14,6 +14,7 @@ from functools import lru_cache
 from rich.console import Console
 from rich.text import Text
 
+from db.plural import plural
 from db.store.log import LogEntry
 from db.store.models import label
 from tui.text.formatting import (
@@ -203,7 +204,7 @@ def timeline_lines(entries: list[LogEntry], width: int) -> list[Text]:
     for entry in entries:
         if entry.supersedes:
             corrections.setdefault(entry.supersedes, []).append(entry)
-    lines = [Text(f"Progress log ({len(entries)} entries, newest first)", HEADING)]
+    lines = [Text(f"Progress log ({plural(len(entries), 'entry')}, newest first)", HEADING)]
     for entry in entries:
         block = entry_lines(entry, width)
         if entry.uuid in corrections:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
+from db.plural import plural
 from db.store.log import LogEntry
 from db.store.models import STATUS_LABELS
 
@@ -154,8 +155,8 @@ def describe_entry(entry: LogEntry) -> str:
 def action_text(row: dict, entries: Sequence[LogEntry]) -> str:
     """`actreg show`: every field, the derived flags, then the log newest first."""
     flags = [
-        f"overdue by {row['days_overdue']} days" if row["overdue"] else "",
-        f"slipped ({row['target_revisions']} revisions)" if row["slipped"] else "",
+        f"overdue by {plural(row['days_overdue'], 'day')}" if row["overdue"] else "",
+        f"slipped ({plural(row['target_revisions'], 'revision')})" if row["slipped"] else "",
         "stale (no update this cycle)" if row["stale"] else "",
     ]
     target = row["target_date"] or "—"
@@ -192,7 +193,7 @@ def action_text(row: dict, entries: Sequence[LogEntry]) -> str:
         if value:
             text = str(value).replace("\n", "\n" + " " * 22)
             lines.append(f"{name:<21} {text}")
-    lines += ["", f"Progress log ({len(entries)} entries, newest first)"]
+    lines += ["", f"Progress log ({plural(len(entries), 'entry')}, newest first)"]
     for entry in entries:
         lines.append(f"  {when(entry.recorded_at)}  {entry.author}  {describe_entry(entry)}")
         if entry.commentary:

@@ -11,6 +11,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
+from db.plural import plural
 from db.read.queries import ActionFilter
 from tui.text.formatting import RAG_LETTERS, RAG_STYLES, status_label
 
@@ -50,8 +51,8 @@ def count_text(flt: ActionFilter, shown: int | None, total: int | None) -> str:
     if shown is None:
         return "counting…"
     if total is None or (shown == total and flt == ActionFilter()):
-        return f"{shown:,} actions"
-    return f"{shown:,} of {total:,} actions"
+        return plural(shown, "action")
+    return f"{shown:,} of {plural(total, 'action')}"
 
 
 class SearchBox(Input):
