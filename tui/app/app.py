@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from db.store.connection import RegisterConnection
 from tui.app.commands import ActregCommands
 from tui.app.gateway import RegisterGateway
+from tui.app.held_keys import KeyHolding
 from tui.screens.action import ActionScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editing import EDIT_BINDINGS
@@ -29,7 +30,7 @@ from tui.screens.verify_screen import VerifyScreen
 from tui.widgets.action_table import ActionTable
 
 
-class ActregApp(App):
+class ActregApp(KeyHolding):
     """One register, opened by the caller; writes are made as `author`."""
 
     TITLE = "actreg"

@@ -41,6 +41,7 @@ class ActionScreen(ActionEditing, Screen):
         self.submissions: list = []
         self.loads = 0  # completed loads (tests and the bench wait on it)
         self._to_top = False  # after a write, show the top again
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar(f"Action {self.ref}", id="card-title")
@@ -54,6 +55,7 @@ class ActionScreen(ActionEditing, Screen):
 
     def load(self) -> None:
         gateway, ref = self.app.gateway, self.ref
+        self._loading = True
 
         def work():
             row = gateway.call(get_action, ref)
@@ -73,7 +75,9 @@ class ActionScreen(ActionEditing, Screen):
         if self._to_top:
             self._to_top = False
             self.query_one(LinesView).scroll_home(animate=False)
+        self._loading = False
         self.loads += 1
+        self.run_waiting()
 
     def render_card(self) -> None:
         if self.row is None:
@@ -87,6 +91,9 @@ class ActionScreen(ActionEditing, Screen):
 
     def target_action(self) -> dict | None:
         return self.row
+
+    def target_ready(self) -> bool:
+        return self.row is not None and not self._loading
 
     def after_write(self, row: dict | None) -> None:
         if row is not None:

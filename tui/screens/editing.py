@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from textual.binding import Binding
 
 from tui.screens.action_forms import ACTION_FORMS
@@ -18,10 +21,42 @@ EDIT_BINDINGS = [
 
 
 class ActionEditing:
-    """Mixin for a Screen: `target_action()` picks the action, `after_write()` reloads."""
+    """Mixin for a Screen: `target_action()` picks the action, `after_write()` reloads.
+
+    A key typed while the action is still loading (a fast typist, a script, keys sent
+    in one write) waits for it: `when_ready` keeps it, in order, until the screen
+    calls `run_waiting()` once its data has arrived. No key is dropped or applied to
+    the action as it was before the load.
+    """
+
+    _waiting: list[Callable[[], None]] | None = None
 
     def target_action(self) -> dict | None:
         raise NotImplementedError
+
+    def target_ready(self) -> bool:
+        """Whether what the screen shows is loaded (no read of it is still on its way)."""
+        raise NotImplementedError
+
+    def when_ready(self, then: Callable[[], None]) -> None:
+        if self.target_ready() and not self._waiting:
+            then()
+        else:
+            self._waiting = [*(self._waiting or []), then]
+            # the keys after this one wait their turn (tui.app.held_keys)
+            self.app.hold_keys(give_up=self.give_up_waiting)
+
+    def give_up_waiting(self) -> None:
+        """What waited never became ready (its read failed): drop it."""
+        self._waiting = None
+
+    def run_waiting(self) -> None:
+        """(After a load.) Run what waited for it, then the keys typed meanwhile."""
+        if not self._waiting or not self.target_ready():
+            return
+        while self._waiting:
+            self._waiting.pop(0)()
+        self.app.release_keys()
 
     def after_write(self, row: dict | None) -> None:
         raise NotImplementedError
@@ -34,6 +69,9 @@ class ActionEditing:
         return True
 
     def action_form(self, kind: str) -> None:
+        self.when_ready(partial(self._open_form, kind))
+
+    def _open_form(self, kind: str) -> None:
         if not self.writable():
             return
         row = self.target_action()

@@ -140,7 +140,9 @@ class RegisterScreen(ActionEditing, Screen):
     """The table of actions, filtered and sorted; enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", tooltip="Open the selected action's card"),
+        # Priority, like "/": enter in the search box applies it and goes back to the
+        # table as the key is read, so an enter typed straight after it opens the card.
+        Binding("enter", "open", "Open", priority=True, tooltip="Open the selected action's card"),
         # A priority binding runs as the app reads the key, before it hands the keys
         # after it to the widget with focus: the letters typed straight after "/"
         # (a paste, a script, a fast typist) then all reach the search box.
@@ -216,6 +218,7 @@ class RegisterScreen(ActionEditing, Screen):
         self.shown: int | None = None
         self._debounce: Timer | None = None
         self._suspended = False
+        self._search_pending = False  # enter pressed in the search box, not yet applied
         # Kept, not queried for: the first frame reaches for both several times.
         self.bar = RegisterBar(id="register-bar")
         self.table = ActionTable(id="actions")
@@ -307,6 +310,7 @@ class RegisterScreen(ActionEditing, Screen):
     def on_action_table_loaded(self, message: ActionTable.Loaded) -> None:
         self.shown = message.total
         self._show_count()
+        self.run_waiting()
 
     def _show_count(self) -> None:
         total = self.info["actions"] if self.info else None
@@ -334,10 +338,10 @@ class RegisterScreen(ActionEditing, Screen):
             self.flt = replace(self.flt, search=text)
             self.apply()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            self._search_now()
-            self.set_focus(self.table)
+    def _search_entered(self) -> None:
+        self._search_pending = False
+        self._search_now()
+        self.run_waiting()  # (the search was unchanged: no reload will call it)
 
     # --- filters and sort ----------------------------------------------------
 
@@ -393,6 +397,17 @@ class RegisterScreen(ActionEditing, Screen):
     # --- actions -------------------------------------------------------------
 
     def action_open(self) -> None:
+        search = self.bar.search_input
+        if search is not None and self.focused is search:
+            # Enter in the search box. The keys after it go to the table from now on;
+            # the search is read once the box has taken the letters typed before it.
+            self._search_pending = True
+            self.set_focus(self.table)
+            search.call_later(self._search_entered)
+        else:
+            self.when_ready(self._open_selected)
+
+    def _open_selected(self) -> None:
         row = self.table.current_row
         if row is None:
             self.notify("No action is selected.", severity="warning")
@@ -418,6 +433,9 @@ class RegisterScreen(ActionEditing, Screen):
 
     def target_action(self) -> dict | None:
         return self.table.current_row
+
+    def target_ready(self) -> bool:
+        return self.table.is_current and not self._search_pending
 
     def after_write(self, row: dict | None) -> None:
         self.refresh_header()

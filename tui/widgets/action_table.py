@@ -277,6 +277,11 @@ class ActionTable(ScrollView, can_focus=True):
         return self.row_at(self.cursor)
 
     @property
+    def is_current(self) -> bool:
+        """True when the rows shown answer the newest query (the last reload has arrived)."""
+        return self.loaded_generation == self.generation
+
+    @property
     def is_settled(self) -> bool:
         """True when the last reload has arrived and no page is being fetched."""
         return self.loaded_generation == self.generation and not self._pending
