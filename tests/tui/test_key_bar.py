@@ -35,10 +35,33 @@ async def test_a_narrow_screen_drops_whole_keys_never_half_a_word(mat_conn):
         assert line.rstrip().endswith("^p Commands"), line
         shown = [key.key for key in app.screen.query_one(KeyBar)._keys]
         assert shown[0] == "enter" and shown[-2:] == ["question_mark", "ctrl+p"]
-        assert "n" not in shown  # no room for it; help (pinned) lists it
+        assert "w" not in shown  # no room for it; help (pinned) lists it
         # Every key shown is whole: its description ends where its cells end.
         for key in app.screen.query_one(KeyBar)._keys:
             assert line[key.end - 1] == " " or key.end == len(line.rstrip()), (key, line)
+
+
+@run_async
+async def test_at_80_columns_each_screen_keeps_the_keys_needed_most(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = key_line(app)
+        for words in ("⏎ Open", "/ Search", "f Filter", "n New", "u Update", "t Triage"):
+            assert words in home, home
+        await pilot.press("enter")
+        await settle(pilot)
+        card = key_line(app)
+        for words in ("esc Back", "u Update", "c Close", "d Re-date", "r RAG", "s Status"):
+            assert words in card, card
+        assert "e Edit" not in card  # less used: listed by ?
+        await pilot.press("escape", "m")
+        await settle(pilot)
+        meetings = key_line(app)
+        for words in ("esc Back", "o Open", "c Changes", "e Export", "s Snapshot"):
+            assert words in meetings, meetings
+        for line in (home, card, meetings):
+            assert line.rstrip().endswith("? Help  ^p Commands"), line
 
 
 @run_async

@@ -103,14 +103,14 @@ async def test_add_a_meeting_with_the_form_and_a_bad_date_shows_the_error_inline
         form = app.screen
         assert isinstance(form, FormScreen)
         assert form.query_one("#field-committee", Input).value == COMMITTEE
-        form.query_one("#field-meeting_date", Input).value = "9/12/2026"
+        form.query_one("#field-meeting_date", Input).value = "12/9/26 x"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
         error = text_of(form, "#error-meeting_date")
-        assert error.startswith("meeting date: '9/12/2026' is not a date")
+        assert error.startswith("meeting date: '12/9/26 x' is not a date")
         assert len(list_meetings(cycle_conn)) == 3  # nothing written
-        form.query_one("#field-meeting_date", Input).value = "2026-12-09"
+        form.query_one("#field-meeting_date", Input).value = "9/12/2026"  # day first
         form.query_one("#field-title", Input).value = "December meeting"
         form.query_one("#field-cadence", Select).value = "quarterly"
         await pilot.press("ctrl+s")

@@ -32,6 +32,15 @@ class ActionScreen(ActionEditing, Screen):
         Binding("escape", "back", "Back", tooltip="Back to the register"),
         *EDIT_BINDINGS,
     ]
+    #: The keys the key bar keeps when it is narrow (80 columns): Edit, Quit go to `?`.
+    KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
+        "back",
+        "form('update')",
+        "form('close')",
+        "form('redate')",
+        "form('rag')",
+        "form('status')",
+    )
 
     def __init__(self, ref: str) -> None:
         super().__init__()

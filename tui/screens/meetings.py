@@ -62,10 +62,19 @@ class MeetingsScreen(Screen):
         Binding(
             "s", "snapshot", "Snapshot", tooltip="Freeze the register for the selected meeting"
         ),
-        Binding("o,enter", "open", "Open snapshot", tooltip="Open the meeting's snapshot"),
+        Binding("o,enter", "open", "Open", tooltip="Open the meeting's snapshot"),
         Binding("c", "changes", "Changes", tooltip="What changed since the previous snapshot"),
         Binding("e", "export", "Export", tooltip="Export the meeting's snapshot (CSV, XLSX, …)"),
     ]
+    #: The keys the key bar keeps when it is narrow (80 columns): the rest go to `?`.
+    KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
+        "back",
+        "open",
+        "changes",
+        "export",
+        "snapshot",
+        "add",
+    )
 
     AUTO_FOCUS = "#meetings"
 

@@ -207,6 +207,17 @@ class RegisterScreen(ActionEditing, Screen):
         *(b if b.key == "u" else replace(b, show=False) for b in EDIT_BINDINGS),
     ]
 
+    #: The keys the key bar keeps when it is narrow (80 columns): the rest go to `?`.
+    KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
+        "open",
+        "search",
+        "filter_menu",
+        "new",
+        "form('update')",
+        "triage",
+        "toggle('overdue')",
+    )
+
     AUTO_FOCUS = "#actions"
 
     def __init__(self, gateway: RegisterGateway, first_read: Future | None = None) -> None:

@@ -5,6 +5,11 @@ It shows what Textual's ``Footer`` shows (the focused chain's bindings with
 draws the whole line as one widget. ``Footer`` mounts a widget per key, and only
 after the first frame: on the register it was a tenth of start-up, and the first
 frame had no keys in it. Clicking a key presses it; hovering shows its tooltip.
+
+When the line is too narrow for every key, a screen's ``KEY_BAR_FIRST`` (its
+actions, most needed first) say which keys stay: those are placed first, the
+rest fill what room is left, and all are drawn in the screens' binding order.
+Keys left out are still listed by ``?``, which stays at the right edge.
 """
 
 from __future__ import annotations
@@ -115,13 +120,15 @@ class KeyBar(Widget, can_focus=False):
         pinned = [self._pair(*shown, styles) for shown in right]
         # Whole pairs from the left while they fit; the pinned keys keep the right edge.
         room = width - sum(cells for _, cells in pinned) - (1 if pinned else 0)
+        pairs = [self._pair(*shown, styles) for shown in left]
+        chosen = self._fitting(left, [cells for _, cells in pairs], room)
         keys: list[_Key] = []
         segments: list[Segment] = []
         used = 0
-        for binding, enabled, tooltip in left:
-            pair, cells = self._pair(binding, enabled, tooltip, styles)
-            if used + cells > room:
-                break
+        for index, (binding, enabled, tooltip) in enumerate(left):
+            if index not in chosen:
+                continue
+            pair, cells = pairs[index]
             segments.extend(pair)
             keys.append(_Key(used, used + cells, binding.key, enabled, tooltip))
             used += cells
@@ -133,6 +140,25 @@ class KeyBar(Widget, can_focus=False):
             start += cells
         self._keys = keys
         return Strip(segments).crop_extend(0, width, base)
+
+    def _fitting(self, left: list[_Shown], widths: list[int], room: int) -> set[int]:
+        """Which of `left` to show in `room` cells: the screen's most needed first."""
+        first = list(getattr(self.screen, "KEY_BAR_FIRST", ()))
+        actions = [binding.action for binding, _, _ in left]
+        ranked = sorted(
+            range(len(left)),
+            key=lambda i: (first.index(actions[i]) if actions[i] in first else len(first), i),
+        )
+        chosen: set[int] = set()
+        used = 0
+        for index in ranked:
+            if used + widths[index] > room:
+                if actions[index] in first:
+                    continue  # a smaller key further down the ranking may still fit
+                break  # the rest keep their order: none jumps ahead of one cut
+            chosen.add(index)
+            used += widths[index]
+        return chosen
 
     def _pair(
         self, binding: Binding, enabled: bool, tooltip: str, styles: tuple[Style, Style]
