@@ -177,6 +177,15 @@ def plan_import(
             )
     data_rows = [cells for _, cells in table.rows[index + 1 :]]
     columns = map_columns(header_cells, mapping, export, problems, header_number, data_rows)
+    if keep_unmapped:  # the unknown columns are not dropped: say what happens to them
+        problems[:] = [
+            Problem(
+                "info", p.row, p.column, "unknown column: kept as commentary on each new action"
+            )
+            if p.level == "warning" and p.message.startswith("unknown column")
+            else p
+            for p in problems
+        ]
     plan = ImportPlan(
         table.file_name, table.sheet, header_number, columns, [], problems, actreg_export=export
     )

@@ -169,7 +169,9 @@ def _tracker(tmp_path):
 
 
 def test_keep_unmapped_never_becomes_the_rag_reason(run, fresh_db, tmp_path, show_json):
-    run("import", _tracker(tmp_path), "--keep-unmapped", db=fresh_db)
+    report = run("import", _tracker(tmp_path), "--keep-unmapped", db=fresh_db).stdout
+    assert "unknown column: kept as commentary on each new action" in report
+    assert "not imported" not in report
     t1 = show_json(fresh_db, "T1")["action"]
     assert (t1["rag"], t1["rag_reason"]) == ("amber", None)
     assert "Comments from IA: IA says fine" in show_json(fresh_db, "T1")["log"][-1]["commentary"]

@@ -251,14 +251,18 @@ def test_unknown_sheet_is_an_error_listing_the_sheets(conn, do_import):
 
 
 def test_unknown_columns_are_listed_and_kept_with_keep_unmapped(conn, do_import):
-    result = do_import("mat_v1.csv", keep_unmapped=True)
+    dry = do_import("mat_v1.csv", dry_run=True)
     assert (
         "warning",
         1,
         "Notes",
         "unknown column: not imported (name it with --map, or keep it as commentary with "
         "--keep-unmapped)",
-    ) in problems_of(result)
+    ) in problems_of(dry)
+    result = do_import("mat_v1.csv", keep_unmapped=True)
+    assert ("info", 1, "Notes", "unknown column: kept as commentary on each new action") in (
+        problems_of(result)
+    )
     created = conn.execute(
         "SELECT commentary FROM progress_log WHERE kind = 'created' ORDER BY id"
     ).fetchall()
