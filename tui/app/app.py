@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from typing import ClassVar
 
 from textual.app import App
@@ -52,12 +51,6 @@ class ActregApp(KeyHolding):
     ]
 
     def __init__(self, conn: RegisterConnection, *, author: str) -> None:
-        # Start-up builds tens of thousands of long-lived objects (widgets, styles,
-        # CSS rules): collecting garbage among them before the first frame only
-        # delays it. Collection resumes once that frame is up (_first_frame), with
-        # those objects frozen out of every later collection.
-        self._gc_was_enabled = gc.isenabled()
-        gc.disable()
         super().__init__()
         self.gateway = RegisterGateway(conn, author=author)
 
@@ -65,16 +58,7 @@ class ActregApp(KeyHolding):
     def conn(self) -> RegisterConnection:
         return self.gateway.conn
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._first_frame)
-
-    def _first_frame(self) -> None:
-        if self._gc_was_enabled and not gc.isenabled():
-            gc.freeze()
-            gc.enable()
-
     def on_unmount(self) -> None:
-        self._first_frame()  # (in case the app ends before its first frame)
         # Worker threads may still be reading: let them finish (or cut a read short)
         # so the caller can close the connection safely once the app has gone.
         self.gateway.shutdown()

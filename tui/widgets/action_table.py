@@ -336,14 +336,6 @@ class ActionTable(ScrollView, can_focus=True):
 
     # --- rendering -------------------------------------------------------------
 
-    def watch_has_focus(self, has_focus: bool) -> None:
-        # The table takes focus as its screen is composed, and Textual restyles a
-        # widget (and its scrollbars) whenever its focus changes. Before the screen
-        # is first shown that is wasted: showing it (ScreenResume) restyles every
-        # widget on it, focus included. A third of a millisecond of start-up.
-        if self.screen.stack_updates:
-            super().watch_has_focus(has_focus)
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._paint = None  # focus, theme or CSS changed: look the styles up again
