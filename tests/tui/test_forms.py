@@ -410,6 +410,40 @@ async def test_edit_field_and_status_and_close_forms(mat_conn):
 
 
 @run_async
+async def test_a_closed_action_changes_status_only_with_a_reason(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A5")
+        await pilot.press("c")
+        await settle(pilot)
+        await type_into(pilot, "Minute 7")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.row["status"] == "closed"
+        before = log_rows(mat_conn, "A5")
+
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        labels = " ".join(str(w.render()) for w in form.query(".field-label"))
+        assert "Reason (required: it is closed)" in labels
+        form.query_one("#field-status", Select).value = "superseded"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert error_of(app, "reason") == (
+            "reason: is required to change the status of a closed action (to Superseded): say why"
+        )
+        assert log_rows(mat_conn, "A5") == before
+        form.query_one("#field-reason", TextArea).text = "Replaced by A7"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen) and app.screen.row["status"] == "superseded"
+    assert log_rows(mat_conn, "A5")[-1][:4] == ("status", "status", "superseded", "Replaced by A7")
+
+
+@run_async
 async def test_owner_is_offered_from_the_owners_in_the_register(mat_conn):
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=(120, 40)) as pilot:

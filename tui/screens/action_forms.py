@@ -186,7 +186,14 @@ def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
     row = dict(row)  # its own copy: a stale save reloads it
     fields = [
         FieldSpec("status", kind="select", value=row["status"], options=STATUS_OPTIONS),
-        FieldSpec("reason", kind="text", caption="reason (optional)"),
+        FieldSpec(
+            "reason",
+            kind="text",
+            # closed means verified done: db refuses to undo it without a reason
+            caption="reason (required: it is closed)"
+            if row["status"] == "closed"
+            else ("reason (optional)"),
+        ),
     ]
 
     def save(values):
