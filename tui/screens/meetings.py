@@ -17,6 +17,8 @@ from textual.widgets import DataTable, Static
 
 from db.cycles.meetings import list_meetings, next_update_due
 from db.cycles.snapshots import get_snapshot, snapshot_preview, take_snapshot
+from db.exporting.exporter import build_table
+from db.exporting.table import ExportTable
 from db.plural import plural
 from db.store.clock import utc_now
 from tui.app.background import run_db
@@ -27,6 +29,7 @@ from tui.screens.form_screen import FormResult, Saved
 from tui.screens.meeting_form import new_meeting_form
 from tui.screens.snapshot_view import SnapshotScreen
 from tui.text.meeting_text import moment, next_update_line, snapshot_question
+from tui.text.pack_text import pack_preview
 from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.title_bar import TitleBar
@@ -54,6 +57,7 @@ class MeetingsScreen(Screen):
     #next-update { height: auto; padding: 0 1; text-style: bold; }
     #meetings { height: 1fr; }
     #meetings-empty { padding: 1 2; color: $text-muted; }
+    #pack-preview { height: auto; max-height: 60%; padding: 0 1; border-top: solid $primary; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,6 +87,7 @@ class MeetingsScreen(Screen):
         self.meetings: list[dict] = []
         self.loads = 0  # completed loads (tests wait on it)
         self._select_id: int | None = None  # the meeting to put the cursor on once loaded
+        self.previewed: ExportTable | None = None  # the pack the preview shows (tests wait)
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Meetings & snapshots")
@@ -94,6 +99,7 @@ class MeetingsScreen(Screen):
         yield Static(
             "No meetings yet: press a to add the committee's next meeting.", id="meetings-empty"
         )
+        yield Static("", id="pack-preview")
         yield KeyBar()
 
     @property
@@ -144,6 +150,7 @@ class MeetingsScreen(Screen):
             index = next((i for i, m in enumerate(meetings) if m["id"] == nxt["id"]), None)
         if index is not None:
             table.move_cursor(row=index, animate=False)
+        self.preview(self.selected)  # the snapshot may be new, though the row is the same
         self.loads += 1
 
     @property
@@ -171,6 +178,37 @@ class MeetingsScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.preview(self.selected)
+
+    def preview(self, meeting: dict | None) -> None:
+        """Show the selected meeting's pack headline and status × RAG, read in a worker."""
+        shown = self.query_one("#pack-preview", Static)
+        if meeting is None:
+            shown.update("")
+            return
+        if meeting["snapshot_id"] is None:
+            self.previewed = None
+            words = (f"The {meeting['meeting_date']} meeting has no snapshot yet: press s to "
+                     "take one, then its pack's headline shows here.")  # fmt: skip
+            shown.update(Text(words))
+            return
+        gateway = self.app.gateway
+
+        def done(table: ExportTable) -> None:
+            if self.is_attached and (self.selected or {}).get("id") == meeting["id"]:
+                self.previewed = table
+                shown.update(Text("\n".join(pack_preview(table))))
+
+        run_db(
+            self,
+            lambda: gateway.call(build_table, meeting["meeting_date"], meeting["committee"]),
+            on_done=done,
+            group="pack-preview",
+            exclusive=True,
+        )
 
     def action_back(self) -> None:
         self.dismiss()
