@@ -372,3 +372,40 @@ async def test_a_new_theme_repaints_the_bar_and_the_table_in_its_colours(mat_con
             after[0].bgcolor
             == (bar.rich_style + bar.get_component_rich_style("register-bar--title")).bgcolor
         )
+
+
+@run_async
+async def test_owner_and_directorate_share_the_width_by_content(mat_conn):
+    from db.store.register import add_action
+
+    owner, directorate = "Director of Corporate Resources", "Adult Social Care and Health"
+    add_action(
+        mat_conn,
+        {
+            "ref": "A11",
+            "title": "Agree a single escalation route for every safeguarding concern raised",
+            "owner": owner,
+            "directorate": directorate,
+            "target_date": "2026-12-31",
+        },
+        author="officer",
+    )
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        lines = [table.render_line(y).text for y in range(table.total + 1)]
+        row = next(line for line in lines if line.startswith("A11 "))
+        assert owner in row and directorate in row, row
+        assert "Agree a single escalation route" in row  # the title keeps its room
+        assert "Owner" in lines[0] and "Directorate" in lines[0]
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: the title is not squeezed
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        row = next(
+            table.render_line(y).text
+            for y in range(1, table.total + 1)
+            if table.render_line(y).text.startswith("A11 ")
+        )
+        assert "Agree a single escal" in row and "Director of C" in row, row

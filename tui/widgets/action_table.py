@@ -49,15 +49,16 @@ RELOAD = "table-reload"  # the worker group (and interruptible read) of a reload
 class Column:
     key: str
     title: str
-    width: int  # 0: takes the room left over
+    width: int  # 0: takes the room left over; else the least it is given
     drop: int = 0  # columns with a higher number are hidden first when space is short
+    grows_to: int = 0  # up to this many cells for longer names, while the title keeps enough
 
 
 COLUMNS = (
     Column("ref", "Ref", 9),
     Column("title", "Title", 0),
-    Column("owner", "Owner", 14, drop=1),
-    Column("directorate", "Directorate", 13, drop=3),
+    Column("owner", "Owner", 14, drop=1, grows_to=32),
+    Column("directorate", "Directorate", 13, drop=3, grows_to=32),
     Column("status", "Status", 11),
     Column("rag", "RAG", 3),
     Column("target_date", "Target", 16),
@@ -65,6 +66,12 @@ COLUMNS = (
 )
 SORTABLE = tuple(c.key for c in COLUMNS)
 MIN_TITLE = 18
+#: The title keeps this much before a column that grows (owner, directorate) takes more.
+TITLE_KEEPS = 40
+#: The columns that grow to fit the names shown in them.
+GROWING = tuple(c.key for c in COLUMNS if c.grows_to)
+#: How wide the names shown in each growing column are (in GROWING's order).
+Wanted = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -109,9 +116,15 @@ def read_first_page(
     return total, found, None
 
 
-@lru_cache(maxsize=16)
-def layout(width: int) -> list[tuple[Column, int]]:
-    """The columns that fit in `width` cells, with their widths (title takes the rest)."""
+@lru_cache(maxsize=64)
+def layout(width: int, wanted: Wanted = ()) -> list[tuple[Column, int]]:
+    """The columns that fit in `width` cells, with their widths (title takes the rest).
+
+    The width is shared by content: a growing column (owner, directorate) takes what
+    its longest name shown needs (`wanted`, up to its `grows_to`) out of the title's
+    room beyond TITLE_KEEPS, so "Director of Adult Social Care" is not cut to 14
+    cells while the title has 77.
+    """
     shown = list(COLUMNS)
 
     def fixed(cols: list[Column]) -> int:
@@ -119,8 +132,16 @@ def layout(width: int) -> list[tuple[Column, int]]:
 
     while fixed(shown) + MIN_TITLE > width and any(c.drop for c in shown):
         shown.remove(max((c for c in shown if c.drop), key=lambda c: c.drop))
-    title = max(MIN_TITLE, width - fixed(shown))
-    return [(c, c.width or title) for c in shown]
+    widths = {c.key: c.width for c in shown}
+    spare = width - fixed(shown) - max(MIN_TITLE, TITLE_KEEPS)
+    for key, need in zip(GROWING, wanted, strict=False):
+        if key in widths and spare > 0:
+            column = next(c for c in shown if c.key == key)
+            extra = max(0, min(spare, min(need, column.grows_to) - column.width))
+            widths[key] += extra
+            spare -= extra
+    title = max(MIN_TITLE, width - sum(widths.values()) - len(shown))
+    return [(c, widths[c.key] or title) for c in shown]
 
 
 class ActionTable(ScrollView, can_focus=True):
@@ -170,8 +191,20 @@ class ActionTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._ids: list[int] | None = None  # every match, in order (searches only)
         self._paint: _PaintStyles | None = None
+        #: The widest names seen in the growing columns: they only grow, so the
+        #: columns do not jump about as the filter or the page changes.
+        self.wanted: Wanted = (0,) * len(GROWING)
 
     # --- data ---------------------------------------------------------------
+
+    def _measure(self, rows: list[dict]) -> None:
+        wanted = tuple(
+            max([seen, *(cell_len(str(row.get(key) or "")) for row in rows)])
+            for key, seen in zip(GROWING, self.wanted, strict=True)
+        )
+        if wanted != self.wanted:
+            self.wanted = wanted
+            self.refresh()
 
     @property
     def gateway(self):
@@ -208,6 +241,7 @@ class ActionTable(ScrollView, can_focus=True):
         self._pages.clear()
         self._pending.clear()
         self._pages[page] = rows
+        self._measure(rows)
         self.loaded_generation = generation
         self.cursor = max(0, min(cursor, total - 1))
         self.virtual_size = Size(self.size.width, total + 1)
@@ -256,6 +290,7 @@ class ActionTable(ScrollView, can_focus=True):
             return
         self._pending.discard(page)
         self._pages[page] = rows
+        self._measure(rows)
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         self.refresh()
@@ -369,7 +404,8 @@ class ActionTable(ScrollView, can_focus=True):
         if row is None:
             style = paint.cursor_placeholder if cursor else paint.placeholder
             return self._line([Segment("…", style)], width, style)
-        segments, cells = _row_segments(row, width, paint.cursor_row if cursor else paint.row)
+        style = paint.cursor_row if cursor else paint.row
+        segments, cells = _row_segments(row, width, style, self.wanted)
         return self._line(segments, width, None, cells)
 
     def _prefetch(self, top: int) -> None:
@@ -383,7 +419,7 @@ class ActionTable(ScrollView, can_focus=True):
 
     def _header_segments(self, width: int, style: Style) -> list[Segment]:
         titles = []
-        for column, w in layout(width):
+        for column, w in layout(width, self.wanted):
             title = column.title
             if column.key == self.query.sort:
                 arrow = "▼" if self.query.descending else "▲"
@@ -444,8 +480,8 @@ def _text_of(key: str):
 _Run = list[tuple[Callable[[dict], str], int]]
 
 
-@lru_cache(maxsize=16)
-def _plan(width: int) -> tuple[list[tuple[str, int | _Run]], int]:
+@lru_cache(maxsize=64)
+def _plan(width: int, wanted: Wanted = ()) -> tuple[list[tuple[str, int | _Run]], int]:
     """The steps that draw a row `width` wide, and the cells a row takes.
 
     Runs of plain columns are one step each, drawn as one segment: every segment
@@ -453,23 +489,26 @@ def _plan(width: int) -> tuple[list[tuple[str, int | _Run]], int]:
     segments draws several times faster than one of ~20.
     """
     steps: list[tuple[str, int | _Run]] = []
-    for column, w in layout(width):
+    columns = layout(width, wanted)
+    for column, w in columns:
         if column.key in ("rag", "target_date"):
             steps.append((column.key, w))
         elif steps and steps[-1][0] == "plain":
             steps[-1][1].append((_text_of(column.key), w))  # type: ignore[union-attr]
         else:
             steps.append(("plain", [(_text_of(column.key), w)]))
-    return steps, sum(w + 1 for _, w in layout(width))  # one space after each column
+    return steps, sum(w + 1 for _, w in columns)  # one space after each column
 
 
-def _row_segments(row: dict, width: int, styles: _RowStyles) -> tuple[list[Segment], int]:
+def _row_segments(
+    row: dict, width: int, styles: _RowStyles, wanted: Wanted = ()
+) -> tuple[list[Segment], int]:
     """One row's segments, and the cells they take (`width` unless a target overflows).
 
     Text in the row's own style is gathered into one segment until a coloured one
     comes (a RAG badge, an overdue date): a typical row is three segments.
     """
-    steps, cells = _plan(width)
+    steps, cells = _plan(width, wanted)
     segments: list[Segment] = []
     plain = styles.plain
     text = ""  # in the row's own style, not yet made a segment
