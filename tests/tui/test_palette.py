@@ -13,26 +13,27 @@ from tui.screens.register import RegisterScreen
 from tui.screens.round_review import RoundReviewScreen
 from tui.widgets.key_bar import KeyBar
 
-SCREENS = {
-    cls.__name__: cls for cls in (RegisterScreen, ActionScreen, MeetingsScreen, RoundReviewScreen)
-}
+SCREENS = (RegisterScreen, ActionScreen, MeetingsScreen, RoundReviewScreen)
 
 
-@pytest.mark.parametrize("screen_name", sorted(SCREEN_COMMANDS))
-def test_every_command_runs_an_action_its_screen_has(screen_name):
-    cls = SCREENS[screen_name]
-    for name, _, action in SCREEN_COMMANDS[screen_name]:
+def test_every_screen_with_commands_is_listed():
+    assert set(SCREEN_COMMANDS) == set(SCREENS)
+
+
+@pytest.mark.parametrize("cls", SCREENS, ids=lambda cls: cls.__name__)
+def test_every_command_runs_an_action_its_screen_has(cls):
+    for name, _, action in SCREEN_COMMANDS[cls]:
         owner, _, call = action.partition(".")
         method = f"action_{call.split('(')[0]}"
-        assert hasattr(cls if owner == "screen" else ActregApp, method), (screen_name, name)
+        assert hasattr(cls if owner == "screen" else ActregApp, method), (cls.__name__, name)
 
 
 def test_every_key_a_screen_shows_has_a_command_there():
-    for screen_name, cls in SCREENS.items():
-        offered = {action.split(".", 1)[1] for _, _, action in SCREEN_COMMANDS[screen_name]}
+    for cls in SCREENS:
+        offered = {action.split(".", 1)[1] for _, _, action in SCREEN_COMMANDS[cls]}
         for binding in cls.BINDINGS:
             if binding.show and binding.action not in ("back",):
-                assert binding.action in offered, (screen_name, binding.key, binding.action)
+                assert binding.action in offered, (cls.__name__, binding.key, binding.action)
     app_actions = {action.split(".", 1)[1] for _, _, action in APP_COMMANDS}
     for binding in ActregApp.BINDINGS:
         if binding.show and binding.action not in ("quit", "triage"):  # quit: Textual's own
@@ -49,6 +50,37 @@ def test_no_command_is_listed_twice_or_still_coming_soon():
 async def offered(app) -> list[str]:
     provider = ActregCommands(app.screen)
     return [name for name, _, _ in provider._available()]
+
+
+async def palette_help(app) -> dict[str, str]:
+    provider = ActregCommands(app.screen)
+    return {name: help_text for name, help_text, _ in provider._available()}
+
+
+def test_no_command_types_its_key_into_its_help():
+    # The palette adds the keys from the bindings; a key typed here would go stale.
+    for name, help_text, _ in COMMANDS:
+        assert not help_text.endswith(")"), name
+
+
+@run_async
+async def test_the_palette_shows_the_keys_each_screen_binds(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        home = await palette_help(app)
+        assert home["Toggle overdue filter"] == "Only actions past their target (o)"
+        assert home["Cycle sort column"] == "Sort by the next column (>)"
+        assert home["Clear filters"] == "Show every action (esc)"
+        assert home["Triage"].endswith(" (t)")  # an app key
+        assert home["Verify the register: hash chain, projection, snapshots"].endswith(" (V)")
+        assert home["Help"].endswith(" (?)")
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingsScreen)
+        meetings = await palette_help(app)
+        assert meetings["Open the snapshot"] == "The selected meeting's frozen table (o, ⏎)"
+        assert meetings["Take a snapshot"].endswith(" (s)")
 
 
 @run_async
