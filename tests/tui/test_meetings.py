@@ -297,3 +297,37 @@ async def test_read_only_register_can_view_but_not_add_or_snapshot(cycle_path):
             assert isinstance(app.screen, DiffScreen)
     finally:
         conn.close()
+
+
+@run_async
+async def test_at_80_columns_the_changes_scroll_sideways_and_end_keeps_the_dates(cycle_conn):
+    take_snapshot(cycle_conn, "2026-06-10", author="officer")
+    set_rag(cycle_conn, "A3", "green", reason="Trainer booked", author="officer")
+    app = ActregApp(cycle_conn, author="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_meetings(pilot)
+        table = screen.query_one("#meetings", DataTable)
+        await pilot.press("end")  # the last meeting, not the table scrolled sideways
+        assert table.cursor_row == table.row_count - 1 and table.scroll_x == 0
+        assert table.fixed_columns == 1  # the date stays in view if it is scrolled
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await select(pilot, "2026-07-15")
+        await pilot.press("c")
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, DiffScreen) and view.loaded
+        heading = view.query_one("#diff-heading")
+        assert heading.size.height >= 2  # the heading wraps, never cut
+        diff = view.query_one("#diff")
+        longest = max(line.cell_len for line in diff.lines)
+        assert longest > diff.size.width  # (the lines are wider than the screen)
+        row = next(i for i, line in enumerate(diff.lines) if "RAG: Red → Green" in line.plain)
+        shown = diff.render_line(row - round(diff.scroll_y)).text
+        await pilot.press("right")
+        assert diff.scroll_x > 0
+        assert diff.render_line(row - round(diff.scroll_y)).text != shown
+        await pilot.press("end")  # the ends of the lines
+        assert diff.scroll_x == diff.max_scroll_x > 0
+        await pilot.press("home")
+        assert diff.scroll_x == 0

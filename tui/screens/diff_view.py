@@ -26,6 +26,9 @@ class DiffScreen(Screen):
     ]
 
     AUTO_FOCUS = "#diff"
+    DEFAULT_CSS = """
+    DiffScreen #diff-heading { height: auto; }
+    """
 
     def __init__(self, meeting: dict) -> None:
         super().__init__()
@@ -40,7 +43,7 @@ class DiffScreen(Screen):
             Text(f"Changes · {m['committee']} {m['meeting_date']} · previous snapshot → {to}"),
             id="diff-heading",
         )
-        view = LinesView(id="diff")
+        view = LinesView(id="diff", wide=True)  # whole lines; right/End scroll along them
         yield view
         yield KeyBar()
 

@@ -32,6 +32,7 @@ from tui.text.meeting_text import moment, next_update_line, snapshot_question
 from tui.text.pack_text import pack_preview
 from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.row_table import RowTable
 from tui.widgets.title_bar import TitleBar
 
 COLUMNS = ("Meeting", "Committee", "Paper deadline", "Update", "Cadence", "Snapshot", "Title")
@@ -93,7 +94,7 @@ class MeetingsScreen(Screen):
         yield TitleBar("Meetings & snapshots")
         yield from Banner.for_notices(self.app.gateway.notices)
         yield Static("", id="next-update")
-        table = DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        table = RowTable(id="meetings")
         table.add_columns(*COLUMNS)
         yield table
         yield Static(

@@ -1,11 +1,22 @@
-"""A read-only, virtualised view of prepared lines (the action card and its timeline)."""
+"""A read-only, virtualised view of prepared lines (the action card and its timeline).
+
+A wide view (the changes between snapshots) keeps each line whole and scrolls
+sideways instead: right/left move along the lines, End and Home go to their end
+and their start, ctrl+end and ctrl+home to the last and the first line.
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+#: Cells a right or left moves a wide view by.
+SIDE_STEP = 10
 
 
 class LinesView(ScrollView, can_focus=True):
@@ -13,16 +24,44 @@ class LinesView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     LinesView { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    LinesView.-wide { overflow-x: auto; scrollbar-size-horizontal: 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    #: In a view that is not wide, End and Home go to the last and first line.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right", "side(1)", "Scroll right", show=False, tooltip="Along the lines"),
+        Binding("left", "side(-1)", "Scroll left", show=False, tooltip="Back along the lines"),
+        Binding("end", "line_end", "Line ends", show=False, tooltip="The ends of the lines"),
+        Binding("home", "line_start", "Line starts", show=False, tooltip="The starts"),
+        Binding("ctrl+end", "scroll_end", "Last line", show=False),
+        Binding("ctrl+home", "scroll_home", "First line", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None, wide: bool = False) -> None:
+        super().__init__(id=id, classes="-wide" if wide else None)
+        self.wide = wide
         self.lines: list[Text] = []
 
     def set_lines(self, lines: list[Text]) -> None:
         self.lines = lines
-        self.virtual_size = Size(self.size.width, len(lines))
+        width = max((line.cell_len for line in lines), default=0) if self.wide else 0
+        self.virtual_size = Size(max(width, self.size.width), len(lines))
         self.refresh()
+
+    def action_side(self, direction: int) -> None:
+        self.scroll_to(x=self.scroll_x + direction * SIDE_STEP, animate=False)
+
+    def action_line_end(self) -> None:
+        if self.wide:
+            self.scroll_to(x=self.max_scroll_x, animate=False)
+        else:
+            self.scroll_end(animate=False)
+
+    def action_line_start(self) -> None:
+        if self.wide:
+            self.scroll_to(x=0, animate=False)
+        else:
+            self.scroll_home(animate=False)
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_y) + y
@@ -33,4 +72,5 @@ class LinesView(ScrollView, can_focus=True):
         text = Text(style=style)
         text.append_text(self.lines[index])
         segments = list(text.render(self.app.console))
-        return Strip(segments, text.cell_len).crop_extend(0, width, style)
+        left = round(self.scroll_x) if self.wide else 0
+        return Strip(segments, text.cell_len).crop_extend(left, left + width, style)
