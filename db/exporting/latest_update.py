@@ -10,6 +10,7 @@ are looked up again, so a large export pays only for those.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 
@@ -17,7 +18,6 @@ from collections.abc import Iterable
 REASON_KINDS = ("target_date", "rag")
 #: Kinds whose commentary is never progress (as in db.store.projection), plus the reasons.
 _NOT_NOTES = ("field_edit", "chased", "correction", *REASON_KINDS)
-_CHUNK = 500  # under SQLite's limit on bound parameters
 
 _NOTE_SQL = f"""
 SELECT coalesce((SELECT k.new_value FROM progress_log k
@@ -33,19 +33,15 @@ ORDER BY p.id DESC LIMIT 1
 
 
 def _reason_entries(conn: sqlite3.Connection, uuids: list[str]) -> set[str]:
-    found: set[str] = set()
+    """The entries among `uuids` whose commentary is a reason: one query, one index probe
+    each (a JSON array binds any number of them)."""
     kinds = ", ".join(f"'{k}'" for k in REASON_KINDS)
-    for start in range(0, len(uuids), _CHUNK):
-        chunk = uuids[start : start + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        found.update(
-            u
-            for (u,) in conn.execute(
-                f"SELECT uuid FROM progress_log WHERE uuid IN ({marks}) AND kind IN ({kinds})",
-                chunk,
-            )
-        )
-    return found
+    cursor = conn.execute(
+        "SELECT p.uuid FROM json_each(?) AS u JOIN progress_log p ON p.uuid = u.value"
+        f" WHERE p.kind IN ({kinds})",
+        (json.dumps(uuids),),
+    )
+    return {u for (u,) in cursor}
 
 
 def progress_notes(
