@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 
 from db.errors import InputError
+from db.plural import plural
 from db.store.connection import setting, write_transaction
 
 SETTING = "extension_policy"
@@ -77,5 +78,5 @@ def why_committee(policy: ExtensionPolicy, row: dict, proposed: str) -> str | No
     if policy.months is not None and current:
         moved = _months_between(dt.date.fromisoformat(current), dt.date.fromisoformat(proposed))
         if moved > policy.months:
-            reasons.append(f"it moves the date by more than {policy.months} months")
+            reasons.append(f"it moves the date by more than {plural(policy.months, 'month')}")
     return "; ".join(reasons) or None

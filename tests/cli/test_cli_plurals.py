@@ -67,3 +67,12 @@ def test_a_fresh_register_verifies_in_the_singular(run, tmp_path, add_args):
     assert "1 log entry and 1 action checked" in out
     shown = run("show", "A1", db=db).stdout
     assert "Progress log (1 entry, newest first)" in shown
+
+
+def test_the_extension_policy_of_one_month_reads_in_the_singular():
+    from db.rounds.policy import ExtensionPolicy, why_committee
+
+    policy = ExtensionPolicy(from_revision=None, high_priority=False, months=1)
+    row = {"target_revisions": 0, "priority": "low", "target_date": "2026-01-31"}
+    assert why_committee(policy, row, "2026-06-30") == "it moves the date by more than 1 month"
+    assert "1 month" in policy.describe() and "1 months" not in policy.describe()
