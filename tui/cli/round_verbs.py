@@ -15,6 +15,8 @@ from db.store.models import label
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output, round_mail
 
+#: start and chase name this many owners, then say how many more.
+LISTED = 30
 STEPS = ("start", "status", "chase", "collect", "review", "policy")
 
 
@@ -100,8 +102,12 @@ def _start(args: argparse.Namespace) -> int:
         f"Wrote {_plural(len(started.requests), 'workbook')} and "
         f"{_plural(len(started.requests), 'email draft')} in {started.folder}:"
     )
-    for request in started.requests:
+    for request in started.requests[:LISTED]:
         print(f"  {request.path.name}  ({_plural(len(request.actions), 'action')})")
+    if len(started.requests) > LISTED:
+        print(
+            f"  ... and {len(started.requests) - LISTED:,} more (`actreg round status` lists all)"
+        )
     print("Send the drafts, then collect the replies with `actreg round collect FILE...`.")
     return 0
 
@@ -205,8 +211,10 @@ def _chase(args: argparse.Namespace) -> int:
         f"Chased {_plural(len(chased), 'owner')} ({_plural(actions, 'action')}; the chase is "
         f"recorded on each). Wrote {_plural(len(chased), 'reminder draft')} in {folder}:"
     )
-    for s in chased:
+    for s in chased[:LISTED]:
         print(f"  {s.owner}: {', '.join(s.actions)}")
+    if len(chased) > LISTED:
+        print(f"  ... and {len(chased) - LISTED:,} more (`actreg round status` lists all)")
     return 0
 
 
