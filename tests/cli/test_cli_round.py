@@ -4,6 +4,7 @@ workbooks with openpyxl (one re-sorted, one with a bad date, one resaved), `coll
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import email
 import json
@@ -171,6 +172,9 @@ def test_chase_records_the_chase_on_each_outstanding_action(run, demo, tmp_path)
     assert log[0]["kind"] == "chased" and log[0]["author"] == OFFICER
     again = run("round", "status", "--format", "json", db=demo, env=ENV).json()
     assert all(o["chased"] == 1 for o in again["owners"])
+    after = (dt.date.fromisoformat(again["return_by"]) + dt.timedelta(days=1)).isoformat()
+    late = run("round", "status", db=demo, env={**ENV, "ACTREG_TODAY": after})
+    assert f"0 of {owners} owners returned; {owners} outstanding ({owners} late)." in late.stdout
 
 
 def test_a_whole_round(run, demo, tmp_path):
@@ -370,6 +374,36 @@ def test_a_whole_round(run, demo, tmp_path):
         env=ENV,
     )
     assert run("round", "review", "--format", "json", db=demo, env=ENV).json() == []
+
+    # The pack for the meeting lists the extension request waiting for the committee.
+    run("snapshot", "--meeting", meeting, db=demo, env=ENV)
+    pack = tmp_path / "extensions.csv"
+    run(
+        "export",
+        "--meeting",
+        meeting,
+        "--format",
+        "csv",
+        "--table",
+        "extensions",
+        "-o",
+        pack,
+        db=demo,
+        env=ENV,
+    )
+    with open(pack, encoding="utf-8-sig", newline="") as handle:
+        table = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
+    assert table[0][:6] == [
+        "Ref",
+        "Action",
+        "Owner",
+        "Original target date",
+        "Previous target date",
+        "New target date",
+    ]
+    (request,) = table[1:]
+    assert request[0] == c and request[5] == f"{far.day} {far:%B %Y}"
+    assert request[-1] == "Waiting for the new contract"
 
     # The committee decides the extension at the meeting.
     shown = run(

@@ -63,7 +63,8 @@ def resort(path: Path, *, save_as: Path | None = None) -> Path:
     ]
     for offset, values in enumerate(reversed(rows)):
         for c, value in enumerate(values, start=1):
-            ws.cell(HEADING_ROW + 1 + offset, c, value)
+            # (.value, not ws.cell(r, c, value): that leaves a cell alone when value is None)
+            ws.cell(HEADING_ROW + 1 + offset, c).value = value
     target = save_as or path
     wb.save(target)
     return target
