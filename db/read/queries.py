@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from db.errors import NotFound
 from db.read import asat
@@ -69,7 +69,49 @@ def cycle_start(conn: sqlite3.Connection, on: dt.date | None = None) -> str:
     return utc_text(dt.datetime.combine(on - dt.timedelta(days=days), dt.time(), tzinfo=dt.UTC))
 
 
-def with_flags(row: Row, *, on: dt.date, stale_before: str) -> Row:
+class ActionRow(TypedDict):
+    """An action as the read side gives it: every column of the projection
+    (db.store.projection.ACTION_COLUMNS) and the flags derived on reading."""
+
+    id: int
+    ref: str
+    ref_key: str
+    title: str
+    description: str | None
+    source: str | None
+    recommendation: str | None
+    theme: str | None
+    directorate: str | None
+    owner: str | None
+    priority: str
+    acceptance: str
+    original_target_date: str | None
+    target_date: str | None
+    target_date_text: str | None
+    target_revisions: int
+    status: str
+    rag: str | None
+    rag_reason: str | None
+    percent_complete: int
+    completion_criterion: str | None
+    evidence: str | None
+    completed_date: str | None
+    created_at: str
+    version: int
+    last_entry_id: int | None
+    last_update_at: str | None
+    last_commentary: str | None
+    last_commentary_at: str | None
+    last_commentary_entry: str | None
+    # derived, never stored:
+    overdue: bool
+    days_overdue: int
+    slipped: bool
+    stale: bool
+    last_update: str | None
+
+
+def with_flags(row: Row, *, on: dt.date, stale_before: str) -> ActionRow:
     """The row plus its derived flags: overdue, days_overdue, slipped, stale."""
     out = dict(row)
     open_ = row["status"] not in FINISHED_STATUSES
@@ -81,7 +123,7 @@ def with_flags(row: Row, *, on: dt.date, stale_before: str) -> Row:
     out["slipped"] = bool(target and original and target > original)
     out["stale"] = bool(open_ and (row["last_update_at"] or "") < stale_before)
     out["last_update"] = row["last_update_at"]
-    return out
+    return cast(ActionRow, out)
 
 
 def _fts_query(text: str) -> str | None:
@@ -131,7 +173,7 @@ def list_actions(
     *,
     limit: int | None = None,
     offset: int = 0,
-) -> list[Row]:
+) -> list[ActionRow]:
     """Actions matching `flt` in natural ref order, each with its derived flags."""
     on = today()
     stale_before = cycle_start(conn, on)
@@ -152,7 +194,7 @@ def count_actions(conn: sqlite3.Connection, flt: ActionFilter = NO_FILTER) -> in
     return conn.execute(f"SELECT count(*) FROM action{where}", params).fetchone()[0]
 
 
-def get_action(conn: sqlite3.Connection, ref: str) -> Row:
+def get_action(conn: sqlite3.Connection, ref: str) -> ActionRow:
     """One action with its derived flags; NotFound names the ref."""
     row = conn.execute(
         f"SELECT {', '.join(ACTION_COLUMNS)} FROM action WHERE ref = ?", (ref.strip(),)
@@ -184,7 +226,9 @@ def action_log(
     return [log.from_row(r) for r in rows]
 
 
-def list_as_at(conn: sqlite3.Connection, moment: str, flt: ActionFilter = NO_FILTER) -> list[Row]:
+def list_as_at(
+    conn: sqlite3.Connection, moment: str, flt: ActionFilter = NO_FILTER
+) -> list[ActionRow]:
     """Every action as it stood at `moment` (UTC text), rebuilt from the log alone, filtered.
 
     The flags are as on that day (or today, if the moment is still to come).
@@ -197,10 +241,11 @@ def list_as_at(conn: sqlite3.Connection, moment: str, flt: ActionFilter = NO_FIL
     for row in rows:
         row["last_update"] = row["last_update_at"]
     in_commentary = _commentary_matches(conn, flt.search, head) if flt.search else set()
-    return [r for r in rows if _keep(r, flt, in_commentary)]
+    # (asat.rebuild derives the same flags as with_flags, on that day)
+    return [cast(ActionRow, r) for r in rows if _keep(r, flt, in_commentary)]
 
 
-def register_as_at(conn: sqlite3.Connection, moment: str) -> list[Row]:
+def register_as_at(conn: sqlite3.Connection, moment: str) -> list[ActionRow]:
     """Every action as it stood at `moment`: :func:`list_as_at` with no filter."""
     return list_as_at(conn, moment)
 
