@@ -18,9 +18,8 @@ from pathlib import Path
 
 from db.errors import InputError
 from db.rounds.returned import Problem, ReturnedWorkbook, read_return
-from db.rounds.start import register_id
 from db.store.clock import Clock, utc_now
-from db.store.connection import write_transaction
+from db.store.connection import setting, write_transaction
 from db.store.dates import utc_text
 
 
@@ -61,7 +60,9 @@ def collect_files(
     clock: Clock = utc_now,
 ) -> list[Collected]:
     """Read every file, then record them all in one transaction (or nothing, on a problem)."""
-    ident = register_id(conn)
+    ident = setting(conn, "register_id")  # (made by the first round start; read only here)
+    if ident is None:
+        raise InputError("round: this register has started no update round to collect for")
     read = [read_return(Path(p)) for p in paths]
     requests = [_request(conn, returned, ident) for returned in read]
     results = [

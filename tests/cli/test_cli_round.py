@@ -284,6 +284,12 @@ def test_a_whole_round(run, demo, tmp_path):
     assert subs[d]["problems"][0]["column"] == "Proposed new target date"
     assert subs[c]["cells"]["Proposed new target date"] == far.isoformat()
     assert subs[a]["owner"] == big["owner"]
+    listing = run("round", "review", db=demo, env=ENV).stdout
+    assert f"#{subs[s]['id']}  {s}  " in listing and "[changed since sent]" in listing
+    assert "problem in 'Proposed new target date': 'next spring-ish' is not a date" in listing
+    assert "new date goes to the committee (it moves the date by more than 6 months)" in listing
+    assert "My notes: call me before the meeting" in listing
+    assert "6 submissions waiting." in listing
 
     queue = {
         q["ref"]: q for q in run("triage", "--list", "--format", "json", db=demo, env=ENV).json()
@@ -450,6 +456,13 @@ def test_a_workbook_resaved_by_libreoffice_is_read_the_same(run, demo, tmp_path)
 def test_round_refusals_change_nothing(run, demo, tmp_path, db_state):
     before = db_state(demo)
     assert "no update round" in run("round", "status", db=demo, env=ENV, check_exit=1).stderr
+    early = tmp_path / "early.xlsx"
+    early.write_bytes(b"PK")
+    assert (
+        "started no update round"
+        in run("round", "collect", early, db=demo, env=ENV, check_exit=1).stderr
+    )
+    assert db_state(demo) == before
     assert "usage error" in run("round", "collect", db=demo, env=ENV, check_exit=2).stderr
     stranger = tmp_path / "stranger.xlsx"
     stranger.write_bytes(b"not a zip")
