@@ -467,3 +467,38 @@ async def test_owner_is_offered_from_the_owners_in_the_register(mat_conn):
         await settle(pilot)
         await pilot.press("right")
         assert owner.value == "zoe"
+
+
+@run_async
+async def test_at_80x24_tab_always_shows_the_field_it_moves_to(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, on_card in (("u", True), ("d", True), ("n", False)):
+            if on_card:
+                await open_card(pilot, "A1")
+            await pilot.press(key)
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            fields = form.query_one("#form-fields")
+            # the dialog uses the height it has: if its fields must scroll, it is as tall
+            # as a dialog may be (90% of the 23 lines above the key bar), not 45% of it
+            if fields.virtual_size.height > fields.size.height:
+                assert form.query_one("#form-box").outer_size.height == 20, key
+            names = [spec.name for spec in form.fields]
+            for name in names:
+                assert app.focused is form.query_one(f"#field-{name}"), (key, name)
+                await pilot.pause()
+                await settle(pilot)
+                widget = app.focused
+                label = fields.children[fields.children.index(widget) - 1]
+                for shown in (widget, label):
+                    assert fields.region.contains_region(shown.region), (key, name, shown)
+                await pilot.press("tab")
+            await settle(pilot)
+            form.dismiss(None)
+            await settle(pilot)
+            if on_card:
+                await pilot.press("escape")
+                await settle(pilot)

@@ -14,6 +14,9 @@ FIELD_KEYS = [
     Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
 ]
 
+#: The share of the screen (above the key bar) a dialog may take: its max-height below.
+DIALOG_MAX_HEIGHT = 0.9
+
 DIALOG_CSS = """
 ModalScreen {
     align: center middle;
@@ -42,7 +45,7 @@ ModalScreen {
 
 #form-fields {
     height: auto;
-    max-height: 45vh;  /* scroll the fields, keep the hint and errors on screen */
+    max-height: 45vh;  /* until FormScreen fits them to the screen; they scroll */
 }
 
 .field-label {

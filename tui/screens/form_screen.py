@@ -27,7 +27,7 @@ from db.read.paging import distinct_values
 from db.store.models import label
 from tui.app.background import run_db
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.screens.dialog import DIALOG_CSS, DIALOG_MAX_HEIGHT, FIELD_KEYS
 from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
 
@@ -114,7 +114,7 @@ class FormScreen(ModalScreen[FormResult]):
             yield Static(self.heading, id="form-heading")
             if self.intro or self.reload_function is not None:
                 yield Static(self.intro, id="form-intro")
-            with VerticalScroll(id="form-fields"):
+            with VerticalScroll(id="form-fields", can_focus=False):  # tab: fields only
                 for spec in self.fields:
                     yield Label(spec.title, classes="field-label")
                     yield self._widget(spec)
@@ -139,6 +139,7 @@ class FormScreen(ModalScreen[FormResult]):
         return Input(spec.value, placeholder=spec.placeholder, id=wid)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._fit_fields)
         self._initial = self.values()
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
@@ -157,6 +158,59 @@ class FormScreen(ModalScreen[FormResult]):
             self.query_one(f"#field-{name}", Input).suggester = SuggestFromList(
                 values, case_sensitive=False
             )
+
+    # --- room ----------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_fields)
+
+    def _fit_fields(self) -> None:
+        """Give the fields all the height the screen has, less the dialog's other lines.
+
+        (A fixed share of the screen left Percent complete or a Reason below the fold
+        at 80x24 while rows of the screen stood empty.)
+        """
+        box = self.query_one("#form-box")
+        fields = self.query_one("#form-fields", VerticalScroll)
+        others = sum(
+            child.outer_size.height + child.styles.margin.top + child.styles.margin.bottom
+            for child in box.children
+            if child is not fields and child.display
+        )
+        chrome = box.outer_size.height - box.content_size.height  # its border and padding
+        key_bar = 1
+        tallest = int((self.size.height - key_bar) * DIALOG_MAX_HEIGHT)  # the .dialog's max
+        height = max(3, tallest - chrome - others)
+        if fields.styles.max_height is None or fields.styles.max_height.value != height:
+            fields.styles.max_height = height
+            self.call_after_refresh(self._show_focused)
+
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        # A field is scrolled into view by _show_focused, with its label: Textual's own
+        # scroll (an animated centring) would run after it and hide the label again.
+        in_fields = widget is not None and widget.parent is self.query_one("#form-fields")
+        super().set_focus(widget, scroll_visible and not in_fields, from_app_focus)
+
+    def on_descendant_focus(self, event) -> None:
+        self.call_after_refresh(self._show_focused)
+
+    def _show_focused(self) -> None:
+        """Scroll the focused field into view with its label and its problem, if any."""
+        focused = self.focused
+        fields = self.query_one("#form-fields", VerticalScroll)
+        if focused is None or focused.parent is not fields:
+            return
+        siblings = list(fields.children)
+        at = siblings.index(focused)
+        label, error = siblings[max(0, at - 1)], siblings[min(len(siblings) - 1, at + 1)]
+        # From the label (with the line above it) to the end of its problem message.
+        top = label.virtual_region_with_margin
+        whole = top.union(error.virtual_region if error.display else focused.virtual_region)
+        if whole.height > fields.scrollable_content_region.height:  # too tall: its top
+            whole = top.union(focused.virtual_region.resize((focused.size.width, 1)))
+        fields.scroll_to_region(whole, animate=False, immediate=True)
 
     # --- values --------------------------------------------------------------
 
@@ -216,6 +270,7 @@ class FormScreen(ModalScreen[FormResult]):
             self.query_one(f"#error-{name}", Static).update("\n".join(texts))
             self.field_widget(name).add_class("-invalid")
         self.query_one("#form-error", Static).update("\n".join(general))
+        self.call_after_refresh(self._fit_fields)  # the messages take lines of their own
         first = next((s.name for s in self.fields if s.name in by_field), None)
         if first:
             self.field_widget(first).focus()
