@@ -13,16 +13,16 @@ import io
 
 from db.exporting.charts import Chart, colour
 
-#: Size of one chart in inches at 200 dpi: three fit side by side on A4 landscape.
+#: Size of one chart in inches at 170 dpi: three fit side by side on A4 landscape, sharp
+#: when printed at that size.
 _SIZE = (3.6, 2.4)
-_DPI = 200
+_DPI = 170
 
 
 def png(chart: Chart, bars: list[tuple[str, int]]) -> bytes:
     """A horizontal bar chart, each bar labelled with its number (colour never the only sign)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=_SIZE, dpi=_DPI)
     FigureCanvasAgg(figure)
@@ -36,13 +36,15 @@ def png(chart: Chart, bars: list[tuple[str, int]]) -> bytes:
     axes.set_title(chart.title, fontsize=8.5, fontweight="bold")
     top = max(values) or 1
     axes.set_xlim(0, top * 1.18)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 ticks
-    axes.tick_params(axis="x", labelsize=6.5)
+    # Each bar carries its number, so no value axis: less to read, and less to draw.
+    axes.xaxis.set_visible(False)
     for y, n in zip(positions, values, strict=True):
         axes.text(n + top * 0.02, y, str(n), va="center", fontsize=7)
-    for side in ("top", "right"):
+    for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    figure.tight_layout()
+    # Fixed margins (the labels are at most 28 characters): tight_layout would draw the
+    # figure twice to measure them, doubling the cost of every chart.
+    figure.subplots_adjust(left=0.36, right=0.97, top=0.88, bottom=0.04)
     out = io.BytesIO()
     figure.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()

@@ -26,6 +26,9 @@ _WIDTHS_MM = {"ref": 12, "title": 46, "owner": 24, "directorate": 26, "status": 
               "rag_reason": 30, "completion_criterion": 30}  # fmt: skip
 _RAG_SHADES = {"red": "F4B6B6", "amber": "FFD98A", "green": "B9DFAE"}
 _HEAD_SHADE = "1F3B57"
+#: Column widths (mm, scaled to the page) of the summary tables that list actions.
+_LIST_WIDTHS_MM = {"completed": (14, 60, 30, 35, 22, 26, 85),
+                   "extensions": (14, 50, 28, 26, 26, 26, 18, 84)}  # fmt: skip
 _MARGIN_MM = 12.7
 
 
@@ -94,29 +97,75 @@ def _summary_table(doc, summary: SummaryTable, layout: Layout, small) -> None:
     if not summary.rows:
         doc.add_paragraph("None.")
         return
-    grid = doc.add_table(rows=1, cols=len(summary.headers))
+    if summary.key in _LIST_WIDTHS_MM:  # lists of actions: the page's width
+        wanted = _LIST_WIDTHS_MM[summary.key]
+        scale = (297 - 2 * _MARGIN_MM) / sum(wanted)
+        widths = [Mm(w * scale) for w in wanted]
+    else:  # tables of counts: a label column and narrow number columns
+        widths = [Mm(80 if i == 0 else 28) for i in range(len(summary.headers))]
+    grid, proto = _grid(doc, summary.headers, widths, small)
+    bold_proto = _prototype(grid, widths, small, bold=True)
+    for row in summary.rows:
+        texts = [summary_cell(v, i, summary.date_columns, layout) for i, v in enumerate(row)]
+        _append(grid, bold_proto if row[0] == "Total" else proto, texts)
+
+
+def _grid(doc, headers, widths, small, *, centred: bool = False):
+    """A table with its shaded header row (repeated on every page) and fixed column widths,
+    and the prototype of its body rows."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    grid = doc.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER if centred else WD_TABLE_ALIGNMENT.LEFT
+    grid.autofit = False
+    for grid_col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = width  # LibreOffice reads these; Word reads each cell's width
     head = grid.rows[0]
     _repeat_header(head)
-    for cell, text in zip(head.cells, summary.headers, strict=True):
+    for cell, text, width in zip(head.cells, headers, widths, strict=True):
+        cell.width = width
         _put(cell, text, small, bold=True, white=True)
         _shade(cell._tc, _HEAD_SHADE)
-    narrow = summary.key not in ("completed", "extensions")  # tables of counts
-    if narrow:
-        grid.autofit = False
-        widths = [Mm(80 if i == 0 else 28) for i in range(len(summary.headers))]
-        for grid_col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = width
-    for _ in summary.rows:
-        grid.add_row()
-    for tr, row in zip(grid.rows[1:], summary.rows, strict=True):
-        for i, (cell, value) in enumerate(zip(tr.cells, row, strict=True)):
-            _put(cell, summary_cell(value, i, summary.date_columns, layout), small,
-                 bold=row[0] == "Total")  # fmt: skip
-    if narrow:
-        for tr in grid.rows:
-            for cell, width in zip(tr.cells, widths, strict=True):
-                cell.width = width
+    return grid, _prototype(grid, widths, small)
+
+
+def _prototype(grid, widths, small, *, bold: bool | list[bool] = False):
+    """A body row (widths, style, one empty run a cell) to copy: building rows through
+    python-docx's API cell by cell takes seconds for 1,000 rows; copying one takes little."""
+    proto = grid.add_row()
+    bolds = bold if isinstance(bold, list) else [bold] * len(widths)
+    for cell, width, strong in zip(proto.cells, widths, bolds, strict=True):
+        cell.width = width
+        _put(cell, "", small, bold=strong)
+    grid._tbl.remove(proto._tr)
+    return proto._tr
+
+
+def _append(grid, proto_tr, texts: list[str]):
+    """A copy of the prototype row holding `texts`, added to the table; returns the row."""
+    tr = copy.deepcopy(proto_tr)
+    grid._tbl.append(tr)
+    for tc, text in zip(tr.tc_lst, texts, strict=True):
+        _set_text(tc.p_lst[0].r_lst[0], text)
+    return tr
+
+
+def _set_text(run, text: str) -> None:
+    """A run's text: one w:t element straight from lxml when it is plain (most cells);
+    python-docx's setter, which turns new lines and tabs into breaks and tabs, otherwise."""
+    if not text:
+        return
+    if "\n" in text or "\t" in text or "\r" in text:
+        run.text = text
+        return
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    t = etree.SubElement(run, qn("w:t"))
+    t.text = text
+    if text[0] == " " or text[-1] == " ":
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
 def _charts(doc, table: ExportTable) -> None:
@@ -139,7 +188,6 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm, Pt
     from docx.text.run import Run
@@ -196,37 +244,16 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     heading = doc.add_heading(f"Actions ({len(table.rows)})", level=2)
     heading.paragraph_format.page_break_before = True
     columns = layout.columns
-    grid = doc.add_table(rows=1, cols=len(columns))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
     widths = [Mm(w) for w in _widths_mm(layout)]
-    for grid_col, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        grid_col.w = width  # LibreOffice reads these; Word reads each cell's width
-    head = grid.rows[0]
-    _repeat_header(head)
-    for cell, column, width in zip(head.cells, columns, widths, strict=True):
-        cell.width = width
-        _put(cell, column.header, small, bold=True, white=True)
-        _shade(cell._tc, _HEAD_SHADE)
-    # Each action's row is a copy of one prototype row (widths, style, an empty run per
-    # cell), filled in: building 1,000 rows through python-docx's API takes seconds.
-    proto = grid.add_row()
-    for cell, column, width in zip(proto.cells, columns, widths, strict=True):
-        cell.width = width
-        _put(cell, "", small, bold=column.key == "rag")
-    proto_tr = proto._tr
-    grid._tbl.remove(proto_tr)
+    grid, _ = _grid(doc, [c.header for c in columns], widths, small, centred=True)
     keys = [c.key for c in columns]
+    proto_tr = _prototype(grid, widths, small, bold=[k == "rag" for k in keys])
     rag_at = keys.index("rag") if "rag" in keys else None
     target_at = keys.index("target_date") if "target_date" in keys else None
     for row in table.rows:
         values = layout_cells(table, layout, row)
-        tr = copy.deepcopy(proto_tr)
-        grid._tbl.append(tr)
+        tr = _append(grid, proto_tr, ["" if v is None else str(v) for v in values])
         runs = [tc.p_lst[0].r_lst[0] for tc in tr.tc_lst]
-        for run, value in zip(runs, values, strict=True):
-            run.text = "" if value is None else str(value)  # "\n" becomes a line break
         if rag_at is not None and row["rag"] in _RAG_SHADES:
             _shade(tr.tc_lst[rag_at], _RAG_SHADES[row["rag"]])
         if target_at is not None and row["overdue"]:

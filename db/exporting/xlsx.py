@@ -124,23 +124,35 @@ def _actions(wb, table: ExportTable, layout: Layout, styles_for) -> None:
     ws.append([_cell(ws, c.header, styles.head, text=True) for c in columns])
     keys = [c.key for c in columns]
     plain = [styles.wrap if k in _WRAPPED else styles.top for k in keys]
+    # The write-only sheet writes a row out as it is appended, so each column reuses its
+    # few styled cells row after row: only the value and its type change.
+    reused: dict[tuple[int, str], object] = {}
+
+    def put(col: int, kind: str, style, value, data_type: str):
+        cell = reused.get((col, kind))
+        if cell is None:
+            cell = reused[(col, kind)] = _cell(ws, None, style)
+        cell._value = value  # type: ignore[attr-defined]
+        cell.data_type = data_type  # type: ignore[attr-defined]
+        return cell
+
     for row in table.rows:
         values = table.cells(row)
         out: list[object] = []
-        for key, base in zip(keys, plain, strict=True):
+        for col, (key, base) in enumerate(zip(keys, plain, strict=True)):
             value = values[key]
             if key == "rag" and layout.name == "paper" and value is None:
                 value = NOT_RATED
             if value is None or value == "":
                 out.append(None)
             elif key in DATE_KEYS:
-                out.append(_cell(ws, dt.date.fromisoformat(str(value)), styles.date))
+                out.append(put(col, "date", styles.date, dt.date.fromisoformat(str(value)), "d"))
             elif key in _NUMBERS and isinstance(value, int):
-                out.append(_cell(ws, value, base))
+                out.append(put(col, "number", base, value, "n"))
             elif key == "rag" and row["rag"] in styles.rag:
-                out.append(_cell(ws, str(value), styles.rag[row["rag"]], text=True))
+                out.append(put(col, row["rag"], styles.rag[row["rag"]], str(value), "s"))
             else:
-                out.append(_cell(ws, str(value), base, text=True))
+                out.append(put(col, "text", base, _fit(str(value)), "s"))
         ws.append(out)
 
 
