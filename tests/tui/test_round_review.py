@@ -123,6 +123,14 @@ async def test_every_decision_key(mat_conn, tmp_path):
         (extension,) = pending_extensions(mat_conn, MEETING)
         assert extension["ref"] == "A3" and extension["proposed_date"] == "2026-09-30"
         assert extension["reason"] == "No trainer" and extension["requested_by"] == "Ali Khan"
+        app.push_screen(ActionScreen("A3"))
+        await settle(pilot)
+        card = "\n".join(str(line) for line in app.screen.query_one(LinesView).lines)
+        flowing = " ".join(card.split())  # (the card wraps long lines)
+        assert "accepted by tester" in flowing
+        assert "new target date 2026-09-30 went to the committee" in flowing
+        await pilot.press("escape")
+        await settle(pilot)
 
         # The rejected update stays on the action's card.
         await pilot.press("escape")

@@ -22,6 +22,9 @@ def decision_words(sub) -> str:
         words += f" by {sub.decided_by} on {sub.decided_at[:10]}"
         if sub.reason and sub.decision != "superseded":
             words += f": {sub.reason}"
+    sent_on = (sub.applied or {}).get("extension_request")
+    if sent_on:
+        words += f"; its new target date {sent_on['date']} went to the committee ({sent_on['why']})"
     return words
 
 
