@@ -177,6 +177,7 @@ def test_chase_records_the_chase_on_each_outstanding_action(run, demo, tmp_path)
     assert f"0 of {owners} owners returned; {owners} outstanding ({owners} late)." in late.stdout
 
 
+@pytest.mark.slow
 def test_a_whole_round(run, demo, tmp_path):
     out, back = tmp_path / "out", tmp_path / "returned"
     back.mkdir()
@@ -427,6 +428,7 @@ def test_a_whole_round(run, demo, tmp_path):
     assert "Register OK" in run("verify", db=demo, env=ENV).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(owner_does.soffice() is None, reason="LibreOffice is not installed")
 def test_a_workbook_resaved_by_libreoffice_is_read_the_same(run, demo, tmp_path):
     status = _started(run, demo, tmp_path / "out")
