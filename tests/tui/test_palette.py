@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.tui_helpers import run_async, settle
-from tui.app.app import ActregApp
+from tui.app.app import ActregApp, key_sections
+from tui.app.command import bindings
 from tui.app.commands import APP_COMMANDS, COMMANDS, SCREEN_COMMANDS, ActregCommands
 from tui.screens.action import ActionScreen
+from tui.screens.help import HelpScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen
 from tui.screens.round_review import RoundReviewScreen
@@ -81,6 +83,30 @@ async def test_the_palette_shows_the_keys_each_screen_binds(mat_conn):
         meetings = await palette_help(app)
         assert meetings["Open the snapshot"] == "The selected meeting's frozen table (o, ⏎)"
         assert meetings["Take a snapshot"].endswith(" (s)")
+
+
+@run_async
+async def test_one_declaration_gives_the_binding_key_bar_help_line_and_palette_entry(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(240, 40)) as pilot:
+        await settle(pilot)
+        assert bindings(RegisterScreen.COMMAND_LIST) == RegisterScreen.BINDINGS
+        bar = {key.key: key.tooltip for key in app.screen.query_one(KeyBar)._keys}
+        palette = await palette_help(app)
+        for command in RegisterScreen.COMMAND_LIST:
+            if command.show:
+                assert bar[command.key] == command.help, command.key
+            if command.name is not None:
+                key = app.get_key_display(command.binding())
+                assert palette[command.name] == f"{command.palette_line} ({key})", command.name
+        lines = dict(key_lines(HelpScreen(key_sections())))
+        assert lines["o"] == "Only overdue actions (toggle)"
+
+
+def key_lines(help_screen: HelpScreen):
+    for _, section in help_screen.sections:
+        for binding in section:
+            yield binding.key, binding.tooltip or binding.description
 
 
 @run_async

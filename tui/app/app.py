@@ -9,7 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from db.store.connection import RegisterConnection
-from tui.app.commands import ActregCommands
+from tui.app.command import Command, bindings
+from tui.app.commands import APP_COMMAND_LIST, ActregCommands
 from tui.app.gateway import RegisterGateway
 from tui.app.held_keys import KeyHolding
 from tui.screens.action import ActionScreen
@@ -36,19 +37,8 @@ class ActregApp(KeyHolding):
     COMMANDS = App.COMMANDS | {ActregCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", tooltip="This list of keys"),
-        Binding("t", "triage", "Triage", tooltip="Triage session on the home filter"),
-        Binding("m", "meetings", "Meetings", tooltip="Meetings, snapshots, changes and exports"),
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "Commands",
-            show=False,
-            tooltip="Command palette: find any command by name",
-        ),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = APP_COMMAND_LIST
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, conn: RegisterConnection, *, author: str) -> None:
         super().__init__()

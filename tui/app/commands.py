@@ -1,14 +1,13 @@
-"""The command palette (ctrl+p): the app's own commands, found by name.
+"""The command palette (ctrl+p): the current screen's commands and the app's, by name.
 
-Each screen has its own commands (the same action name means different things on
-different screens: `open` is an action's card on the register and a snapshot on
-the meetings screen), and the app's run anywhere it allows them. Quit is Textual's
-own system command. Tests check every command's action exists where it is offered
-and every key a screen shows has a command.
-
-A command names no key: the palette shows the keys that run its action, read
-from the bindings of the screen (or the app) it runs on, as the key bar draws
-them, so a key moved in BINDINGS is never left stale in the palette's text.
+The commands are those the screen (and the app) declare in ``COMMAND_LIST``
+(tui.app.command): each with a ``name`` is offered here, with the keys that run
+it on this screen, so a key moved in its declaration moves here too. The same
+action name means different things on different screens (`open` is an action's
+card on the register and a snapshot on the meetings screen); the app's commands
+run on any screen where the app allows them. Quit is Textual's own system
+command. Tests check every command's action exists where it is offered and every
+key a screen shows has a command.
 """
 
 from __future__ import annotations
@@ -21,104 +20,99 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from tui.app.command import Command
 from tui.screens.action import ActionScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen
 from tui.screens.round_review import RoundReviewScreen
 
 
-class Command(NamedTuple):
-    name: str  # what the palette finds it by
-    help: str  # the line under the name (the palette adds the keys)
-    action: str  # "screen.…" runs on the current screen, "app.…" on the app
+class PaletteEntry(NamedTuple):
+    name: str
+    help: str  # without its keys: the palette adds those of the screen it is on
+    action: str  # "screen.…" or "app.…"
 
 
-#: The forms that act on one action: the register's selected row, or the card's action.
-EDIT_COMMANDS: tuple[Command, ...] = (
-    ("Progress update", "Record a note, status, RAG or percent", "screen.form('update')"),
-    ("Edit a field", "Change a descriptive field, with a reason", "screen.form('edit')"),
-    ("Move target date", "Re-date the action, with a reason", "screen.form('redate')"),
-    ("Change status", "Set the status", "screen.form('status')"),
-    ("Set RAG", "Re-rate the action, with a reason", "screen.form('rag')"),
-    ("Close action", "Close as verified, with evidence", "screen.form('close')"),
+#: The screens that declare commands of their own.
+SCREENS: tuple[type[Screen], ...] = (
+    RegisterScreen,
+    ActionScreen,
+    MeetingsScreen,
+    RoundReviewScreen,
 )
 
-REGISTER_COMMANDS: tuple[Command, ...] = (
-    ("New action", "Add an action to the register", "screen.new"),
-    ("Search", "Search titles, descriptions and commentary", "screen.search"),
-    ("Toggle overdue filter", "Only actions past their target", "screen.toggle('overdue')"),
-    ("Toggle stale filter", "Only actions with no update this cycle", "screen.toggle('stale')"),
-    ("Toggle RAG red filter", "Only red actions, with any other RAG on", "screen.rag('red')"),
-    (
-        "Toggle RAG amber filter",
-        "Only amber actions, with any other RAG on",
-        "screen.rag('amber')",
+
+def entries(commands: tuple[Command, ...], owner: str) -> tuple[PaletteEntry, ...]:
+    """The palette entries of the commands with a name; `owner` is "screen" or "app"."""
+    return tuple(
+        PaletteEntry(
+            c.name,
+            c.palette_line,
+            c.action if c.action.startswith("app.") else f"{owner}.{c.action}",
+        )
+        for c in commands
+        if c.name is not None
+    )
+
+
+#: The app's own keys and commands (ActregApp.COMMAND_LIST): on every screen.
+APP_COMMAND_LIST: tuple[Command, ...] = (
+    Command("q", "quit", "Quit", ""),  # (the palette's Quit is Textual's own)
+    Command(
+        "question_mark",
+        "help",
+        "Help",
+        "This list of keys",
+        name="Help",
+        palette_help="Every key of every screen",
     ),
-    (
-        "Toggle RAG green filter",
-        "Only green actions, with any other RAG on",
-        "screen.rag('green')",
+    Command(
+        "t",
+        "triage",
+        "Triage",
+        "Triage session on the home filter",
+        name="Triage",
+        palette_help="Walk the filtered actions one at a time",
     ),
-    ("Filter menu", "Filter by status, RAG, owner, directorate or theme", "screen.filter_menu"),
-    ("Filter by status", "The filter menu, its statuses shown", "screen.filter_menu('status')"),
-    ("Filter by owner", "The filter menu, its owners shown", "screen.filter_menu('owner')"),
-    (
-        "Filter by directorate",
-        "The filter menu, its directorates shown",
-        "screen.filter_menu('directorate')",
+    Command(
+        "m",
+        "meetings",
+        "Meetings",
+        "Meetings, snapshots, changes and exports",
+        name="Meetings and snapshots",
     ),
-    ("Filter by theme", "The filter menu, its themes shown", "screen.filter_menu('theme')"),
-    ("Clear filters", "Show every action", "screen.clear"),
-    ("Cycle sort column", "Sort by the next column", "screen.sort"),
-    ("Reverse sort", "Flip the sort order", "screen.reverse"),
-    ("Open action", "Open the selected action's card", "screen.open"),
-    *EDIT_COMMANDS,
-    ("Import a CSV or Excel file", "Preview, then import actions", "screen.import_file"),
-    ("Triage", "Walk the filtered actions one at a time", "app.triage"),
-)
-
-MEETINGS_COMMANDS: tuple[Command, ...] = (
-    ("Add a meeting", "Schedule a committee meeting", "screen.add"),
-    ("Take a snapshot", "Freeze the register for the selected meeting", "screen.snapshot"),
-    ("Open the snapshot", "The selected meeting's frozen table", "screen.open"),
-    ("Changes since the last snapshot", "What changed before this meeting", "screen.changes"),
-    ("Export the snapshot", "CSV, Markdown, HTML, XLSX or DOCX", "screen.export"),
-)
-
-REVIEW_COMMANDS: tuple[Command, ...] = (
-    ("Accept the update", "Accept what the owner returned", "screen.accept"),
-    ("Edit, then accept", "Change what was returned, then accept it", "screen.edit"),
-    ("Reject the update", "Reject it with a reason; it stays on the card", "screen.reject"),
-    ("Next submission", "The next one waiting", "screen.next"),
-    ("Previous submission", "The one before", "screen.previous"),
-)
-
-#: By the screen they run on.
-SCREEN_COMMANDS: dict[type[Screen], tuple[Command, ...]] = {
-    RegisterScreen: REGISTER_COMMANDS,
-    ActionScreen: EDIT_COMMANDS,
-    MeetingsScreen: MEETINGS_COMMANDS,
-    RoundReviewScreen: REVIEW_COMMANDS,
-}
-
-#: On any screen where the app allows them (ActregApp.allows).
-APP_COMMANDS: tuple[Command, ...] = (
-    ("Meetings and snapshots", "Meetings, snapshots, changes and exports", "app.meetings"),
-    (
-        "Verify the register: hash chain, projection, snapshots",
+    Command(
+        "ctrl+p",
+        "command_palette",
+        "Commands",
+        "Command palette: find any command by name",
+        show=False,
+    ),
+    # Keyed on the register only (V, R); from the palette on any screen that allows them.
+    Command(
+        None,
+        "verify",
+        "Verify",
         "Check the register has not been altered; optionally find an expected hash",
-        "app.verify",
+        name="Verify the register: hash chain, projection, snapshots",
     ),
-    (
-        "Review returned updates",
+    Command(
+        None,
+        "review",
+        "Review returns",
         "The update round: accept, edit or reject what owners returned",
-        "app.review",
+        name="Review returned updates",
     ),
-    ("Help", "Every key of every screen", "app.help"),
 )
 
-#: Every command, for tests and the help screen.
-COMMANDS: tuple[Command, ...] = (
+
+#: By the screen they run on (for tests and listings; the palette reads the screen's own).
+SCREEN_COMMANDS: dict[type[Screen], tuple[PaletteEntry, ...]] = {
+    cls: entries(getattr(cls, "COMMAND_LIST", ()), "screen") for cls in SCREENS
+}
+APP_COMMANDS = entries(APP_COMMAND_LIST, "app")
+#: Every palette entry.
+COMMANDS: tuple[PaletteEntry, ...] = (
     *dict.fromkeys(c for commands in SCREEN_COMMANDS.values() for c in commands),
     *APP_COMMANDS,
 )
@@ -129,8 +123,8 @@ class ActregCommands(Provider):
 
     def _available(self):
         screen, app = self.screen, self.app
-        offered = (*SCREEN_COMMANDS.get(type(screen), ()), *APP_COMMANDS)
-        for name, help_text, action in offered:
+        declared = getattr(type(screen), "COMMAND_LIST", ())
+        for name, help_text, action in (*entries(declared, "screen"), *APP_COMMANDS):
             if action.startswith("app.") and not app.allows(action.removeprefix("app."), screen):
                 continue
             keys = keys_for(action, screen, app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -13,7 +13,8 @@ from db.plural import plural
 from db.read.queries import action_log, get_action
 from db.rounds.review import action_submissions
 from tui.app.background import run_db
-from tui.screens.editing import EDIT_BINDINGS, ActionEditing
+from tui.app.command import Command, bindings
+from tui.screens.editing import EDIT_COMMANDS, ActionEditing
 from tui.text.card import card_lines
 from tui.widgets.banner import Banner
 from tui.widgets.key_bar import KeyBar
@@ -28,10 +29,11 @@ class ActionScreen(ActionEditing, Screen):
     ActionScreen #card { height: 1fr; padding: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the register"),
-        *EDIT_BINDINGS,
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("escape", "back", "Back", "Back to the register"),
+        *EDIT_COMMANDS,
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
     #: The keys the key bar keeps when it is narrow (80 columns): Edit, Quit go to `?`.
     KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
         "back",

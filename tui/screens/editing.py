@@ -5,19 +5,61 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.binding import Binding
-
+from tui.app.command import Command, bindings
 from tui.screens.action_forms import ACTION_FORMS
 from tui.screens.form_screen import FormResult, Saved, Stale
 
-EDIT_BINDINGS = [
-    Binding("u", "form('update')", "Update", tooltip="Progress update: note, status, RAG, percent"),
-    Binding("e", "form('edit')", "Edit", tooltip="Edit a field (with a reason)"),
-    Binding("d", "form('redate')", "Re-date", tooltip="Move the target date (with a reason)"),
-    Binding("s", "form('status')", "Status", tooltip="Change the status"),
-    Binding("r", "form('rag')", "RAG", tooltip="Set the RAG rating (with a reason)"),
-    Binding("c", "form('close')", "Close", tooltip="Close as verified, with evidence"),
-]
+#: The forms that act on one action: the register's selected row, or the card's action.
+EDIT_COMMANDS = (
+    Command(
+        "u",
+        "form('update')",
+        "Update",
+        "Progress update: note, status, RAG, percent",
+        name="Progress update",
+        palette_help="Record a note, status, RAG or percent",
+    ),
+    Command(
+        "e",
+        "form('edit')",
+        "Edit",
+        "Edit a field (with a reason)",
+        name="Edit a field",
+        palette_help="Change a descriptive field, with a reason",
+    ),
+    Command(
+        "d",
+        "form('redate')",
+        "Re-date",
+        "Move the target date (with a reason)",
+        name="Move target date",
+        palette_help="Re-date the action, with a reason",
+    ),
+    Command(
+        "s",
+        "form('status')",
+        "Status",
+        "Change the status",
+        name="Change status",
+        palette_help="Set the status",
+    ),
+    Command(
+        "r",
+        "form('rag')",
+        "RAG",
+        "Set the RAG rating (with a reason)",
+        name="Set RAG",
+        palette_help="Re-rate the action, with a reason",
+    ),
+    Command(
+        "c",
+        "form('close')",
+        "Close",
+        "Close as verified, with evidence",
+        name="Close action",
+    ),
+)
+EDIT_BINDINGS = bindings(EDIT_COMMANDS)
 
 
 class ActionEditing:

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -22,6 +22,7 @@ from db.exporting.table import ExportTable
 from db.plural import plural
 from db.store.clock import utc_now
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.export_dialog import ExportScreen
@@ -61,16 +62,49 @@ class MeetingsScreen(Screen):
     #pack-preview { height: auto; max-height: 60%; padding: 0 1; border-top: solid $primary; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the register"),
-        Binding("a", "add", "Add meeting", tooltip="Add a committee meeting"),
-        Binding(
-            "s", "snapshot", "Snapshot", tooltip="Freeze the register for the selected meeting"
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("escape", "back", "Back", "Back to the register"),
+        Command(
+            "a",
+            "add",
+            "Add meeting",
+            "Add a committee meeting",
+            name="Add a meeting",
+            palette_help="Schedule a committee meeting",
         ),
-        Binding("o,enter", "open", "Open", tooltip="Open the meeting's snapshot"),
-        Binding("c", "changes", "Changes", tooltip="What changed since the previous snapshot"),
-        Binding("e", "export", "Export", tooltip="Export the meeting's snapshot (CSV, XLSX, …)"),
-    ]
+        Command(
+            "s",
+            "snapshot",
+            "Snapshot",
+            "Freeze the register for the selected meeting",
+            name="Take a snapshot",
+        ),
+        Command(
+            "o,enter",
+            "open",
+            "Open",
+            "Open the meeting's snapshot",
+            name="Open the snapshot",
+            palette_help="The selected meeting's frozen table",
+        ),
+        Command(
+            "c",
+            "changes",
+            "Changes",
+            "What changed since the previous snapshot",
+            name="Changes since the last snapshot",
+            palette_help="What changed before this meeting",
+        ),
+        Command(
+            "e",
+            "export",
+            "Export",
+            "Export the meeting's snapshot (CSV, XLSX, …)",
+            name="Export the snapshot",
+            palette_help="CSV, Markdown, HTML, XLSX or DOCX",
+        ),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
     #: The keys the key bar keeps when it is narrow (80 columns): the rest go to `?`.
     KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
         "back",

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -23,10 +23,11 @@ from db.read.queries import ActionFilter, register_info
 from db.store.connection import setting
 from db.store.models import STATUSES
 from tui.app.background import interrupted, run_db, start_thread
+from tui.app.command import Command, bindings
 from tui.app.gateway import ReadTooSlow, RegisterGateway
 from tui.screens.action import ActionScreen
 from tui.screens.action_forms import new_action_form
-from tui.screens.editing import EDIT_BINDINGS, ActionEditing
+from tui.screens.editing import EDIT_COMMANDS, ActionEditing
 from tui.screens.filter_menu import NAMED_COLUMNS, FilterMenu
 from tui.screens.form_screen import FormResult, Saved
 from tui.screens.import_dialog import ImportScreen
@@ -139,73 +140,143 @@ def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
 class RegisterScreen(ActionEditing, Screen):
     """The table of actions, filtered and sorted; enter opens one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
         # Priority, like "/": enter in the search box applies it and goes back to the
         # table as the key is read, so an enter typed straight after it opens the card.
-        Binding("enter", "open", "Open", priority=True, tooltip="Open the selected action's card"),
+        Command(
+            "enter",
+            "open",
+            "Open",
+            "Open the selected action's card",
+            name="Open action",
+            priority=True,
+        ),
         # A priority binding runs as the app reads the key, before it hands the keys
         # after it to the widget with focus: the letters typed straight after "/"
         # (a paste, a script, a fast typist) then all reach the search box.
-        Binding(
+        Command(
             "slash",
             "search",
             "Search",
+            "Search refs, titles, descriptions, commentary",
+            name="Search",
+            palette_help="Search titles, descriptions and commentary",
             priority=True,
-            tooltip="Search refs, titles, descriptions, commentary",
         ),
-        Binding("o", "toggle('overdue')", "Overdue", tooltip="Only overdue actions (toggle)"),
-        Binding(
+        Command(
+            "o",
+            "toggle('overdue')",
+            "Overdue",
+            "Only overdue actions (toggle)",
+            name="Toggle overdue filter",
+            palette_help="Only actions past their target",
+        ),
+        Command(
             "w",
             "toggle('stale')",
             "Stale",
-            tooltip="Only stale actions: no update this cycle (toggle)",
+            "Only stale actions: no update this cycle (toggle)",
+            name="Toggle stale filter",
+            palette_help="Only actions with no update this cycle",
         ),
-        Binding("1", "rag('red')", "Red", show=False, tooltip="RAG red filter (toggle)"),
-        Binding("2", "rag('amber')", "Amber", show=False, tooltip="RAG amber filter (toggle)"),
-        Binding("3", "rag('green')", "Green", show=False, tooltip="RAG green filter (toggle)"),
-        Binding(
-            "f", "filter_menu", "Filter", tooltip="Filter by status, RAG, owner, directorate, theme"
+        *(
+            Command(
+                key,
+                f"rag('{rag}')",
+                rag.capitalize(),
+                f"RAG {rag} filter (toggle)",
+                name=f"Toggle RAG {rag} filter",
+                palette_help=f"Only {rag} actions, with any other RAG on",
+                show=False,
+            )
+            for key, rag in (("1", "red"), ("2", "amber"), ("3", "green"))
+        ),
+        Command(
+            "f",
+            "filter_menu",
+            "Filter",
+            "Filter by status, RAG, owner, directorate, theme",
+            name="Filter menu",
+            palette_help="Filter by status, RAG, owner, directorate or theme",
         ),
         # A key each for the lists the menu holds: it opens with that list's choices shown.
         *(
-            Binding(key, f"filter_menu('{name}')", name.capitalize(), show=False, tooltip=tip)
-            for key, name, tip in (
-                ("S", "status", "Filter by status (the menu, its statuses shown)"),
-                ("O", "owner", "Filter by owner (the menu, its owners shown)"),
-                ("D", "directorate", "Filter by directorate (the menu, its directorates shown)"),
-                ("T", "theme", "Filter by theme (the menu, its themes shown)"),
+            Command(
+                key,
+                f"filter_menu('{name}')",
+                name.capitalize(),
+                f"Filter by {name} (the menu, its {plural} shown)",
+                name=f"Filter by {name}",
+                palette_help=f"The filter menu, its {plural} shown",
+                show=False,
+            )
+            for key, name, plural in (
+                ("S", "status", "statuses"),
+                ("O", "owner", "owners"),
+                ("D", "directorate", "directorates"),
+                ("T", "theme", "themes"),
             )
         ),
-        Binding("escape", "clear", "Clear", tooltip="Clear the search and every filter"),
-        Binding("greater_than_sign", "sort", "Sort", tooltip="Sort by the next column"),
-        Binding(
-            "less_than_sign", "reverse", "Reverse", show=False, tooltip="Reverse the sort order"
+        Command(
+            "escape",
+            "clear",
+            "Clear",
+            "Clear the search and every filter",
+            name="Clear filters",
+            palette_help="Show every action",
         ),
-        Binding("n", "new", "New", tooltip="Add a new action"),
-        Binding(
+        Command(
+            "greater_than_sign",
+            "sort",
+            "Sort",
+            "Sort by the next column",
+            name="Cycle sort column",
+        ),
+        Command(
+            "less_than_sign",
+            "reverse",
+            "Reverse",
+            "Reverse the sort order",
+            name="Reverse sort",
+            palette_help="Flip the sort order",
+            show=False,
+        ),
+        Command(
+            "n",
+            "new",
+            "New",
+            "Add a new action",
+            name="New action",
+            palette_help="Add an action to the register",
+        ),
+        Command(
             "i",
             "import_file",
             "Import",
+            "Import actions from a CSV or Excel file (preview first)",
+            name="Import a CSV or Excel file",
+            palette_help="Preview, then import actions",
             show=False,
-            tooltip="Import actions from a CSV or Excel file (preview first)",
         ),
-        Binding(
+        # App commands with a key here (the palette lists them with the app's).
+        Command(
             "V",
             "app.verify",
             "Verify",
+            "Verify the register: hash chain, projection, snapshots",
             show=False,
-            tooltip="Verify the register: hash chain, projection, snapshots",
         ),
-        Binding(
+        Command(
             "R",
             "app.review",
             "Review returns",
+            "Review the updates owners returned in the update round",
             show=False,
-            tooltip="Review the updates owners returned in the update round",
         ),
-        # On the home screen only 'update' is in the footer; the rest act on the row too.
-        *(b if b.key == "u" else replace(b, show=False) for b in EDIT_BINDINGS),
-    ]
+        # On the home screen only 'update' is in the key bar; the rest act on the row too.
+        *(c if c.key == "u" else replace(c, show=False) for c in EDIT_COMMANDS),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     #: The keys the key bar keeps when it is narrow (80 columns): the rest go to `?`.
     KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (

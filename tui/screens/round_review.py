@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
@@ -27,6 +27,7 @@ from db.rounds.review import (
     waiting_submissions,
 )
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.screens.form_screen import FieldSpec, FormResult, FormScreen
 from tui.text.formatting import rag_word, status_label, target_text
 from tui.text.round_text import submission_lines
@@ -102,14 +103,50 @@ class RoundReviewScreen(Screen):
     RoundReviewScreen #review-standing { width: 1fr; padding: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "accept", "Accept", tooltip="Accept the update as returned"),
-        Binding("e", "edit", "Edit & accept", tooltip="Edit what was returned, then accept it"),
-        Binding("r", "reject", "Reject", tooltip="Reject the update, with a reason"),
-        Binding("space,j", "next", "Next", tooltip="Next waiting submission"),
-        Binding("k", "previous", "Prev", tooltip="Previous waiting submission"),
-        Binding("escape", "back", "Back", tooltip="Back to the register"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command(
+            "a",
+            "accept",
+            "Accept",
+            "Accept the update as returned",
+            name="Accept the update",
+            palette_help="Accept what the owner returned",
+        ),
+        Command(
+            "e",
+            "edit",
+            "Edit & accept",
+            "Edit what was returned, then accept it",
+            name="Edit, then accept",
+            palette_help="Change what was returned, then accept it",
+        ),
+        Command(
+            "r",
+            "reject",
+            "Reject",
+            "Reject the update, with a reason",
+            name="Reject the update",
+            palette_help="Reject it with a reason; it stays on the card",
+        ),
+        Command(
+            "space,j",
+            "next",
+            "Next",
+            "Next waiting submission",
+            name="Next submission",
+            palette_help="The next one waiting",
+        ),
+        Command(
+            "k",
+            "previous",
+            "Prev",
+            "Previous waiting submission",
+            name="Previous submission",
+            palette_help="The one before",
+        ),
+        Command("escape", "back", "Back", "Back to the register"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self) -> None:
         super().__init__()

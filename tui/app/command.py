@@ -1,0 +1,55 @@
+"""One declaration per command: its key, binding, key-bar label, help line and palette entry.
+
+A screen (or the app) lists its commands in ``COMMAND_LIST`` and takes its
+``BINDINGS`` from them, so nothing about one key is written twice: the key bar
+shows ``label``, the help screen and the key's tooltip show ``help``, and the
+command palette (tui.app.commands) offers every command with a ``name`` on the
+screen that lists it, with the keys that run it there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    #: The key(s) ("o", "o,enter"); None: reached from the palette only.
+    key: str | None
+    #: The action run on the screen (or "app.…" on the app).
+    action: str
+    #: The key bar's word for it.
+    label: str
+    #: The help screen's line and the key's tooltip; the palette's line too, unless
+    #: `palette_help` says it another way.
+    help: str
+    #: What the palette finds it by; None: a key with no palette entry.
+    name: str | None = None
+    palette_help: str | None = None
+    #: In the key bar (else only in help and the palette).
+    show: bool = True
+    #: Run as the key is read, before the widget with focus sees it.
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        assert self.key is not None, f"{self.action} has no key"
+        return Binding(
+            self.key,
+            self.action,
+            self.label,
+            show=self.show,
+            priority=self.priority,
+            tooltip=self.help,
+        )
+
+    @property
+    def palette_line(self) -> str:
+        return self.palette_help or self.help
+
+
+def bindings(commands: Iterable[Command]) -> list[Binding]:
+    """The bindings of the commands that have a key, in order."""
+    return [c.binding() for c in commands if c.key is not None]
