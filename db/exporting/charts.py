@@ -39,7 +39,7 @@ def charts(table: ExportTable) -> list[Chart]:
     status_rag = table.summaries["summary"][1]
     overdue = table.summaries["overdue"][0]
     width = len(status_rag.headers)
-    return [
+    drawn = [
         # The Total column, down the status rows (the last row is the Total row).
         Chart("Actions by status", "summary", 1, False, 0, len(status_rag.rows) - 2, width - 1),
         # The Total row, across the RAG columns (column 0 is the label, the last Total).
@@ -47,6 +47,9 @@ def charts(table: ExportTable) -> list[Chart]:
         Chart("Overdue actions by directorate", "overdue", 0, False, 0,
               len(overdue.rows) - 2, len(overdue.headers) - 1),
     ]  # fmt: skip
+    # No directorate (an empty register): nothing to draw, and an empty cell range would
+    # make an XLSX chart Excel refuses to open.
+    return [chart for chart in drawn if chart.last >= chart.first]
 
 
 def _number(cell: object) -> int:

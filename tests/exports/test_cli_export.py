@@ -97,3 +97,45 @@ def test_the_triage_summary_file_gets_the_users_umask(register_copy, work):
         os.umask(old)
     assert proc.returncode == 0, proc.stderr
     assert oct(out.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_export_one_summary_table_as_csv_names_the_file_after_it(register_copy, work):
+    proc = run("--db", register_copy, "export", "--meeting", SECOND, "--table", "overdue",
+               cwd=work)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = work / f"governance-and-audit-committee-{SECOND}-overdue.csv"
+    assert f"Wrote {out.name} (the overdue table, CSV)." in proc.stdout
+    text = out.read_bytes().decode("utf-8-sig")
+    assert "# Overdue actions by directorate and priority\r\n" in text
+    assert "Lead directorate,High,Medium,Low,Total\r\n" in text
+    assert "Total,0,1,0,1\r\n" in text  # A2, Children's Services, medium priority
+
+
+def test_export_layout_and_filters_from_the_command_line(register_copy, work):
+    from tests.exports.extract import read_csv
+
+    out = work / "full.csv"
+    proc = run("--db", register_copy, "export", "--meeting", SECOND, "--layout", "full",
+               "--open-only", "--directorate", "finance", "-o", out, cwd=work)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "(2 actions, CSV)" in proc.stdout  # A1 and A4: Finance, neither closed
+    preamble, header, rows = read_csv(out)
+    assert header[-1] == "Change since last meeting" and len(header) == 24
+    assert [r["Ref"] for r in rows] == ["A1", "A4"]
+    assert "# Rows: lead directorate finance; open actions only (closed, superseded and " \
+           "cancelled left out)" in preamble  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--directorate", "Finanse"), "--directorate: no action has the lead directorate"),
+        (("--format", "xlsx", "--table", "overdue"), "--table is for CSV"),
+    ],
+)
+def test_export_refuses_a_bad_filter_or_table_and_writes_nothing(register_copy, work, args,
+                                                                 message):  # fmt: skip
+    proc = run("--db", register_copy, "export", "--meeting", SECOND, *args, cwd=work)
+    assert proc.returncode == 1
+    assert message in proc.stderr and proc.stderr.startswith("actreg: ")
+    assert list(work.iterdir()) == []

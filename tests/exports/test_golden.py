@@ -14,8 +14,8 @@ from tests.exports.extract import as_json, docx_content, xlsx_content
 TEXT_FORMATS = ("csv", "md", "html")
 
 
-def _export(table, fmt: str, folder: Path) -> bytes:
-    path = exporter.export(table, fmt, folder / f"out.{fmt}")
+def _export(table, fmt: str, folder: Path, layout: str | None = None) -> bytes:
+    path = exporter.export(table, fmt, folder / f"out.{fmt}", layout=layout)
     if fmt == "xlsx":
         return as_json(xlsx_content(path))
     if fmt == "docx":
@@ -46,3 +46,10 @@ def test_exports_are_the_same_every_time_and_carry_no_real_now(table, fmt, tmp_p
     for moment in {real_now, real_now - dt.timedelta(days=1)}:  # a run across midnight
         assert moment.date().isoformat() not in text
     assert table.taken_at == "2025-06-02T08:45:00.000000Z"  # the scripted clock's time
+
+
+@pytest.mark.parametrize(("fmt", "layout"), [("csv", "full"), ("xlsx", "paper")])
+def test_each_formats_other_layout_matches_its_golden(table, fmt, layout, tmp_path, golden):
+    """The goldens above are each format's default layout (paper; XLSX full)."""
+    suffix = fmt if fmt in TEXT_FORMATS else f"{fmt}.json"
+    golden(f"meeting2-{layout}.{suffix}", _export(table, fmt, tmp_path, layout))

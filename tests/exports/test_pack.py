@@ -386,3 +386,21 @@ def test_a_filter_that_matches_nothing_names_what_would(pack_db):
         _table(pack_db, directorate="Finanse")
     assert "--directorate: no action has the lead directorate 'Finanse'" in str(caught.value)
     assert "Children's Services, Finance, Resources" in str(caught.value)
+
+
+def test_an_empty_register_draws_no_overdue_chart(conn, clock, tmp_path):
+    """No directorate, so no bars: an XLSX chart over an empty range would not open."""
+    from db.cycles import meetings, snapshots
+
+    meetings.add_meeting(conn, "2025-01-10", deadline="2025-01-03")
+    snapshots.take_snapshot(conn, "2025-01-10", author="Officer", clock=clock)
+    empty = exporter.build_table(conn, "2025-01-10")
+    path = exporter.export(empty, "xlsx", tmp_path / "empty.xlsx")
+    with zipfile.ZipFile(path) as z:
+        xml = [
+            z.read(n).decode() for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)
+        ]
+    assert len(xml) == 2  # status and RAG, every count 0
+    for chart in xml:
+        for first, last in re.findall(r"\$(\d+):\$[A-Z]+\$(\d+)<", chart):
+            assert int(first) <= int(last)
