@@ -38,6 +38,11 @@ from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry
 
 #: Statuses that mean the work is done, and so carry a completed date.
 DONE_STATUSES = frozenset({"implemented", "closed"})
+#: The reason logged when closing clears a red rating nobody settled: a closed
+#: action is never shown red in a pack.
+RED_SETTLED_ON_CLOSING = "Closed as verified: the red rating no longer applies"
+#: What `rag` takes on closing to leave the action unrated.
+NO_RAG = "none"
 
 
 class EntryWriter:
@@ -87,7 +92,10 @@ class EntryWriter:
         completed_date: str | None = None,
         supersedes: str | None = None,
     ) -> Row:
-        """A status change, and the completed date it implies, as entries of their own."""
+        """A status change, and the completed date it implies, as entries of their own.
+
+        Closing an action still rated red clears the rating, with its reason logged.
+        """
         row = self.append(
             row,
             row["id"],
@@ -98,6 +106,16 @@ class EntryWriter:
             commentary=commentary,
             supersedes=supersedes,
         )
+        if status == "closed" and kind == "status" and row["rag"] == "red":
+            row = self.append(
+                row,
+                row["id"],
+                "rag",
+                field="rag",
+                old_value="red",
+                new_value=None,
+                commentary=RED_SETTLED_ON_CLOSING,
+            )
         if status in DONE_STATUSES:
             done_on = completed_date or row["completed_date"] or self.recorded_at[:10]
         elif status in ("not_started", "in_progress"):
@@ -485,14 +503,20 @@ def close_action(
     evidence: str | None = None,
     note: str | None = None,
     completed_date: str | None = None,
+    rag: str | None = None,
     expected_version: int | None = None,
     clock: Clock = utc_now,
 ) -> Row:
     """Close (verified): needs evidence, given now or recorded before.
 
     `completed_date` is when the work was done (default: when it was first
-    marked implemented, else today).
+    marked implemented, else today). `rag` settles the rating as it closes
+    (NO_RAG: unrated), its reason the note; without it a red rating is cleared
+    with RED_SETTLED_ON_CLOSING logged as the reason.
     """
+    settle = None
+    if rag is not None:
+        settle = None if rag.strip().lower() in (NO_RAG, "") else check_value("rag", parse_rag, rag)
     evidence = check_value("evidence", clean_line, evidence) if evidence else None
     if completed_date is not None:
         completed_date = check_value("completed date", parse_day, completed_date)
@@ -504,6 +528,16 @@ def close_action(
         _require_evidence(c.row, evidence)
         if evidence:
             c.row = _append_evidence(c.w, c.row, evidence)
+        if rag is not None and settle != c.row["rag"]:
+            c.row = c.w.append(
+                c.row,
+                c.row["id"],
+                "rag",
+                field="rag",
+                old_value=c.row["rag"],
+                new_value=settle,
+                commentary=note or "Settled on closing",
+            )
         c.row = c.w.set_status(c.row, "closed", commentary=note, completed_date=completed_date)
     return c.row
 

@@ -360,6 +360,23 @@ def test_close_with_evidence_records_both(run, fresh_db, show_json):
     assert kinds.index("evidence") > kinds.index("status")  # newest first
 
 
+def test_closing_a_red_action_never_leaves_it_red(run, fresh_db, show_json, add_args):
+    run("update", "A1", "--rag", "red", "--reason", "Supplier late", db=fresh_db)
+    run("close", "A1", "--evidence", "Audit report 7", db=fresh_db)
+    closed = show_json(fresh_db, "A1")
+    assert (closed["action"]["status"], closed["action"]["rag"]) == ("closed", None)
+    cleared = next(e for e in closed["log"] if e["kind"] == "rag")
+    assert (cleared["old_value"], cleared["new_value"]) == ("red", None)
+    assert cleared["commentary"] == "Closed as verified: the red rating no longer applies"
+    # --rag settles it as asked, the note its reason
+    run(*add_args("B1"), db=fresh_db)
+    run("update", "B1", "--rag", "red", "--reason", "Late", db=fresh_db)
+    run("close", "B1", "--evidence", "Minute 3", "--rag", "green", "--note", "Done", db=fresh_db)
+    b1 = show_json(fresh_db, "B1")["action"]
+    assert (b1["status"], b1["rag"], b1["rag_reason"]) == ("closed", "green", "Done")
+    run("verify", db=fresh_db)  # exits 0: the log replays to what is shown
+
+
 def test_close_without_any_evidence_is_refused(run, fresh_db, db_state):
     before = db_state(fresh_db)
     result = run("close", "A1", db=fresh_db, check_exit=1)

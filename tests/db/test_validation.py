@@ -113,6 +113,31 @@ def test_numbers_are_read_day_first_never_month_first(a1, clock):
     assert row["target_date"] == "2027-04-03"
 
 
+def test_closing_a_red_action_clears_the_rating_with_its_reason(a1, clock):
+    from db.integrity.verifier import verify
+
+    clock.advance()
+    register.set_rag(a1, "A1", "red", reason="Supplier late", author="Jo", clock=clock)
+    clock.advance()
+    row = register.close_action(a1, "A1", evidence="Minute 4", author="Jo", clock=clock)
+    assert (row["status"], row["rag"]) == ("closed", None)
+    assert row["rag_reason"] == register.RED_SETTLED_ON_CLOSING
+    assert verify(a1).ok  # the projection is what the log replays to
+
+
+@pytest.mark.parametrize(
+    ("rag", "stored"), [("green", "green"), ("amber", "amber"), ("none", None)]
+)
+def test_closing_settles_the_rag_as_asked(a1, clock, rag, stored):
+    clock.advance()
+    register.set_rag(a1, "A1", "red", reason="Supplier late", author="Jo", clock=clock)
+    clock.advance()
+    row = register.close_action(
+        a1, "A1", evidence="Minute 4", rag=rag, note="Verified", author="Jo", clock=clock
+    )
+    assert (row["status"], row["rag"], row["rag_reason"]) == ("closed", stored, "Verified")
+
+
 # --- refs ----------------------------------------------------------------------------
 
 

@@ -502,3 +502,29 @@ async def test_at_80x24_tab_always_shows_the_field_it_moves_to(mat_conn):
             if on_card:
                 await pilot.press("escape")
                 await settle(pilot)
+
+
+@run_async
+async def test_closing_a_red_action_asks_what_its_rag_becomes(mat_conn):
+    app = ActregApp(mat_conn, author="tester")  # A3 is rated red in the fixture
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A3")
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        rag = form.query_one("#field-rag", Select)
+        assert rag.value == "green"  # offered first; amber or unrated on a letter
+        await type_into(pilot, "Trainer booked, course run")
+        rag.focus()
+        await pilot.press("a")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+        assert (app.screen.row["status"], app.screen.row["rag"]) == ("closed", "amber")
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(pilot, "A2")  # green: nothing to ask
+        await pilot.press("c")
+        await settle(pilot)
+        assert not app.screen.query("#field-rag")

@@ -118,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref")
     p.add_argument("--evidence")
     p.add_argument("--note")
+    p.add_argument(
+        "--rag",
+        help="settle the RAG as it closes: green, amber or none (default: a red rating is "
+        "cleared, with the reason logged)",
+    )
     _expect_version(p)
 
     p = verb("correct", verbs.correct, "correct an earlier log entry (appends a correction)")

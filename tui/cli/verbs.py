@@ -134,6 +134,7 @@ def close(args: argparse.Namespace) -> int:
         author=author(args),
         evidence=args.evidence,
         note=args.note,
+        rag=args.rag,
         expected_version=args.expect_version,
     )
     print(f"Closed {row['ref']}.")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from db.read.queries import get_action
 from db.store.models import EDITABLE_FIELDS, PRIORITIES, RAGS, STATUSES, label
 from db.store.register import (
+    NO_RAG,
     add_action,
     change_status,
     close_action,
@@ -26,6 +27,8 @@ from tui.text.formatting import status_label
 STATUS_OPTIONS = tuple((status_label(s), s) for s in STATUSES)
 RAG_OPTIONS = tuple((f"{r[0].upper()} {r.capitalize()}", r) for r in RAGS)
 PRIORITY_OPTIONS = tuple((p.capitalize(), p) for p in PRIORITIES)
+#: What a red action's RAG becomes as it closes.
+SETTLE_OPTIONS = (("G Green", "green"), ("A Amber", "amber"), ("- Unrated (clear it)", NO_RAG))
 
 
 def _intro(row: dict) -> str:
@@ -244,6 +247,16 @@ def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
         FieldSpec("evidence", placeholder="a report, minute or link that shows it is done"),
         FieldSpec("note", kind="text", caption="note (optional)"),
     ]
+    if row["rag"] == "red":  # a closed action is never shown red: ask what it becomes
+        fields.append(
+            FieldSpec(
+                "rag",
+                kind="select",
+                value="green",
+                options=SETTLE_OPTIONS,
+                caption="RAG on closing (it is red now)",
+            )
+        )
 
     def save(values):
         return gateway.call(
@@ -252,6 +265,7 @@ def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             author=gateway.author,
             evidence=_blank_to_none(values["evidence"]),
             note=_blank_to_none(values["note"]),
+            rag=values.get("rag"),
             expected_version=row["version"],
         )
 
