@@ -136,7 +136,7 @@ def start_round(
     asked = _asked(conn)
     if not asked:
         raise InputError("no action is open (not started or in progress): there is no one to ask")
-    folder = Path(folder).expanduser()
+    folder = Path(folder).expanduser().resolve()  # (chase finds the workbooks from anywhere)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -162,7 +162,10 @@ def test_a_second_round_for_the_same_meeting_is_refused(run, demo, tmp_path):
 
 
 def test_chase_records_the_chase_on_each_outstanding_action(run, demo, tmp_path):
-    status = _started(run, demo, tmp_path / "out")
+    # Started with a relative --out in one folder, chased from another: the round
+    # remembers where its workbooks are.
+    run("round", "start", "--out", "out", db=demo, env=ENV, cwd=tmp_path)
+    status = run("round", "status", "--format", "json", db=demo, env=ENV).json()
     result = run("round", "chase", db=demo, env=ENV)
     owners = len(status["owners"])
     assert f"Chased {owners} owners" in result.stdout
