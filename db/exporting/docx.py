@@ -20,7 +20,7 @@ from db.exporting.table import ExportTable, change_counts, cut_off_words
 from db.store.dates import parse_utc_text
 
 #: Column widths in millimetres; they fill A4 landscape less two 12.7 mm margins.
-_WIDTHS_MM = {"ref": 12, "title": 46, "owner": 24, "directorate": 26, "status": 18,
+_WIDTHS_MM = {"ref": 12, "title": 46, "owner": 24, "directorate": 26, "status": 22,
               "rag": 17, "original_target_date": 21, "target_date": 21,
               "last_commentary": 70, "description": 40, "change": 34, "evidence": 30,
               "rag_reason": 30, "completion_criterion": 30}  # fmt: skip
@@ -264,6 +264,9 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     doc.add_heading("About this table", level=2)
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
+    facts.autofit = False
+    for grid_col, width in zip(facts._tbl.tblGrid.gridCol_lst, (Mm(45), Mm(200)), strict=True):
+        grid_col.w = width
     for label, value in table.provenance():
         cells = facts.add_row().cells
         _put(cells[0], label, small, bold=True)

@@ -221,9 +221,8 @@ def _add_chart(ws, chart: pack_charts.Chart, sheet_ws, header_row: int, anchor: 
     bar.legend = None
     bar.height, bar.width = 7.5, 14
     bar.y_axis.majorGridlines = None
-    bar.y_axis.title = "Actions"
     bar.x_axis.scaling.orientation = "maxMin"  # first row at the top, as in the table
-    bar.y_axis.delete = False
+    bar.y_axis.delete = True  # each bar is labelled with its count: no value axis to read
     bar.x_axis.delete = False
     if chart.across:
         row = header_row + 1 + chart.value_at
