@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from db.read.queries import ActionFilter, cycle_start, where_clause, with_flags
+from db.read.queries import ActionFilter, ActionRow, cycle_start, where_clause, with_flags
 from db.store.clock import today
-from db.store.projection import ACTION_COLUMNS, Row
+from db.store.projection import ACTION_COLUMNS
 
 #: RAG by severity, as a committee reads it: red, amber, green, then unrated.
 RAG_SEVERITY = "CASE rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END"
@@ -43,7 +43,7 @@ def page_actions(
     descending: bool = False,
     limit: int = 100,
     offset: int = 0,
-) -> list[Row]:
+) -> list[ActionRow]:
     """One page of the actions matching `flt`, sorted, each with its derived flags."""
     flt = flt or ActionFilter()
     on = today()
@@ -52,7 +52,9 @@ def page_actions(
     return _page(conn, where, params, on, stale_before, sort, descending, limit, offset)
 
 
-def _page(conn, where, params, on, stale_before, sort, descending, limit, offset) -> list[Row]:
+def _page(
+    conn, where, params, on, stale_before, sort, descending, limit, offset
+) -> list[ActionRow]:
     rows = conn.execute(
         f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where}"
         f" ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
@@ -117,7 +119,7 @@ def matching_ids(
     return [r[0] for r in conn.execute(sql, params)]
 
 
-def rows_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[Row]:
+def rows_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[ActionRow]:
     """The actions with these ids, in the order given, each with its derived flags."""
     if not ids:
         return []
@@ -141,7 +143,7 @@ def count_and_page(
     descending: bool = False,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[Row]]:
+) -> tuple[int, list[ActionRow]]:
     """:func:`count_matching` and :func:`page_actions` at once, deciding 'today' once."""
     flt = flt or ActionFilter()
     on = today()
