@@ -123,6 +123,7 @@ class MeetingsScreen(Screen):
         self.loads = 0  # completed loads (tests wait on it)
         self._select_id: int | None = None  # the meeting to put the cursor on once loaded
         self.previewed: ExportTable | None = None  # the pack the preview shows (tests wait)
+        self._previews: dict[int, tuple[ExportTable, list[str]]] = {}  # by snapshot id
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Meetings & snapshots")
@@ -230,20 +231,33 @@ class MeetingsScreen(Screen):
                      "take one, then its pack's headline shows here.")  # fmt: skip
             shown.update(Text(words))
             return
+        snapshot_id = meeting["snapshot_id"]
+        if snapshot_id in self._previews:  # a snapshot never changes: read each pack once
+            self.previewed, lines = self._previews[snapshot_id]
+            shown.update(Text("\n".join(lines)))
+            return
+        shown.update(Text(f"Reading the pack of snapshot #{snapshot_id}…"))
         gateway = self.app.gateway
 
         def done(table: ExportTable) -> None:
+            self._previews[snapshot_id] = (table, pack_preview(table))
             if self.is_attached and (self.selected or {}).get("id") == meeting["id"]:
-                self.previewed = table
-                shown.update(Text("\n".join(pack_preview(table))))
+                self.preview(meeting)
 
-        run_db(
-            self,
-            lambda: gateway.call(build_table, meeting["meeting_date"], meeting["committee"]),
-            on_done=done,
-            group="pack-preview",
-            exclusive=True,
-        )
+        def read() -> None:
+            # Still on this meeting a moment later? (Arrowing past meetings reads none.)
+            if self.is_attached and (self.selected or {}).get("id") == meeting["id"]:
+                run_db(
+                    self,
+                    lambda: gateway.call(
+                        build_table, meeting["meeting_date"], meeting["committee"]
+                    ),
+                    on_done=done,
+                    group="pack-preview",
+                    exclusive=True,
+                )
+
+        self.set_timer(0.15, read)
 
     def action_back(self) -> None:
         self.dismiss()
