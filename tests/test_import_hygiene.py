@@ -106,6 +106,44 @@ def test_the_private_name_check_finds_both_forms(tmp_path: Path):
     ]
 
 
+SQL_CALLS = {"execute", "executemany", "executescript", "fetchone", "fetchall", "fetchmany"}
+#: Where no SQL runs: what the UI draws calls db functions (through the gateway).
+NO_SQL = ("tui/screens", "tui/widgets", "tui/text", "tui/app")
+
+
+def sql_calls(path: Path, root: Path = ROOT) -> list[str]:
+    """Calls of a DB-API method (`conn.execute(...)`, `cursor.fetchone()`) in one file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path.relative_to(root)}:{node.lineno} calls .{node.func.attr}()"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in SQL_CALLS
+    ]
+
+
+def test_the_ui_runs_no_sql_of_its_own():
+    # import-linter keeps sqlite3 out of these packages; this catches a connection
+    # handed in by a worker and used directly.
+    found = [
+        call
+        for folder in NO_SQL
+        for p in sorted((ROOT / folder).rglob("*.py"))
+        for call in sql_calls(p)
+    ]
+    assert found == []
+
+
+def test_the_sql_check_finds_a_query_on_a_handed_in_connection(tmp_path: Path):
+    sample = tmp_path / "screen.py"
+    sample.write_text("def card(conn):\n    return conn.execute('SELECT 1').fetchone()\n")
+    assert [c.split(" ", 1)[1] for c in sql_calls(sample, tmp_path)] == [
+        "calls .fetchone()",
+        "calls .execute()",
+    ]
+
+
 def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:
     """Every set of modules that import one another round a loop (Tarjan's algorithm)."""
     index: dict[str, int] = {}
