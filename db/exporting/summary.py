@@ -10,7 +10,9 @@ whatever has happened since, gives the same numbers.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from db.exporting.table import RAG_LABELS
 from db.store.models import STATUS_LABELS
@@ -125,11 +127,13 @@ def status_by_rag(rows: list[dict], previous: list[dict] | None) -> SummaryTable
     rags = [*RAG_LABELS, None]
 
     def counts(source: list[dict]) -> dict[tuple, int]:
+        # Count each (status, RAG) pair once (Counter, in C), then add up the totals.
+        statuses, rags = map(itemgetter("status"), source), map(itemgetter("rag"), source)
+        pairs = Counter(zip(statuses, rags, strict=True))
         out: dict[tuple, int] = {}
-        for r in source:
-            for key in ((r["status"], r["rag"]), (r["status"], TOTAL), (TOTAL, r["rag"]),
-                        (TOTAL, TOTAL)):  # fmt: skip
-                out[key] = out.get(key, 0) + 1
+        for (status, rag), n in pairs.items():
+            for key in ((status, rag), (status, TOTAL), (TOTAL, rag), (TOTAL, TOTAL)):
+                out[key] = out.get(key, 0) + n
         return out
 
     now, was = counts(rows), counts(previous) if previous is not None else None
@@ -160,14 +164,18 @@ def overdue_by_directorate(rows: list[dict]) -> SummaryTable:
     columns = [*PRIORITIES, *extra]
     headers = ("Lead directorate", *PRIORITIES.values(), *extra, TOTAL)
 
-    def line(name: str, chosen: list[dict]) -> list[Cell]:
-        per = [sum(1 for r in chosen if (r["priority"] if r["priority"] in PRIORITIES
-                                         else NOT_SET) == p) for p in columns]  # fmt: skip
-        return [name, *per, len(chosen)]
+    # One pass: (directorate, priority) -> count.
+    counts: dict[tuple[str, str], int] = {}
+    for r in overdue:
+        key = (_directorate(r), r["priority"] if r["priority"] in PRIORITIES else NOT_SET)
+        counts[key] = counts.get(key, 0) + 1
+
+    def line(name: str, per: list[int]) -> list[Cell]:
+        return [name, *per, sum(per)]
 
     names = _sorted_names({_directorate(r) for r in rows}, NO_DIRECTORATE)
-    body = [line(n, [r for r in overdue if _directorate(r) == n]) for n in names]
-    body.append(line(TOTAL, overdue))
+    body = [line(n, [counts.get((n, p), 0) for p in columns]) for n in names]
+    body.append(line(TOTAL, [sum(counts.get((n, p), 0) for n in names) for p in columns]))
     return SummaryTable(
         "overdue",
         "Overdue actions by directorate and priority",
@@ -260,8 +268,11 @@ def sources(rows: list[dict]) -> SummaryTable:
             Percent(done, len(counted)),
         ]
 
-    names = _sorted_names({r["source"] or NO_SOURCE for r in rows}, NO_SOURCE)
-    body = [line(n, [r for r in rows if (r["source"] or NO_SOURCE) == n]) for n in names]
+    by_source: dict[str, list[dict]] = {}
+    for r in rows:  # one pass, however many sources
+        by_source.setdefault(r["source"] or NO_SOURCE, []).append(r)
+    names = _sorted_names(set(by_source), NO_SOURCE)
+    body = [line(n, by_source[n]) for n in names]
     body.append(line(TOTAL, rows))
     return SummaryTable(
         "sources", "Actions by source", ("Source", "Actions", "Open", "Overdue", "Complete"),
