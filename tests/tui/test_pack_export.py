@@ -98,6 +98,15 @@ async def test_the_export_dialog_offers_layout_table_and_filters(cycle_conn, tmp
         await settle(pilot)
         assert "Wrote" in text_of(dialog, "#export-status")
         assert "(1 action, CSV)" in text_of(dialog, "#export-status")  # A1 (A4 is closed)
+        # A directorate no action has: the reason, on the dialog; no file.
+        dialog.query_one("#export-directorate", Input).value = "Corprate"
+        name.value = "nothing.csv"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "--directorate: no action has the lead directorate 'Corprate'" in text_of(
+            dialog, "#export-status"
+        )
+        assert not (tmp_path / "nothing.csv").exists()
         # XLSX takes the full layout by itself; a table is for CSV only.
         dialog.query_one("#export-format", Select).value = "xlsx"
         await pilot.pause()
