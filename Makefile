@@ -56,4 +56,5 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.import_bench
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis \
+		.mypy_cache .import_linter_cache .grimp_cache
