@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from db.exporting.filters import NOT_OPEN
+from db.exporting.layouts import NOT_RATED
 from db.exporting.table import RAG_LABELS
 from db.store.models import STATUS_LABELS
 
@@ -21,9 +23,7 @@ from db.store.models import STATUS_LABELS
 TABLE_KEYS = ("summary", "overdue", "ageing", "completed", "extensions", "sources")
 _DONE = frozenset({"implemented", "closed"})
 _WITHDRAWN = frozenset({"superseded", "cancelled"})
-_NOT_OPEN = frozenset({"closed", *_WITHDRAWN})
 PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
-NOT_RATED = "Not rated"
 NOT_SET = "Not set"
 NO_DIRECTORATE = "No directorate"
 NO_SOURCE = "No source"
@@ -114,7 +114,7 @@ def headline(rows: list[dict], previous: list[dict] | None, cut_off: str,
     return SummaryTable("headline", "Headline", ("Measure", "Actions"), [
         ["Actions in the register", len(rows)],
         ["Open (not closed, superseded or cancelled)",
-         sum(1 for r in rows if r["status"] not in _NOT_OPEN)],
+         sum(1 for r in rows if r["status"] not in NOT_OPEN)],
         ["Due since the last meeting", len(due)],
         ["Implemented or closed since the last meeting", len(completed)],
         ["Implemented by their original target date, of those due so far",
@@ -263,7 +263,7 @@ def sources(rows: list[dict]) -> SummaryTable:
         return [
             name,
             len(chosen),
-            sum(1 for r in chosen if r["status"] not in _NOT_OPEN),
+            sum(1 for r in chosen if r["status"] not in NOT_OPEN),
             sum(1 for r in chosen if r["overdue"]),
             Percent(done, len(counted)),
         ]
