@@ -52,7 +52,7 @@ STATUSES = ["Not started", "In progress", "Ongoing", "Complete", "Closed"]
 RAGS = ["Green", "Amber", "Red", "On track", "At risk", ""]
 
 
-def write_csv(path: Path, rows: int, seed: int = 6) -> None:
+def write_csv(path: Path, rows: int, seed: int = 6, *, prefix: str = "A") -> None:
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -60,7 +60,7 @@ def write_csv(path: Path, rows: int, seed: int = 6) -> None:
         for i in range(1, rows + 1):
             writer.writerow(
                 [
-                    f"A{i}",
+                    f"{prefix}{i}",
                     f"R{i % 40 + 1}",
                     f'Action {i}: review, then "publish" the policy',
                     f"Officer {i % 97}",

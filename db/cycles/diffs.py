@@ -15,8 +15,8 @@ from db.errors import InputError
 from db.read.queries import list_actions
 from db.store.clock import utc_now
 from db.store.dates import utc_text
-from db.store.models import FINISHED_STATUSES, STATUS_LABELS
 from db.store.projection import ref_key
+from db.store.values import FINISHED_STATUSES, STATUS_LABELS
 
 #: The categories of a diff, in the order they are reported.
 CATEGORIES = {

@@ -16,7 +16,7 @@ from db.errors import InputError, NotFound
 from db.store.clock import today
 from db.store.connection import write_transaction
 from db.store.dates import parse_day
-from db.store.models import check_value, clean_line, clean_required_line, parse_cadence
+from db.store.values import check_value, clean_line, clean_required_line, parse_cadence
 
 DEFAULT_COMMITTEE = "Governance and Audit Committee"
 #: Papers are due this many days before a meeting unless a deadline is given.

@@ -26,8 +26,8 @@ from db.store import log
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import parse_moment, parse_utc_text, utc_text
-from db.store.models import check_value, clean_required_line
 from db.store.projection import Row
+from db.store.values import check_value, clean_required_line
 
 #: What a snapshot freezes of each action: the rebuilt projection and its flags.
 SNAPSHOT_FIELDS = asat.REBUILT_FIELDS

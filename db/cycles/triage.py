@@ -17,8 +17,8 @@ from db.plural import plural
 from db.read.queries import NO_FILTER, ActionFilter, list_actions
 from db.store import log
 from db.store.clock import today
-from db.store.models import FINISHED_STATUSES
 from db.store.projection import Row
+from db.store.values import FINISHED_STATUSES
 
 #: Reasons an action is in the queue, in the order they are shown, each with
 #: the weight it adds to the action's urgency.

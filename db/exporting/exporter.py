@@ -22,15 +22,12 @@ from db.cycles import diffs, snapshots
 from db.errors import ActregError, InputError
 from db.exporting import extensions, summary
 from db.exporting.filters import Filters
+from db.exporting.format_names import FORMATS, PARTS
 from db.exporting.formats import WRITERS
 from db.exporting.latest_update import use_progress_notes
 from db.exporting.layouts import WriteOptions, get_layout
 from db.exporting.table import ExportTable
 from db.store.connection import setting
-
-FORMATS = ("csv", "md", "html", "xlsx", "docx")
-#: What one CSV file can hold (--table): the appendix or one summary table.
-PARTS = ("appendix", *summary.TABLE_KEYS)
 
 
 def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None,

@@ -17,7 +17,7 @@ from operator import itemgetter
 from db.exporting.filters import NOT_OPEN
 from db.exporting.layouts import NOT_RATED
 from db.exporting.table import RAG_LABELS
-from db.store.models import STATUS_LABELS
+from db.store.values import STATUS_LABELS
 
 #: The keys of the tables, in the order a pack prints them (and the CSV --table names).
 TABLE_KEYS = ("summary", "overdue", "ageing", "completed", "extensions", "sources")

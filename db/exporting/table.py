@@ -14,7 +14,7 @@ from itertools import repeat
 from operator import itemgetter
 
 from db.cycles import diffs
-from db.store.models import STATUS_LABELS
+from db.store.values import STATUS_LABELS
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from db.importing.files import Cell, read_table
 from db.importing.plan import ImportPlan, ImportRow
 from db.plural import plural
 from db.store.clock import Clock, utc_now
-from db.store.models import (
+from db.store.values import (
     LIMITS,
     clean_line,
     clean_long,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from db.store.models import FINISHED_STATUSES
 from db.store.projection import (
     ACTION_COLUMNS,
     CREATED_DEFAULTS,
@@ -29,6 +28,7 @@ from db.store.projection import (
     Row,
     ref_key,
 )
+from db.store.values import FINISHED_STATUSES
 
 #: What the rebuild gives for each action: the projection's columns (but the
 #: sort key, which is Python's) and the derived flags. Snapshots freeze exactly this.

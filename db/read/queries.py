@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypedDict, cast
 
@@ -18,8 +19,8 @@ from db.store import log
 from db.store.clock import today
 from db.store.connection import fold, setting
 from db.store.dates import parse_utc_text, utc_text
-from db.store.models import FINISHED_STATUSES
 from db.store.projection import ACTION_COLUMNS, Row
+from db.store.values import FINISHED_STATUSES
 
 #: Days without an entry after which an action is stale, when no meeting or
 #: snapshot marks the start of the current cycle.
@@ -175,17 +176,29 @@ def list_actions(
     offset: int = 0,
 ) -> list[ActionRow]:
     """Actions matching `flt` in natural ref order, each with its derived flags."""
+    return list(iter_actions(conn, flt, limit=limit, offset=offset))
+
+
+def iter_actions(
+    conn: sqlite3.Connection,
+    flt: ActionFilter = NO_FILTER,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[Row]:
+    """:func:`list_actions` one row at a time, as SQLite reads them: memory stays flat
+    however many actions match (`actreg list` on 100,000 actions streams)."""
     on = today()
     stale_before = cycle_start(conn, on)
     where, params = where_clause(flt, on=on, stale_before=stale_before)
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    rows = conn.execute(
+    cursor = conn.execute(
         f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where} ORDER BY ref_key{page}", params
-    ).fetchall()
-    return [
-        with_flags(dict(zip(ACTION_COLUMNS, r, strict=True)), on=on, stale_before=stale_before)
-        for r in rows
-    ]
+    )
+    for r in cursor:
+        yield with_flags(
+            dict(zip(ACTION_COLUMNS, r, strict=True)), on=on, stale_before=stale_before
+        )
 
 
 def count_actions(conn: sqlite3.Connection, flt: ActionFilter = NO_FILTER) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.store.models import STATUS_LABELS
+from db.store.values import STATUS_LABELS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from db.store import register
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import utc_text
-from db.store.models import check_value, clean_long
+from db.store.values import check_value, clean_long
 
 DECISIONS = {
     "approve": "approved",

@@ -24,7 +24,7 @@ from db.errors import InputError
 from db.rounds.columns import BY_HEADING, COLUMNS, OWNER_STATUSES
 from db.rounds.workbook import HIDDEN_SHEET, MARKER, REQUEST_SHEET
 from db.store.dates import parse_day
-from db.store.models import clean_long, clean_percent, parse_rag, parse_status
+from db.store.values import clean_long, clean_percent, parse_rag, parse_status
 
 #: How far down the sheet the heading row may have moved (rows inserted above it).
 _HEADING_SEARCH_ROWS = 30

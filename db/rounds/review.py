@@ -21,7 +21,7 @@ from db.store import register
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import utc_text
-from db.store.models import check_value, clean_reason, label
+from db.store.values import check_value, clean_reason, label
 
 _KIND = {c.key: c.kind for c in INPUT_COLUMNS}
 _HEADING = {c.key: c.heading for c in INPUT_COLUMNS}

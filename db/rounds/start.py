@@ -25,7 +25,7 @@ from db.store import register
 from db.store.clock import Clock, today, utc_now
 from db.store.connection import setting, write_transaction
 from db.store.dates import parse_day, utc_text
-from db.store.models import check_value
+from db.store.values import check_value
 
 #: Statuses whose actions are asked about: work still to do.
 ASKED_STATUSES = ("not_started", "in_progress")

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from db.rounds.columns import COLUMNS, FIRST_ROW, HEADING_ROW, RAG_WORDS, status_words
-from db.store.models import STATUS_LABELS
+from db.store.values import STATUS_LABELS
 
 HIDDEN_SHEET = "_actreg"
 REQUEST_SHEET = "Update request"

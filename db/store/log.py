@@ -14,8 +14,6 @@ import uuid as uuidlib
 from functools import partial
 from typing import NamedTuple
 
-from pydantic_core import PydanticSerializationError, to_json
-
 #: The prev_hash of the first entry in a register.
 GENESIS_HASH = "0" * 64
 
@@ -69,12 +67,27 @@ def canonical(entry_content: tuple) -> bytes:
     """The hashed encoding: a JSON array in a fixed order, no spaces, UTF-8."""
     if _SIMPLE_TYPES.issuperset(map(type, entry_content)):
         try:
-            return to_json(entry_content)
-        except PydanticSerializationError:  # (text that is not valid Unicode)
+            return _fast_json(entry_content)
+        except _FastJsonError:  # (text that is not valid Unicode)
             pass
     # Anything else (a float, bytes, a lone surrogate: only damage puts one here)
     # gets the encoder's own answer, or its own error.
     return _ENCODER.encode(entry_content).encode("utf-8")
+
+
+def _load_fast_json(entry_content: tuple) -> bytes:
+    """pydantic_core is imported on the first hash, not with this module: every
+    command reads the log, but only writes and verify hash (the import costs more
+    than the rest of `actreg list`'s start-up)."""
+    global _fast_json, _FastJsonError
+    from pydantic_core import PydanticSerializationError, to_json
+
+    _fast_json, _FastJsonError = to_json, PydanticSerializationError
+    return to_json(entry_content)
+
+
+_fast_json = _load_fast_json
+_FastJsonError: type[Exception] | tuple = ()  # (set with _fast_json; catches nothing before)
 
 
 def compute_hash(prev_hash: str, content: tuple) -> str:

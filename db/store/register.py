@@ -19,10 +19,11 @@ from db.store import log
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import parse_day, utc_text
-from db.store.models import (
+from db.store.models import ActionDraft, validate
+from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry, encode
+from db.store.values import (
     EDITABLE_FIELDS,
     STATUS_LABELS,
-    ActionDraft,
     check_value,
     clean_line,
     clean_long,
@@ -32,9 +33,7 @@ from db.store.models import (
     label,
     parse_rag,
     parse_status,
-    validate,
 )
-from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry, encode
 
 #: Statuses that mean the work is done, and so carry a completed date.
 DONE_STATUSES = frozenset({"implemented", "closed"})

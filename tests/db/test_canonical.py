@@ -83,3 +83,26 @@ def test_the_hashed_content_is_every_field_but_the_id_and_the_hashes():
         "commentary", "author", "recorded_at", "supersedes",
     )  # fmt: skip
     assert log.content_of(entry) == tuple(range(1, 11))
+
+
+def test_the_first_hash_in_a_process_handles_damaged_text_too():
+    # pydantic_core loads on the first hash: text it cannot serialise then must still
+    # fall back to the encoder (whose own error a lone surrogate gives).
+    import subprocess
+    import sys
+
+    code = (
+        "from db.store import log\n"
+        "try:\n"
+        "    log.canonical(('\\ud800',) + (None,) * 9)\n"
+        "except UnicodeEncodeError:\n"
+        "    print('encoder error')\n"
+        "print(log.canonical(('a', 1) + (None,) * 8).decode())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert proc.stdout.splitlines() == [
+        "encoder error",
+        '["a",1,null,null,null,null,null,null,null,null]',
+    ]

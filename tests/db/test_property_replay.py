@@ -29,8 +29,8 @@ from db.read import queries
 from db.store import log, register
 from db.store.connection import create_register, open_register
 from db.store.dates import utc_text
-from db.store.models import STATUSES
 from db.store.projection import ACTION_COLUMNS, replay
+from db.store.values import STATUSES
 
 REFUSALS = (InputError, StaleVersion, NotFound)
 MISSING_REF = "ZZ99"

@@ -37,7 +37,7 @@ from db.exporting.layouts import LAYOUTS, PAPER_COLUMNS, WriteOptions
 from db.exporting.table import FULL_COLUMNS, ExportTable
 from db.read import queries
 from db.store import log, register
-from db.store.models import label
+from db.store.values import label
 from tests.exports.extract import read_csv
 from tests.reliability.conftest import scaled
 

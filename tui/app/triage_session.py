@@ -14,7 +14,7 @@ from db.cycles.triage import QueueItem
 from db.store.clock import utc_now
 from db.store.dates import utc_text
 from db.store.log import LogEntry
-from db.store.models import label
+from db.store.values import label
 
 #: Decision kinds, in the order the summary lists them, with the summary's word.
 DECISION_WORDS = {

@@ -1,4 +1,8 @@
-"""The committee-cycle commands: meeting, snapshot, diff, export."""
+"""The committee-cycle commands: meeting, snapshot, diff, export.
+
+Snapshots, diffs and the exporters are imported by the handlers that use them:
+building the parser (which every `actreg` command does) must not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from db.cycles import diffs, meetings, snapshots
+from db.cycles import meetings
 from db.cycles.meetings import DEFAULT_COMMITTEE
-from db.exporting import exporter
 from db.exporting.filters import Filters
+from db.exporting.format_names import FORMATS, PARTS
 from db.exporting.layouts import LAYOUTS
 from db.plural import plural
 from tui.cli.session import UsageError, author, open_for_verb
@@ -86,6 +90,8 @@ def _days(days: int) -> str:
 
 
 def snapshot(args: argparse.Namespace) -> int:
+    from db.cycles import snapshots
+
     conn = open_for_verb(args)
     if args.action == "list":
         rows = snapshots.list_snapshots(conn)
@@ -140,6 +146,8 @@ def snapshot(args: argparse.Namespace) -> int:
 
 
 def diff(args: argparse.Namespace) -> int:
+    from db.cycles import diffs
+
     conn = open_for_verb(args)
     result = diffs.diff(
         conn, from_meeting=args.from_meeting, to_meeting=args.to_meeting, committee=args.committee
@@ -182,6 +190,8 @@ def diff(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from db.exporting import exporter
+
     conn = open_for_verb(args)
     filters = Filters(
         source=args.source,
@@ -246,7 +256,7 @@ def add_parsers(verb) -> None:
     p = verb("export", export, "export a meeting's snapshot for the committee paper")
     p.add_argument("--meeting", required=True, metavar="DATE")
     p.add_argument("--committee")
-    p.add_argument("--format", choices=exporter.FORMATS, default="csv")
+    p.add_argument("--format", choices=FORMATS, default="csv")
     p.add_argument(
         "-o", "--output", metavar="FILE", help="default: <committee>-<date>.<format> in this folder"
     )
@@ -255,7 +265,7 @@ def add_parsers(verb) -> None:
                    "field, what import reads back; default for xlsx)")  # fmt: skip
     p.add_argument(
         "--table",
-        choices=exporter.PARTS,
+        choices=PARTS,
         help="CSV only: which one table the file holds (default: appendix)",
     )
     p.add_argument(

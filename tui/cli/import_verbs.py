@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from db.errors import InputError
-from db.importing import headers, importer
+from db.importing import headers
 from db.plural import plural
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output
+
+if TYPE_CHECKING:
+    from db.importing.importer import ImportResult
 
 _LEVELS = {"error": "ERROR", "warning": "warning", "info": "info"}
 
 
 def import_(args: argparse.Namespace) -> int:
+    from db.importing import importer  # only here: `actreg list` never pays for it
+
     try:
         mapping = headers.parse_mapping(args.map)
     except InputError as exc:
@@ -55,7 +61,7 @@ def import_(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_report(result: importer.ImportResult) -> None:
+def _print_report(result: ImportResult) -> None:
     from tabulate import tabulate
 
     plan = result.plan

@@ -12,7 +12,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 
 from db.errors import ActregError
 from db.store.connection import RegisterConnection
@@ -20,11 +19,22 @@ from tui.cli import cycle_verbs, import_verbs, query_verbs, round_verbs, triage_
 from tui.cli.session import UsageError, author, open_for_verb
 
 
-def _version() -> str:
-    try:
-        return version("actreg")
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "0+unknown"
+class _Version(argparse.Action):
+    """`--version`: reads the installed version only when asked (importlib.metadata
+    costs more than the rest of `actreg list`'s start-up)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("actreg")
+        except PackageNotFoundError:  # running from a checkout that was never installed
+            number = "0+unknown"
+        print(f"actreg {number}")  # to stdout, as argparse's own version action does
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the register in the terminal UI.",
         parents=[shared],
     )
-    parser.add_argument("--version", action="version", version=f"actreg {_version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
 
     def verb(name: str, handler, help: str) -> argparse.ArgumentParser:

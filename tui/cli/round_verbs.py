@@ -7,11 +7,9 @@ import csv
 from pathlib import Path
 
 from db.errors import InputError
-from db.rounds import collect, extensions, policy, review, start, status
-from db.rounds.mail_draft import write_draft
 from db.store.clock import today
 from db.store.connection import setting
-from db.store.models import label
+from db.store.values import label
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output, round_mail
 
@@ -61,6 +59,9 @@ def _addresses(path: str | None) -> dict[str, str]:
 
 
 def _start(args: argparse.Namespace) -> int:
+    from db.rounds import start
+    from db.rounds.mail_draft import write_draft
+
     conn = open_for_verb(args)
     officer = author(args)
     addresses = _addresses(args.addresses)
@@ -113,6 +114,8 @@ def _start(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from db.rounds import status
+
     conn = open_for_verb(args)
     info = status.current_round(conn, args.round)
     owners = status.owner_statuses(conn, info)
@@ -169,6 +172,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _chase(args: argparse.Namespace) -> int:
+    from db.rounds import status
+    from db.rounds.mail_draft import write_draft
+
     conn = open_for_verb(args)
     officer = author(args)
     info = status.current_round(conn, args.round)
@@ -219,6 +225,8 @@ def _chase(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
+    from db.rounds import collect, review
+
     if not args.files:
         raise UsageError("round collect needs the returned workbooks: FILE...")
     conn = open_for_verb(args)
@@ -260,6 +268,8 @@ def _sets(values: list[str] | None) -> dict[str, str]:
 
 
 def _review(args: argparse.Namespace) -> int:
+    from db.rounds import review
+
     conn = open_for_verb(args)
     officer = author(args)
     if args.accept is not None and args.reject is not None:
@@ -329,6 +339,8 @@ def _switch(value: str | None, name: str) -> int | None:
 
 
 def _policy(args: argparse.Namespace) -> int:
+    from db.rounds import policy
+
     conn = open_for_verb(args)
     current = policy.load_policy(conn)
     changed = False
@@ -356,6 +368,8 @@ def _policy(args: argparse.Namespace) -> int:
 
 
 def decide(args: argparse.Namespace) -> int:
+    from db.rounds import extensions
+
     conn = open_for_verb(args)
     outcome = extensions.decide_extension(
         conn,

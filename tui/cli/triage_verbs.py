@@ -9,7 +9,7 @@ from db.cycles import triage
 from db.read.queries import ActionFilter
 from db.store.connection import setting
 from db.store.dates import parse_moment
-from db.store.models import check_value
+from db.store.values import check_value
 from tui.cli.session import UsageError, open_for_verb
 from tui.text import output
 

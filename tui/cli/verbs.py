@@ -2,6 +2,10 @@
 
 Each handler takes the parsed arguments and returns the exit status. They hold
 no rules of their own: validation and every write live in db/.
+
+The write side (``db.store.register``, which brings pydantic) and the verifier are
+imported by the handlers that use them, so that `actreg list` does not pay for
+them at start-up.
 """
 
 from __future__ import annotations
@@ -11,15 +15,11 @@ import sys
 from pathlib import Path
 
 from db.errors import ActregError
-from db.integrity.verifier import verify as verify_register
 from db.plural import plural
 from db.read import queries
-from db.rounds.review import action_submissions
-from db.store import register
-from db.store.backup import backup_to
 from db.store.connection import create_register, open_register
 from db.store.dates import parse_moment
-from db.store.models import check_value, clean_line, clean_required_line, parse_rag, parse_status
+from db.store.values import check_value, clean_line, clean_required_line, parse_rag, parse_status
 from tui.cli.session import author, new_register_path, open_for_verb
 from tui.text import output
 from tui.text.round_text import submission_lines, submissions_heading
@@ -59,6 +59,8 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def add(args: argparse.Namespace) -> int:
+    from db.store import register
+
     conn = open_for_verb(args)
     draft = {
         "ref": args.ref,
@@ -80,6 +82,8 @@ def add(args: argparse.Namespace) -> int:
 
 
 def update(args: argparse.Namespace) -> int:
+    from db.store import register
+
     conn = open_for_verb(args)
     row = register.record_update(
         conn,
@@ -98,6 +102,8 @@ def update(args: argparse.Namespace) -> int:
 
 
 def edit(args: argparse.Namespace) -> int:
+    from db.store import register
+
     conn = open_for_verb(args)
     row = register.edit_field(
         conn,
@@ -113,6 +119,8 @@ def edit(args: argparse.Namespace) -> int:
 
 
 def evidence(args: argparse.Namespace) -> int:
+    from db.store import register
+
     conn = open_for_verb(args)
     row = register.add_evidence(
         conn,
@@ -127,6 +135,8 @@ def evidence(args: argparse.Namespace) -> int:
 
 
 def close(args: argparse.Namespace) -> int:
+    from db.store import register
+
     conn = open_for_verb(args)
     row = register.close_action(
         conn,
@@ -142,6 +152,8 @@ def close(args: argparse.Namespace) -> int:
 
 
 def correct(args: argparse.Namespace) -> int:
+    from db.store import register
+
     conn = open_for_verb(args)
     row = register.correct_entry(
         conn, args.entry, reason=args.reason, value=args.value, author=author(args)
@@ -168,23 +180,24 @@ def list_(args: argparse.Namespace) -> int:
     flt = _filter(args)
     if args.as_at:
         moment = check_value("as at", parse_moment, args.as_at)
-        rows = queries.list_as_at(conn, moment, flt)
+        rows = iter(queries.list_as_at(conn, moment, flt))
     else:
-        rows = queries.list_actions(conn, flt)
+        rows = queries.iter_actions(conn, flt)  # streamed: flat memory on any register
     if args.format == "json":
-        output.write_json([output.machine_row(r) for r in rows])
+        output.write_json_list(map(output.machine_row, rows))
     elif args.format == "csv":
-        output.write_csv((output.machine_row(r) for r in rows), output.LIST_FIELDS)
+        output.write_csv(map(output.machine_row, rows), output.LIST_FIELDS)
     else:
-        if rows:
-            print(output.people_table(rows))
-        overdue = sum(1 for r in rows if r["overdue"])
+        shown, overdue = output.write_people_table(rows)
         heading = f"as at {args.as_at}: " if args.as_at else ""
-        print(f"\n{heading}{plural(len(rows), 'action')}, {overdue} overdue.")
+        print(f"\n{heading}{plural(shown, 'action')}, {overdue} overdue.")
     return 0
 
 
 def show(args: argparse.Namespace) -> int:
+    # (Submissions are read by the update-round code, which brings the write side.)
+    from db.rounds.review import action_submissions
+
     conn = open_for_verb(args)
     row = queries.get_action(conn, args.ref)
     entries = queries.action_log(conn, row["id"])
@@ -209,6 +222,8 @@ def show(args: argparse.Namespace) -> int:
 
 
 def verify(args: argparse.Namespace) -> int:
+    from db.integrity.verifier import verify as verify_register
+
     conn = open_for_verb(args, check_pages=False)  # verify reports damage itself, in detail
     progress = _stderr_progress if sys.stderr.isatty() else None
     report = verify_register(conn, expect=args.expect, progress=progress)
@@ -244,6 +259,10 @@ def _stderr_progress(done: int, total: int) -> None:
 
 
 def backup(args: argparse.Namespace) -> int:
+    from db.integrity.backup import backup_to
+
+    from db.integrity.verifier import verify as verify_register
+
     conn = open_for_verb(args)
     destination = backup_to(conn, Path(args.destination).expanduser())
     copy = open_register(destination, readonly=True)

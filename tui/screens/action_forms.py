@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from db.read.queries import get_action
-from db.store.models import EDITABLE_FIELDS, PRIORITIES, RAGS, STATUSES, label
 from db.store.register import (
     NO_RAG,
     add_action,
@@ -20,6 +19,7 @@ from db.store.register import (
     record_update,
     set_rag,
 )
+from db.store.values import EDITABLE_FIELDS, PRIORITIES, RAGS, STATUSES, label
 from tui.app.gateway import RegisterGateway
 from tui.screens.form_screen import FieldSpec, FormScreen, SaveFunction
 from tui.text.formatting import status_label

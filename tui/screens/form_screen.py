@@ -24,7 +24,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from db.errors import ActregError, InputError, StaleVersion
 from db.read.paging import distinct_values
-from db.store.models import label
+from db.store.values import label
 from tui.app.background import run_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import DIALOG_CSS, DIALOG_MAX_HEIGHT, FIELD_KEYS

@@ -10,7 +10,7 @@ from db.cycles.meetings import (
     list_meetings,
 )
 from db.store.connection import RegisterConnection
-from db.store.models import CADENCES
+from db.store.values import CADENCES
 from tui.app.gateway import RegisterGateway
 from tui.screens.form_screen import FieldSpec, FormScreen
 

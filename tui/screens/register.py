@@ -21,7 +21,7 @@ from db.plural import plural
 from db.read.paging import distinct_values
 from db.read.queries import ActionFilter, register_info
 from db.store.connection import setting
-from db.store.models import STATUSES
+from db.store.values import STATUSES
 from tui.app.background import interrupted, run_db, start_thread
 from tui.app.command import Command, bindings
 from tui.app.gateway import ReadTooSlow, RegisterGateway

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from db.plural import plural
 from db.store.log import LogEntry
-from db.store.models import label
+from db.store.values import label
 from tui.text.formatting import (
     OVERDUE_STYLE,
     SLIPPED_STYLE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from db.store.models import STATUS_LABELS
+from db.store.values import STATUS_LABELS
 
 RAG_LETTERS = {"red": "R", "amber": "A", "green": "G"}
 RAG_STYLES = {

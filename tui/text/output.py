@@ -1,7 +1,8 @@
 """How the command line prints: tables for people, CSV and JSON for scripts.
 
 Kept free of Textual so that `actreg list` starts fast; tabulate is imported
-only when a table is printed.
+only when a short table is printed. The register table, the CSV and the JSON of
+`actreg list` are written a row at a time, so memory stays flat on any register.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import TextIO
 
 from db.plural import plural
 from db.store.log import LogEntry
-from db.store.models import STATUS_LABELS
+from db.store.values import STATUS_LABELS
 
 #: The columns of `list --format csv|json`, in order: a contract for scripts.
 LIST_FIELDS = (
@@ -61,6 +63,18 @@ def _json_value(value):
     raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 
+def write_json_list(items: Iterable, out: TextIO = sys.stdout) -> None:
+    """A JSON array written an item at a time: the same text as :func:`write_json` of
+    the list, without holding the list."""
+    first = True
+    for item in items:
+        out.write("[\n  " if first else ",\n  ")
+        text = json.dumps(item, ensure_ascii=False, indent=2, default=_json_value)
+        out.write(text.replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
 def write_csv(
     rows: Iterable[Mapping[str, object]], fields: Sequence[str], out: TextIO = sys.stdout
 ) -> None:
@@ -100,24 +114,58 @@ def target_cell(row: dict) -> str:
     return cell
 
 
-def people_table(rows: Sequence[dict]) -> str:
-    from tabulate import tabulate
+PEOPLE_HEADERS = ("Ref", "Title", "Owner", "Directorate", "Status", "RAG", "Target", "Last update")
 
-    headers = ["Ref", "Title", "Owner", "Directorate", "Status", "RAG", "Target", "Last update"]
-    body = [
-        [
-            r["ref"],
-            shorten(r["title"], 44),
-            shorten(r["owner"], 18),
-            shorten(r["directorate"], 18),
-            STATUS_LABELS[r["status"]],
-            RAG_LETTER[r["rag"]],
-            target_cell(r),
-            (r["last_update"] or "")[:10],
-        ]
-        for r in rows
+#: Rows read before the column widths are fixed: a list this long looks exactly as a
+#: table fitted to every row would; in a longer one, a later cell wider than its
+#: column (only Ref and Target are not cut to a width) widens its own line.
+_WIDTH_SAMPLE = 1000
+
+
+def _people_cells(r: dict) -> tuple[str, ...]:
+    return (
+        r["ref"],
+        shorten(r["title"], 44),
+        shorten(r["owner"], 18),
+        shorten(r["directorate"], 18),
+        STATUS_LABELS[r["status"]],
+        RAG_LETTER[r["rag"]],
+        target_cell(r),
+        (r["last_update"] or "")[:10],
+    )
+
+
+def write_people_table(rows: Iterable[dict], out: TextIO = sys.stdout) -> tuple[int, int]:
+    """`actreg list`'s table, streamed; returns (rows written, of which overdue).
+
+    Columns are as wide as their widest cell among the first rows (or their header and
+    two spaces), two apart, headers underlined with dashes; nothing for no rows.
+    """
+    rows = iter(rows)
+    counted = [0, 0]
+
+    def cells(batch: Iterable[dict]) -> Iterator[tuple[str, ...]]:
+        for r in batch:
+            counted[0] += 1
+            counted[1] += bool(r["overdue"])
+            yield _people_cells(r)
+
+    first = list(cells(islice(rows, _WIDTH_SAMPLE)))
+    if not first:
+        return 0, 0
+    # Each header gets two spaces beyond its text, as tabulate's "simple" table had.
+    widths = [
+        max(len(header) + 2, *(len(c[i]) for c in first)) for i, header in enumerate(PEOPLE_HEADERS)
     ]
-    return tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip() + "\n"
+
+    out.write(line(PEOPLE_HEADERS))
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    out.writelines(map(line, first))
+    out.writelines(map(line, cells(rows)))
+    return counted[0], counted[1]
 
 
 def query_table(columns: Sequence[str], rows: Sequence[Sequence]) -> str:

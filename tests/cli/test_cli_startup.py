@@ -1,0 +1,58 @@
+"""`actreg list` starts fast because it imports only what listing needs.
+
+Start-up is imports: pydantic (the models for what people type), importlib.metadata
+(the version string), the importer, the exporters, the verifier and the write side
+each cost more than the rest of `list` together. A verb that does not write, import,
+export or verify must not load them. (The time itself is measured in
+``bench/process_bench.py``; this test holds the cause.)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+#: Modules `list` must not load, each for what it would cost it.
+NOT_FOR_READING = (
+    "pydantic",  # validation models: only a write builds one
+    "importlib.metadata",  # only for --version
+    "pydantic_core",  # only when an entry is hashed (a write, verify)
+    "tabulate",  # imports importlib.metadata itself
+    "db.store.models",
+    "db.store.register",
+    "db.importing.importer",
+    "db.exporting.exporter",
+    "db.integrity.verifier",
+    "textual",
+    "rich",
+)
+
+
+def _loaded_after(template_db, *argv: str) -> list[str]:
+    code = (
+        "import sys\n"
+        "from tui.launch import main\n"
+        f"main({['--db', str(template_db), *argv]!r})\n"
+        f"print(sorted(m for m in {NOT_FOR_READING!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return proc.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("list",), ("list", "--format", "csv"), ("list", "--format", "json")],
+    ids=["table", "csv", "json"],
+)
+def test_reading_verbs_load_no_write_import_export_or_ui_code(template_db, argv):
+    assert _loaded_after(template_db, *argv) == "[]"
+
+
+def test_a_write_still_validates_with_the_models(run, fresh_db):
+    result = run("add", "--ref", "NEW-1", "--title", "T", "--owner", "O", "--target",
+                 "2025-13-01", db=fresh_db, check_exit=1)  # fmt: skip
+    assert "target date" in result.stderr
