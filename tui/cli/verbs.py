@@ -259,9 +259,8 @@ def _stderr_progress(done: int, total: int) -> None:
 
 
 def backup(args: argparse.Namespace) -> int:
-    from db.integrity.backup import backup_to
-
     from db.integrity.verifier import verify as verify_register
+    from db.store.backup import backup_to
 
     conn = open_for_verb(args)
     destination = backup_to(conn, Path(args.destination).expanduser())
