@@ -85,9 +85,14 @@ class Measured:
 
 
 def run(command: list[str], *, env: dict | None = None, stdout=subprocess.DEVNULL) -> Measured:
-    """Wall time and peak RSS of one process (its own, from wait4)."""
+    """Wall time and peak RSS of one process (its own, from wait4).
+
+    Run from the temporary folder: `python -c` puts its working folder first on
+    sys.path, which would otherwise pick the checkout the bench was started in."""
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        command, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=tempfile.gettempdir()
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - started
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -130,8 +135,7 @@ class Bench:
     def __init__(self, register: Path, repeats: int, code: Path | None) -> None:
         self.register, self.repeats = register, repeats
         self.env = dict(os.environ, ACTREG_AUTHOR="bench")
-        if code is not None:
-            self.env["PYTHONPATH"] = str(code)
+        self.env["PYTHONPATH"] = str(code or Path(__file__).resolve().parent.parent)
         self.results: dict[str, float] = {}
 
     def actreg(self, db: Path, *args: str, pin: bool = False, stdout=subprocess.DEVNULL):

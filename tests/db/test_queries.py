@@ -364,3 +364,19 @@ def test_as_at_flags_use_that_day(reg):
     assert [r["ref"] for r in register_as_at(reg, parse_moment("2025-03-15")) if r["overdue"]] == []
     as_at_today = register_as_at(reg, parse_moment(TODAY))
     assert [r["ref"] for r in as_at_today if r["overdue"]] == ["A2"]
+
+
+@pytest.mark.parametrize("on", ["2024-12-31", "2025-01-31", TODAY, "2025-04-01", "2026-06-30"])
+def test_list_cells_gives_the_flags_with_flags_gives(reg, conn, monkeypatch, on):
+    # `list --format csv` takes its cells (the flags computed in SQL) from list_cells;
+    # with_flags is the definition. Every action, every flag, several days.
+    from db.read.queries import list_cells
+
+    monkeypatch.setenv("ACTREG_TODAY", on)
+    fields = ("ref", "status", "target_date", "overdue", "days_overdue", "slipped", "stale",
+              "last_update")  # fmt: skip
+    text = {True: "true", False: "false"}
+    want = [tuple(text.get(r[f], r[f]) if isinstance(r[f], bool) else r[f] for f in fields)
+            for r in list_actions(conn)]  # fmt: skip
+    assert list(list_cells(conn, fields)) == want
+    assert any(row[3] == "true" for row in want) or on < TODAY  # (the test can fail)

@@ -87,8 +87,16 @@ def write_csv_rows(
     """A header line, then one line per row (None as an empty cell, booleans as true/false)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
+    special = _SPECIAL_TYPES  # (most rows are written as they are: no call per cell)
+    writerow = writer.writerow
     for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
+        if special.isdisjoint(map(type, row)):
+            writerow(row)
+        else:
+            writerow([_csv_value(v) if v.__class__ in special else v for v in row])
+
+
+_SPECIAL_TYPES = frozenset({bool, bytes})
 
 
 def _csv_value(value):
