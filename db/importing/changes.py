@@ -11,6 +11,7 @@ file imported twice changes nothing the second time. Empty cells never clear a v
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from db.exporting.latest_update import progress_notes
@@ -37,9 +38,27 @@ class ActionOps:
     """(kind, field, new value, commentary): old values come from the action as it stands."""
 
 
-def existing_actions(conn: sqlite3.Connection) -> dict[str, Row]:
-    cursor = conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action")
-    return {row[1].lower(): dict(zip(ACTION_COLUMNS, row, strict=True)) for row in cursor}
+def existing_actions(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str, Row]:
+    """The register's actions with these refs (any case), keyed by lower-case ref.
+
+    Looked up on the ref index a batch at a time: an import of a few rows into a
+    register of 100,000 actions reads those rows, not the whole table.
+    """
+    wanted = list(dict.fromkeys(ref.lower() for ref in refs))
+    found: dict[str, Row] = {}
+    for start in range(0, len(wanted), _BATCH):
+        batch = wanted[start : start + _BATCH]
+        cursor = conn.execute(
+            f"SELECT {', '.join(ACTION_COLUMNS)} FROM action"
+            f" WHERE ref IN ({', '.join('?' * len(batch))})",  # (ref is COLLATE NOCASE)
+            batch,
+        )
+        for row in cursor:
+            found[row[1].lower()] = dict(zip(ACTION_COLUMNS, row, strict=True))
+    return found
+
+
+_BATCH = 500  # refs per lookup: well within SQLite's limit on parameters
 
 
 def _targets(row: ImportRow) -> tuple[tuple[str | None, str | None], tuple | None]:
@@ -139,9 +158,10 @@ def decide(
 
 def plan_operations(conn: sqlite3.Connection, plan: ImportPlan) -> list[ActionOps]:
     """Every action's operations against the register as it stands (rows with errors out)."""
-    existing = existing_actions(conn)
     bad = set(plan.error_rows)
-    rows = [(r, existing.get(r.ref.lower())) for r in plan.rows if r.number not in bad]
+    good = [r for r in plan.rows if r.number not in bad]
+    existing = existing_actions(conn, (r.ref for r in good))
+    rows = [(r, existing.get(r.ref.lower())) for r in good]
     (head,) = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()
     notes = progress_notes(conn, [e for _, e in rows if e is not None], head)
     return [decide(plan, r, e, e and notes.get(e["id"], (None,))[0]) for r, e in rows]

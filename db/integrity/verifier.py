@@ -6,24 +6,21 @@ use, and compares the result with the ``action`` table field by field. An
 edit anywhere (a log entry, or the projection behind the log's back) is
 named; the head hash it prints lets a committee paper be checked later
 (``--expect``), even if the whole file were rewritten.
+
+Everything is checked in one process and one pass over the log: each entry is
+read once, its hash checked and folded into its action (what verify must at
+least pay is reading and hashing every entry; the fold is the rest).
 """
 
 from __future__ import annotations
 
-import contextlib
 import operator
-import os
-import pickle
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from db.cycles.snapshots import check_snapshots, list_snapshots
 from db.store import log
-from db.store.connection import open_register
 from db.store.projection import ACTION_COLUMNS, Replayer
 
 Progress = Callable[[int, int], None]
@@ -80,33 +77,21 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
 
 def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     head_id = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()[0]
-    # The checks that read the whole file need little from each other: SQLite's
-    # quick_check, the hash chain, and the replay of each action compared with its
-    # row. On a machine with two cores a second process takes quick_check, the chain
-    # and a sixth of the actions while this one replays the rest: that is what
-    # brings two million entries within the ten seconds the issue allows.
-    with _Beside(conn, head_id, expect) as beside:
-        here = _replay_share(conn, head_id, beside.share_here, progress)
-        report.quick_check, chain, there = beside.results()
+    chain, replay = ChainCheck(expect), _Replay()
+    chain.feed(replay.feed(log.entries(conn, up_to=head_id), head_id, progress))
     report.entries = chain.entries
     report.head_hash = chain.head_hash
     if chain.problem:
         report.problems.append(chain.problem)
-    if report.quick_check != "ok":
-        report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
     if expect is not None:
         report.expected_found = chain.expected_found
-    parts = [here] if there is None else [here, there]
-    stuck = min((part.stuck for part in parts if part.stuck), default=None)
-    if stuck is not None:  # the table cannot be compared with a replay that stopped
-        report.problems.append(stuck[1])
+    if replay.stuck is not None:  # the table cannot be compared with a replay that stopped
+        report.problems.append(replay.stuck)
         return
     if progress:
         progress(head_id, head_id)
-    report.actions = sum(part.actions for part in parts)
-    # In action order; an action's own mismatches stay in column order (a stable sort).
-    found = sorted((m for part in parts for m in part.mismatches), key=lambda m: m[0])
-    mismatches = [message for _, message in found]
+    report.actions, mismatches = _compare_projection(conn, replay.replayer.actions)
+    del replay  # (the replayed rows are compared: their memory goes before the next checks)
     counted = conn.execute("SELECT n FROM action_count").fetchone()
     if counted is None or counted[0] != report.actions:
         kept = "missing" if counted is None else counted[0]
@@ -121,149 +106,39 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
             + "; ".join(shown)
             + (f"; and {more} more" if more else "")
         )
+    report.quick_check = _quick_check(conn)
+    if report.quick_check != "ok":
+        report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
     report.snapshots = len(list_snapshots(conn))
     report.problems += check_snapshots(conn)
 
 
-@dataclass
-class _ShareResult:
-    """One share's replay: where it stopped, or how its rows differ from the log."""
+class _Replay:
+    """Folds each entry into its action as the chain check reads it (one pass)."""
 
-    # The first entry it cannot fold: (its _id_order, why), so the earliest of two shares wins.
-    stuck: tuple[tuple, str] | None = None
-    mismatches: list[tuple[tuple, str]] = field(default_factory=list)  # (action order, what)
-    actions: int = 0  # rows of this share in the action table
+    def __init__(self) -> None:
+        self.replayer = Replayer()
+        self.stuck: str | None = None  # why the fold stopped, at the first entry it cannot fold
 
-
-def _replay_share(
-    conn, head_id: int, share: log.Share | None, progress: Progress | None = None
-) -> _ShareResult:
-    """Replay the entries of `share`'s actions (None: every action); compare their rows."""
-    replayer = Replayer()
-    apply = replayer.apply  # (bound once: this loop runs for every entry of the log)
-    for count, entry in enumerate(log.entries(conn, up_to=head_id, share=share), start=1):
-        if progress and not count % PROGRESS_EVERY:
-            progress(entry.id, head_id)
-        try:
-            apply(entry)
-        except (ValueError, KeyError, TypeError) as exc:
-            why = f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"
-            return _ShareResult(stuck=(_id_order(entry.id), why))
-    return _compare_projection(conn, replayer.actions, share)
-
-
-#: From this many entries a second process shares the work: starting one costs a
-#: few tenths of a second, what checking ~150,000 entries costs here.
-BESIDE_FROM_ENTRIES = 200_000
-#: The second process replays the actions whose id is a multiple of this (a
-#: sixth): with quick_check and the chain, that evens out the two processes.
-SHARE_EVERY = 6
-
-
-#: What the second process runs: it reads its arguments from stdin and writes
-#: _check_file's result to stdout, both pickled (between two of our own processes).
-_WORKER = (
-    "import pickle, sys; path, args = pickle.load(sys.stdin.buffer); sys.path[:] = path; "
-    "from db.integrity.verifier import _check_file; "
-    "pickle.dump(_check_file(*args), sys.stdout.buffer)"
-)
-
-
-class _Beside:
-    """The second process: quick_check, the chain and a share of the replay.
-
-    A plain child Python (subprocess), not multiprocessing: inside the TUI, whose
-    stderr is not a file, multiprocessing cannot even start its resource tracker.
-    Everything runs here instead when it cannot run there: a small log, no file
-    path, one core, a child that fails to start or fails.
-    """
-
-    def __init__(self, conn, head_id: int, expect: str | None) -> None:
-        self.conn, self.head_id, self.expect = conn, head_id, expect
-        path = getattr(conn, "path", None)
-        self.path = Path(path) if path else None
-        self._child: subprocess.Popen | None = None
-        self.share_here: log.Share | None = None  # None: every action is replayed here
-
-    def __enter__(self) -> _Beside:
-        small = self.head_id < BESIDE_FROM_ENTRIES
-        if small or self.path is None or (os.cpu_count() or 1) < 2 or not sys.executable:
-            return self
-        share = log.Share(SHARE_EVERY, multiples=True)
-        args = (self.path, self.head_id, self.expect, share)
-        try:
-            self._child = subprocess.Popen(
-                [sys.executable, "-c", _WORKER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-            assert self._child.stdin is not None
-            pickle.dump((sys.path, args), self._child.stdin)
-            self._child.stdin.close()
-        except (OSError, ValueError):  # no second process here: all is checked in this one
-            self._stop()
-            return self
-        self.share_here = share._replace(multiples=False)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stop()  # (this side was interrupted or failed: the child's work is not wanted)
-
-    def _stop(self) -> None:
-        child, self._child = self._child, None
-        if child is not None:
-            with contextlib.suppress(OSError):
-                child.kill()
-            child.wait()
-            if child.stdout is not None:
-                child.stdout.close()
-
-    def results(self) -> tuple[str, ChainCheck, _ShareResult | None]:
-        """(quick_check's verdict, the chain check, the second process's share or None)."""
-        child, self._child = self._child, None
-        if child is not None:
-            assert child.stdout is not None
-            with child.stdout:
-                output = child.stdout.read()
-            if child.wait() == 0:
-                with contextlib.suppress(Exception):  # (a truncated answer: as if it failed)
-                    return pickle.loads(output)
-        quick, chain = _quick_check(self.conn), _chain_of(self.conn, self.head_id, self.expect)
-        if self.share_here is None:
-            return quick, chain, None
-        # The second process failed after this one took its share: do the other here.
-        share = self.share_here._replace(multiples=True)
-        return quick, chain, _replay_share(self.conn, self.head_id, share)
+    def feed(
+        self, entries: Iterable[log.LogEntry], head_id: int, progress: Progress | None
+    ) -> Iterable[log.LogEntry]:
+        """Pass `entries` on unchanged, folding each (and reporting progress) on the way."""
+        apply = self.replayer.apply  # (bound once: this loop runs for every entry of the log)
+        for count, entry in enumerate(entries, start=1):
+            if progress and not count % PROGRESS_EVERY:
+                progress(entry.id, head_id)
+            if self.stuck is None:
+                try:
+                    apply(entry)
+                except (ValueError, KeyError, TypeError) as exc:
+                    self.stuck = f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"
+            yield entry
 
 
 def _quick_check(conn) -> str:
     result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
     return "ok" if result == ["ok"] else "; ".join(result[:5])
-
-
-def _chain_of(conn, head_id: int, expect: str | None) -> ChainCheck:
-    chain = ChainCheck(expect)
-    chain.feed(log.entries(conn, up_to=head_id))
-    return chain
-
-
-def _check_file(
-    path: Path, head_id: int, expect: str | None, share: log.Share
-) -> tuple[str, ChainCheck, _ShareResult]:
-    """(In the second process.) quick_check, the chain up to `head_id`, and `share`'s
-    replay. The log is append-only, so these are the very entries the first process
-    reads; a read transaction keeps the action table as of one moment too."""
-    conn = open_register(path, readonly=True, check_pages=False)
-    try:
-        conn.execute("BEGIN")
-        return (
-            _quick_check(conn),
-            _chain_of(conn, head_id, expect),
-            _replay_share(conn, head_id, share),
-        )
-    finally:
-        conn.close()
 
 
 class ChainCheck:
@@ -327,26 +202,25 @@ def _id_order(action_id) -> tuple:
 _REF = ACTION_COLUMNS.index("ref")
 
 
-def _compare_projection(conn, replayed: dict[int, dict], share: log.Share | None) -> _ShareResult:
-    """How the table's rows of `share`'s actions differ from the replay of their entries."""
-    # Whole rows are compared as tuples (one comparison in C per action); only an
-    # action that differs is gone through column by column to say what differs.
+def _compare_projection(conn, replayed: dict[int, dict]) -> tuple[int, list[str]]:
+    """(rows in the action table, how they differ from the replay), in action order.
+
+    The table is read a row at a time (not held beside the replay); whole rows are
+    compared as tuples (one comparison in C per action), and only an action that
+    differs is gone through column by column to say what differs. Replayed rows are
+    dropped as they are matched.
+    """
     as_row = operator.itemgetter(*ACTION_COLUMNS)
-    where = f" WHERE {share.sql('id')}" if share else ""
-    stored = {
-        row[0]: row
-        for row in conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action{where}")
-    }
-    result = _ShareResult(actions=len(stored))
-    for action_id in set(stored) | set(replayed):
-        have, want = stored.get(action_id), replayed.get(action_id)
+    found: list[tuple[tuple, str]] = []
+    actions = 0
+    for have in conn.execute(f"SELECT {', '.join(ACTION_COLUMNS)} FROM action"):
+        actions += 1
+        action_id = have[0]
+        want = replayed.pop(action_id, None) if isinstance(action_id, int) else None
         order = _id_order(action_id)
-        if have is None:
-            what = f"action {want['ref']} is in the log but missing from the table"
-            result.mismatches.append((order, what))
-        elif want is None:
+        if want is None:
             what = f"action {have[_REF]} is in the table but has no log history"
-            result.mismatches.append((order, what))
+            found.append((order, what))
         elif have != as_row(want):
             for column, value in zip(ACTION_COLUMNS, have, strict=True):
                 if value != want[column]:
@@ -354,5 +228,10 @@ def _compare_projection(conn, replayed: dict[int, dict], share: log.Share | None
                         f"action {want['ref']}: {column} is {value!r} in the table but "
                         f"the log says {want[column]!r}"
                     )
-                    result.mismatches.append((order, what))
-    return result
+                    found.append((order, what))
+    for action_id, want in replayed.items():
+        what = f"action {want['ref']} is in the log but missing from the table"
+        found.append((_id_order(action_id), what))
+    # In action order; an action's own mismatches stay in column order (a stable sort).
+    found.sort(key=lambda m: m[0])
+    return actions, [message for _, message in found]

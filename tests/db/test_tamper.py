@@ -7,7 +7,6 @@ someone with the sqlite3 shell could), changes the file, and checks what
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -338,43 +337,3 @@ def test_the_kept_action_count_follows_inserts_and_an_edit_of_it_is_caught(
 
     assert not report.ok
     assert "the kept count of actions is 7 but the table holds 2" in " ".join(report.problems)
-
-
-@pytest.mark.skipif(
-    (os.cpu_count() or 1) < 2,
-    reason="the chain is checked beside the replay only with a second core",
-)
-@pytest.mark.parametrize(
-    "edit",
-    [
-        None,
-        "UPDATE progress_log SET commentary = 'Edited later' WHERE id = 3",
-        "DELETE FROM progress_log WHERE id = 3",
-        "UPDATE action SET owner = 'Someone else' WHERE ref = 'A2'",
-        "UPDATE progress_log SET new_value = 'not json' WHERE id = 2",  # A2 cannot be folded
-    ],
-)
-def test_the_work_shared_with_a_second_process_reports_what_one_process_does(
-    register_file: Path, monkeypatch, edit
-):
-    if edit:
-        tamper(register_file, edit)
-    expect = head_hash(register_file)
-    alone = verify_file(register_file, expect=expect)
-
-    monkeypatch.setattr(verifier, "BESIDE_FROM_ENTRIES", 0)
-    monkeypatch.setattr(verifier, "SHARE_EVERY", 2)  # A2 (id 2) is replayed there
-
-    def not_here(*args):
-        raise AssertionError("the chain was checked in this process, not the second one")
-
-    monkeypatch.setattr(verifier, "_chain_of", not_here)  # (the second process has its own)
-    beside = verify_file(register_file, expect=expect)
-
-    assert beside.problems == alone.problems
-    assert (beside.head_hash, beside.expected_found, beside.entries) == (
-        alone.head_hash,
-        alone.expected_found,
-        alone.entries,
-    )
-    assert beside.ok == (edit is None)

@@ -125,3 +125,22 @@ def test_rag_reason_and_evidence_and_progress_on_a_new_action(conn, do_import, t
     )
     assert row["last_commentary"] == "Half done\n\nNext steps: Chase supplier"
     assert do_import(path).unchanged == 1
+
+
+def test_an_import_reads_only_the_actions_its_rows_name(conn, clock, draft):
+    # Import scales with the file, not the register: existing actions are looked up
+    # by ref (any case), never read whole.
+    from db.importing.changes import existing_actions
+    from db.store import register
+
+    for ref in ("A1", "A2", "B7"):
+        register.add_action(conn, draft(ref), author="Tester", clock=clock)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        found = existing_actions(conn, ["a1", "b7", "Z9", "A1"])
+    finally:
+        conn.set_trace_callback(None)
+    assert sorted(found) == ["a1", "b7"]
+    assert found["b7"]["ref"] == "B7"
+    assert all(" WHERE ref IN " in s for s in statements if "FROM action" in s), statements

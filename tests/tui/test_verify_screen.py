@@ -7,7 +7,6 @@ import threading
 
 from textual.widgets import Input, ProgressBar, Static
 
-from db.integrity import verifier
 from db.integrity.verifier import VerifyReport
 from db.store import log
 from db.store.connection import open_register
@@ -177,16 +176,23 @@ async def test_help_lists_the_key(mat_conn):
 
 
 @run_async
-async def test_the_second_process_verify_uses_starts_from_inside_the_tui(mat_conn, monkeypatch):
-    # The TUI's stderr is not a file: multiprocessing could not start there, and
-    # verify silently did all the work in one process. The child must start here.
+async def test_verify_reads_the_log_once_in_the_tuis_own_process(mat_conn, monkeypatch):
+    # One pass: the chain and the replay share one read of the log (they were two
+    # reads, and on a big register a second process fed a pickled sys.path).
+    import subprocess
 
-    monkeypatch.setattr(verifier, "BESIDE_FROM_ENTRIES", 0)
+    reads = []
+    entries = log.entries
 
-    def not_here(*args):
-        raise AssertionError("the chain was checked in the TUI's process")
+    def counted(*args, **kwargs):
+        reads.append(kwargs)
+        return entries(*args, **kwargs)
 
-    monkeypatch.setattr(verifier, "_chain_of", not_here)
+    def no_child(*args, **kwargs):
+        raise AssertionError("verify started another process")
+
+    monkeypatch.setattr(log, "entries", counted)
+    monkeypatch.setattr(subprocess, "Popen", no_child)
     want = head_hash(mat_conn)
     app = ActregApp(mat_conn, author="tester")
     async with app.run_test(size=SIZE) as pilot:
@@ -194,3 +200,4 @@ async def test_the_second_process_verify_uses_starts_from_inside_the_tui(mat_con
         screen = await run_check(pilot)
         assert screen.report is not None and screen.report.ok, screen.report
         assert screen.report.head_hash == want
+    assert len(reads) == 1, reads
