@@ -7,7 +7,8 @@ each beside a baseline run in the same session, alternating (baseline, actreg, .
 - verify: `actreg verify` pinned to one core (`taskset -c 0`) against a plain Python
   read of every entry with a SHA-256 over its fields, pinned the same way; budget 2x,
   peak RSS < 300 MB. `verify-snapshots` does the same on a copy with 20 snapshots
-  (taken once, kept beside the register as FILE.20snap.db) and compares it with
+  (taken once, kept beside the register as FILE.20snap.db; `--snapshots N` for
+  another number) and compares it with
   verify on the register without them: budget 1.5x.
 - list: `actreg list --format csv` against `sqlite3 -csv` of the same columns
   (budget 3x), and the table and JSON forms; every form < 300 MB peak RSS.
@@ -44,7 +45,6 @@ BUDGETS = {
 }
 ACTREG = [sys.executable, "-c", "import sys; from tui.launch import main; sys.exit(main())"]
 PIN = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-SNAPSHOTS = 20
 
 #: What any verify must at least do: read every entry and hash it (one core).
 READ_AND_HASH = """
@@ -132,8 +132,8 @@ def report(name: str, base: list[Measured], mine: list[Measured], what: str) -> 
 
 
 class Bench:
-    def __init__(self, register: Path, repeats: int, code: Path | None) -> None:
-        self.register, self.repeats = register, repeats
+    def __init__(self, register: Path, repeats: int, code: Path | None, snapshots: int) -> None:
+        self.register, self.repeats, self.snapshots = register, repeats, snapshots
         self.env = dict(os.environ, ACTREG_AUTHOR="bench")
         self.env["PYTHONPATH"] = str(code or Path(__file__).resolve().parent.parent)
         self.results: dict[str, float] = {}
@@ -159,17 +159,17 @@ class Bench:
             lambda: self.actreg(with_snaps, "verify", pin=True),
             self.repeats,
         )
-        ratio = report(f"verify, {SNAPSHOTS} snapshots", base, mine, "verify, none")
+        ratio = report(f"verify, {self.snapshots} snapshots", base, mine, "verify, none")
         self.note("verify snapshots ratio", ratio)
         self.note("peak MB", peak(mine))
 
     def with_snapshots(self) -> Path:
-        path = self.register.with_suffix(f".{SNAPSHOTS}snap.db")
+        path = self.register.with_suffix(f".{self.snapshots}snap.db")
         if path.exists():
             return path
-        print(f"  (taking {SNAPSHOTS} snapshots on a copy: {path})")
+        print(f"  (taking {self.snapshots} snapshots on a copy: {path})")
         shutil.copyfile(self.register, path)
-        for month in range(SNAPSHOTS):
+        for month in range(self.snapshots):
             year, m = 2024 + month // 12, month % 12 + 1
             date = f"{year}-{m:02d}-28"
             self.actreg(path, "meeting", "add", date)
@@ -265,8 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--code", type=Path, help="run the actreg of this checkout instead")
+    parser.add_argument("--snapshots", type=int, default=20, help="for verify-snapshots, export")
     args = parser.parse_args(argv)
-    bench = Bench(args.register.resolve(), args.repeats, args.code)
+    bench = Bench(args.register.resolve(), args.repeats, args.code, args.snapshots)
     print(
         f"register: {args.register}; code: {args.code or 'this checkout'}; "
         f"median of {args.repeats}; load average {os.getloadavg()[0]:.1f} "
