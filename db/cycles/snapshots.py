@@ -16,8 +16,6 @@ import sqlite3
 from collections.abc import Mapping
 from typing import TypedDict
 
-from pydantic_core import from_json
-
 from db.cycles.meetings import Meeting, find_meeting
 from db.errors import InputError, NotFound
 from db.read import asat
@@ -242,7 +240,10 @@ def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
     )
     # pydantic's JSON parser (pydantic_core, installed with pydantic) reads these rows
     # twice as fast as json.loads, to the same values (tests/cycles/test_snapshots.py):
-    # parsing them was the largest part of exporting a big register.
+    # parsing them was the largest part of exporting a big register. Imported here,
+    # when rows are read: importing it costs more than `actreg list`'s whole start-up.
+    from pydantic_core import from_json
+
     return [from_json(data) for (data,) in cursor]
 
 

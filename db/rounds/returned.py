@@ -18,11 +18,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from db.errors import InputError
 from db.rounds.columns import BY_HEADING, COLUMNS, OWNER_STATUSES
-from db.rounds.workbook import HIDDEN_SHEET, MARKER, REQUEST_SHEET
 from db.store.dates import parse_day
 from db.store.values import clean_long, clean_percent, parse_rag, parse_status
 
@@ -102,6 +99,10 @@ def verbatim(value: object) -> str | None:
 
 def read_return(path: Path) -> ReturnedWorkbook:
     """Read one returned workbook; a file actreg cannot use at all raises InputError."""
+    # openpyxl (and the request workbook's layout, written with it) load only when a
+    # workbook is read: the TUI's card imports this module, and starts without them.
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -114,6 +115,8 @@ def read_return(path: Path) -> ReturnedWorkbook:
 
 
 def _read(path: Path, wb) -> ReturnedWorkbook:
+    from db.rounds.workbook import HIDDEN_SHEET, MARKER, REQUEST_SHEET
+
     if HIDDEN_SHEET not in wb.sheetnames:
         raise InputError(
             f"{path.name}: is not an actreg update request (its hidden {HIDDEN_SHEET} sheet is "

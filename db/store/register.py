@@ -13,13 +13,13 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from db.errors import InputError, NotFound, StaleVersion
 from db.store import log
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import parse_day, utc_text
-from db.store.models import ActionDraft, validate
 from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry, encode
 from db.store.values import (
     EDITABLE_FIELDS,
@@ -34,6 +34,9 @@ from db.store.values import (
     parse_rag,
     parse_status,
 )
+
+if TYPE_CHECKING:
+    from db.store.models import ActionDraft
 
 #: Statuses that mean the work is done, and so carry a completed date.
 DONE_STATUSES = frozenset({"implemented", "closed"})
@@ -214,6 +217,10 @@ def add_action(
     commentary: str | None = None,
 ) -> Row:
     """Add an action. `draft` is an ActionDraft or a dict of its fields (validated here)."""
+    # The models (pydantic) load with the first new action, not with the write side:
+    # the TUI imports this module at start-up.
+    from db.store.models import ActionDraft, validate
+
     if isinstance(draft, dict):
         draft = validate(ActionDraft, **draft)
     author = clean_author(author)

@@ -56,3 +56,17 @@ def test_a_write_still_validates_with_the_models(run, fresh_db):
     result = run("add", "--ref", "NEW-1", "--title", "T", "--owner", "O", "--target",
                  "2025-13-01", db=fresh_db, check_exit=1)  # fmt: skip
     assert "target date" in result.stderr
+
+
+def test_the_tui_starts_without_validation_or_office_libraries():
+    # The app's screens import the write side and the update-round code; pydantic,
+    # pydantic_core and openpyxl load when something is written, read or exported.
+    code = (
+        "import sys, tui.app.app, tui.launch\n"
+        "print(sorted(m for m in ('pydantic', 'pydantic_core', 'openpyxl', 'docx')"
+        " if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert proc.stdout.strip() == "[]"
