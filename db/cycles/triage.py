@@ -18,6 +18,7 @@ from db.read.queries import NO_FILTER, ActionFilter, list_actions
 from db.store import log
 from db.store.clock import today
 from db.store.projection import Row
+from db.store.register import WITHDRAWN_TEXT
 from db.store.values import FINISHED_STATUSES
 
 #: Reasons an action is in the queue, in the order they are shown, each with
@@ -127,19 +128,61 @@ def summarise(conn: sqlite3.Connection, since: str, *, author: str | None = None
     cursor = conn.execute(
         f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE {where} ORDER BY id", params
     )
+    entries = list(map(log.from_row, cursor))
+    undone = _undone(entries)
     seen: dict[int, list[str]] = {}
-    for entry in map(log.from_row, cursor):
-        what = _describe(entry)
-        if what is None:
-            continue
-        summary.counts[what[0]] += 1
-        seen.setdefault(entry.action_id, []).append(what[1])
+    for group in _writes(entries):
+        for key, words in _describe_write([e for e in group if e.uuid not in undone]):
+            summary.counts[key] += 1
+            seen.setdefault(group[0].action_id, []).append(words)
     for action_id, changes in seen.items():
         summary.actions.append(refs[action_id])
         counted = {c: changes.count(c) for c in changes}  # in first-seen order
         words = [c if n == 1 else f"{c} (x{n})" for c, n in counted.items()]
         summary.lines.append(f"{refs[action_id]}: " + "; ".join(words))
     return summary
+
+
+def _undone(entries: list[log.LogEntry]) -> set[str]:
+    """The entries among `entries` a later one of them took back: a correction that puts
+    back the value the entry replaced, or withdraws its note (a triage undo). They count
+    as nothing, and their undo once, so the summary says what stands."""
+    by_uuid = {e.uuid: e for e in entries}
+    taken_back = set()
+    for entry in entries:
+        target = by_uuid.get(entry.supersedes or "")
+        if entry.kind != "correction" or target is None:
+            continue
+        if entry.new_value == target.old_value or entry.new_value in WITHDRAWN_TEXT.values():
+            taken_back.add(target.uuid)
+    return taken_back
+
+
+def _writes(entries: list[log.LogEntry]) -> list[list[log.LogEntry]]:
+    """The entries grouped by the write that made them (one action, one recorded_at)."""
+    groups: list[list[log.LogEntry]] = []
+    for entry in entries:
+        last = groups[-1][-1] if groups else None
+        if last and (last.action_id, last.recorded_at) == (entry.action_id, entry.recorded_at):
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    return groups
+
+
+def _describe_write(group: list[log.LogEntry]) -> list[tuple[str, str]]:
+    """What one write did, as (count key, words): a close is one "closed" (its evidence and
+    settled RAG are part of it); corrections are one "undone or corrected"."""
+    if any(e.kind == "status" and e.new_value == "closed" for e in group):
+        return [("closed", "closed")]
+    found = []
+    if any(e.kind == "correction" for e in group):
+        found.append(("undone or corrected", "undone or corrected"))
+    for entry in group:
+        what = None if entry.kind == "correction" else _describe(entry)
+        if what is not None:
+            found.append(what)
+    return found
 
 
 def _describe(entry: log.LogEntry) -> tuple[str, str] | None:

@@ -45,6 +45,14 @@ DONE_STATUSES = frozenset({"implemented", "closed"})
 RED_SETTLED_ON_CLOSING = "Closed as verified: the red rating no longer applies"
 #: What `rag` takes on closing to leave the action unrated.
 NO_RAG = "none"
+#: Undoing a triage decision (correct_entries with undo=True): the reason logged,
+#: and what an undone note or chase reads as afterwards (a note cannot become
+#: nothing). A pack never shows these: see db.exporting.latest_update.
+UNDO_REASON = "Undone in a triage session"
+WITHDRAWN_TEXT = {
+    "note": "(note withdrawn in triage)",
+    "chased": "(chase withdrawn in triage)",
+}
 
 
 class EntryWriter:
@@ -590,12 +598,15 @@ def correct_entries(
     reason: str,
     author: str,
     expected_version: int | None = None,
+    undo: bool = False,
     clock: Clock = utc_now,
 ) -> Row:
     """Correct several entries of one action in one transaction (undoing a triage decision).
 
     `corrections` are (entry uuid, value) pairs, applied in order, each exactly as
-    :func:`correct_entry` would; if any is refused, none is recorded.
+    :func:`correct_entry` would; if any is refused, none is recorded. With `undo`
+    they take a decision back whole: a RAG put back gets back the reason it had
+    (the correction carries it, since a RAG entry's commentary is its reason).
     """
     reason = check_value("reason", clean_reason, reason or "")
     author = clean_author(author)
@@ -620,7 +631,7 @@ def correct_entries(
         _check_version(before, expected_version)
         w = EntryWriter(conn, author, clock)
         for target, (_, value) in zip(targets, corrections, strict=True):
-            row = _append_correction(w, target, row, value, reason)
+            row = _append_correction(w, target, row, value, reason, undo=undo)
         save_row(conn, before, row)
     return row
 
@@ -648,13 +659,33 @@ def _append_evidence(w: EntryWriter, row: Row, evidence: str, commentary: str | 
     )
 
 
+def _rag_reason_before(conn: sqlite3.Connection, target: log.LogEntry) -> str | None:
+    """The RAG reason in force just before `target` (from the RAG entry before it)."""
+    found = conn.execute(
+        "SELECT commentary FROM progress_log WHERE action_id = ? AND id < ?"
+        " AND (field = 'rag' OR (kind = 'created' AND json_extract(new_value, '$.rag')"
+        " IS NOT NULL)) ORDER BY id DESC LIMIT 1",
+        (target.action_id, target.id),
+    ).fetchone()
+    return found[0] if found else None
+
+
 def _append_correction(
-    w: EntryWriter, target: log.LogEntry, row: Row, value: str | None, reason: str
+    w: EntryWriter,
+    target: log.LogEntry,
+    row: Row,
+    value: str | None,
+    reason: str,
+    *,
+    undo: bool = False,
 ) -> Row:
     """Append the entries that put `target` right, each validated like the original."""
     kind, aid = target.kind, row["id"]
 
     def correction(current: Row, field: str, old, new) -> Row:
+        why = reason
+        if undo and field == "rag" and encode(new) == target.old_value:
+            why = _rag_reason_before(w.conn, target) or reason
         return w.append(
             current,
             aid,
@@ -662,7 +693,7 @@ def _append_correction(
             field=field,
             old_value=encode(old),
             new_value=encode(new),
-            commentary=reason,
+            commentary=why,
             supersedes=target.uuid,
             superseded=target,
         )

@@ -128,3 +128,56 @@ def test_summary_includes_actions_created_in_the_period(reg, clock, draft):
     assert "- Added: 1" in text and "- NEW1: added" in text
     # created before the period: not counted
     assert "ON" not in summary.actions
+
+
+def test_an_undone_triage_decision_leaves_no_trace_in_the_pack(reg, clock, tmp_path):
+    """Undo puts back every field the decision changed, the RAG's reason included, and
+    the pack's Latest update is the note before it, never the undo's bookkeeping."""
+    import csv
+
+    from db.cycles import snapshots
+    from db.exporting.exporter import build_table, export
+    from db.read.queries import action_log, get_action
+
+    register.set_rag(reg, "LATE1", "amber", reason="Supplier slow", author=AUTHOR, clock=clock)
+    register.record_note(reg, "LATE1", "Contract signed", author=AUTHOR, clock=clock)
+    before = get_action(reg, "LATE1")
+
+    def undo(entry_kinds):
+        aid = before["id"]
+        newest = [e for e in action_log(reg, aid) if e.kind in entry_kinds][:1]
+        plan = [(e.uuid, e.old_value) for e in newest]
+        if newest and newest[0].kind == "note":
+            plan = [(newest[0].uuid, register.WITHDRAWN_TEXT["note"])]
+        register.correct_entries(
+            reg, plan, reason=register.UNDO_REASON, author=AUTHOR, undo=True, clock=clock
+        )
+
+    clock.advance()  # (each write at its own time, as in a real session)
+    register.set_rag(reg, "LATE1", "red", reason="Re-rated in triage", author=AUTHOR, clock=clock)
+    clock.advance()
+    undo({"rag"})
+    clock.advance()
+    register.record_note(reg, "LATE1", "A note taken back", author=AUTHOR, clock=clock)
+    clock.advance()
+    undo({"note"})
+    after = get_action(reg, "LATE1")
+    assert (after["rag"], after["rag_reason"]) == ("amber", "Supplier slow")
+
+    snapshots.take_snapshot(reg, "2025-07-08", author=AUTHOR)
+    path = export(build_table(reg, "2025-07-08"), "csv", tmp_path / "pack.csv", layout="full")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = next(i for i, row in enumerate(rows) if "Latest update" in row)
+    columns = rows[header]
+    late1 = next(row for row in rows[header + 1 :] if row and row[0] == "LATE1")
+    cell = dict(zip(columns, late1, strict=False))
+    assert cell["RAG reason"] == "Supplier slow"
+    assert cell["Latest update"] == "Contract signed"
+    assert "Undone" not in ",".join(late1) and "withdrawn" not in ",".join(late1)
+    assert not cell["Latest update"].endswith("\n")
+
+    summary = triage.summarise(reg, "2025-06-02T09:00:00.000000Z")
+    assert summary.counts["undone or corrected"] == 2
+    assert summary.counts["re-rated"] == 1  # amber stands; red was undone
+    assert summary.counts["updated"] == 1  # "Contract signed"; the other was withdrawn

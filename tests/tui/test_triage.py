@@ -159,15 +159,18 @@ async def test_a_whole_session_with_every_key(mat_conn, tmp_path, monkeypatch):
         await pilot.press("space")  # after the last card: the summary
         await settle(pilot)
         assert isinstance(app.screen, TriageSummary)
+        # One summary: what stands (undone decisions count once, as undone)
         assert app.screen.counts == {
             "reviewed": 3,
+            "added": 0,
             "updated": 0,
             "re-rated": 2,
             "re-dated": 1,
-            "closed": 0,
             "chased": 1,
+            "undone or corrected": 3,
+            "evidence recorded": 0,
+            "closed": 0,
             "status changed": 1,
-            "undone": 3,
             "skipped": 0,
         }
         shown = str(app.screen.query_one("#summary-counts", Static).render())
@@ -188,9 +191,11 @@ async def test_a_whole_session_with_every_key(mat_conn, tmp_path, monkeypatch):
 
     markdown = written.read_text(encoding="utf-8")
     assert markdown.startswith("# Triage summary: Lessons Learned MAT")
-    for line in ("- Re-rated: 3", "- Re-dated: 1", "- Chased: 1", "- Closed: 1"):
+    # the Markdown is the summary the screen showed, count for count
+    for line in ("- Re-rated: 2", "- Re-dated: 1", "- Chased: 1", "- Closed: 0"):
         assert line in markdown
-    assert "- Undone or corrected: 4" in markdown
+    assert "- Status changed: 1" in markdown and "- Undone or corrected: 3" in markdown
+    assert not markdown.endswith("\n\n")
     assert "- A3: " in markdown and "- A1: " in markdown and "- A5: " in markdown
 
     log = entries_by(mat_conn, "tester")
@@ -211,8 +216,10 @@ async def test_a_whole_session_with_every_key(mat_conn, tmp_path, monkeypatch):
         ("A1", "correction", "status"),
         ("A1", "correction", "evidence"),
     ]
-    rag_fix = log[1]
-    assert (rag_fix[3], rag_fix[4], rag_fix[5]) == ("amber", "red", UNDO_REASON)
+    rag_fix = log[1]  # the RAG goes back with the reason it had, not the undo's words
+    assert (rag_fix[3], rag_fix[4], rag_fix[5]) == ("amber", "red", "No trainer booked")
+    assert get_action(mat_conn, "A3")["rag_reason"] == "No trainer booked"
+    assert log[12][5] == UNDO_REASON  # (the status put back says it was undone)
     assert by_uuid[rag_fix[6]][1:5] == ("rag", "rag", "red", "amber")
     note_fix = log[4]
     assert note_fix[4] == WITHDRAWN_TEXT["note"] and by_uuid[note_fix[6]][1] == "note"

@@ -14,7 +14,10 @@ from db.cycles.triage import QueueItem
 from db.store.clock import utc_now
 from db.store.dates import utc_text
 from db.store.log import LogEntry
+from db.store.register import UNDO_REASON, WITHDRAWN_TEXT
 from db.store.values import label
+
+__all__ = ["UNDO_REASON", "WITHDRAWN_TEXT"]  # (the screen and the tests name them from here)
 
 #: Decision kinds, in the order the summary lists them, with the summary's word.
 DECISION_WORDS = {
@@ -25,12 +28,6 @@ DECISION_WORDS = {
     "chase": "chased",
     "status": "status changed",
 }
-#: What an undone note or chase reads as afterwards (a note cannot become nothing).
-WITHDRAWN_TEXT = {
-    "note": "(note withdrawn in triage)",
-    "chased": "(chase withdrawn in triage)",
-}
-UNDO_REASON = "Undone in a triage session"
 
 
 class CannotUndo(Exception):

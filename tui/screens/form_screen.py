@@ -222,7 +222,7 @@ class FormScreen(ModalScreen[FormResult]):
         for spec in self.fields:
             widget = self.field_widget(spec.name)
             if isinstance(widget, TextArea):
-                out[spec.name] = widget.text
+                out[spec.name] = widget.text.rstrip()  # an enter at the end is not text
             elif isinstance(widget, Select):
                 out[spec.name] = None if widget.is_blank() else str(widget.value)
             elif isinstance(widget, Input):

@@ -21,7 +21,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from db.cycles.triage import QueueItem, summarise, summary_markdown, triage_queue
+from db.cycles.triage import (
+    QueueItem,
+    SessionSummary,
+    summarise,
+    summary_markdown,
+    triage_queue,
+)
 from db.errors import ActregError, StaleVersion
 from db.exporting.exporter import write_atomic
 from db.read.queries import ActionFilter, action_log, get_action, ref_of
@@ -385,6 +391,7 @@ class TriageScreen(Screen):
                 reason=UNDO_REASON,
                 author=gateway.author,
                 expected_version=version,
+                undo=True,
             )
             return row, gateway.call(_card_data, decision.action_id)
 
@@ -420,18 +427,16 @@ class TriageSummary(Screen):
     def __init__(self, session: TriageSession) -> None:
         super().__init__()
         self.session = session
-        self.counts = session.counts()
+        #: The one summary: read from the log once, shown here and written by `w` as it is.
+        self.summary: SessionSummary | None = None
+        self.markdown: str | None = None
+        self.counts: dict[str, int] = {}
         self.written: Path | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Triage session summary")
-        rows = [(name.capitalize(), str(count)) for name, count in self.counts.items()]
-        rows.append(("Time taken", duration_text(self.session.seconds)))
-        counts = Text("\n").join(
-            Text.assemble((f"{name:<16}", "bold"), f"{value:>10}") for name, value in rows
-        )
         with VerticalScroll(id="triage-summary"):
-            yield Static(counts, id="summary-counts")
+            yield Static("Counting…", id="summary-counts")
             lines = [
                 f"{d.ref}: {DECISION_WORDS[d.kind]}{' (undone)' if d.undone else ''}"
                 for d in self.session.decisions
@@ -440,7 +445,36 @@ class TriageSummary(Screen):
             yield Static("", id="summary-written")
         yield KeyBar()
 
+    def on_mount(self) -> None:
+        gateway, since = self.app.gateway, self.session.started
+
+        def work(conn) -> tuple[SessionSummary, str]:
+            summary = summarise(conn, since, author=gateway.author)
+            return summary, summary_markdown(summary, setting(conn, "name", "") or "")
+
+        run_db(self, lambda: gateway.call(work), on_done=self._counted, group="triage-summary")
+
+    def _counted(self, result: tuple[SessionSummary, str]) -> None:
+        self.summary, self.markdown = result
+        session = self.session.counts()
+        self.counts = {
+            "reviewed": session["reviewed"],
+            **self.summary.counts,
+            "skipped": session["skipped"],
+        }
+        rows = [(name.capitalize(), str(count)) for name, count in self.counts.items()]
+        rows.append(("Time taken", duration_text(self.session.seconds)))
+        width = max(len(name) for name, _ in rows) + 2
+        self.query_one("#summary-counts", Static).update(
+            Text("\n").join(
+                Text.assemble((f"{name:<{width}}", "bold"), f"{value:>8}") for name, value in rows
+            )
+        )
+
     def action_write(self) -> None:
+        if self.markdown is None:
+            self.notify("Wait a moment: the summary is still being counted.", timeout=3)
+            return
         stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
         ask = SaveAsScreen("Write the triage summary (Markdown)", Path.cwd(), f"triage-{stamp}.md")
         self.app.push_screen(ask, self._write_to)
@@ -448,15 +482,10 @@ class TriageSummary(Screen):
     def _write_to(self, path: Path | None) -> None:
         if path is None:
             return
-        gateway = self.app.gateway
-        since = self.session.started
+        text = self.markdown
+        assert text is not None  # (action_write waited for it)
 
         def work() -> Path:
-            def markdown(conn) -> str:
-                summary = summarise(conn, since, author=gateway.author)
-                return summary_markdown(summary, setting(conn, "name", "") or "")
-
-            text = gateway.call(markdown)
             return write_atomic(path, lambda temp: temp.write_text(text, encoding="utf-8"))
 
         def written(done: Path) -> None:
