@@ -18,8 +18,7 @@ from db.read.queries import NO_FILTER, ActionFilter, list_actions
 from db.store import log
 from db.store.clock import today
 from db.store.projection import Row
-from db.store.register import WITHDRAWN_TEXT
-from db.store.values import FINISHED_STATUSES
+from db.store.values import FINISHED_STATUSES, WITHDRAWN_TEXT
 
 #: Reasons an action is in the queue, in the order they are shown, each with
 #: the weight it adds to the action's urgency.

@@ -16,7 +16,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from db.store.register import UNDO_REASON, WITHDRAWN_TEXT
+from db.store.values import UNDO_REASON, WITHDRAWN_TEXT
 
 #: Kinds whose commentary is the reason for that one change, not a progress note.
 REASON_KINDS = ("target_date", "rag")

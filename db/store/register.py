@@ -45,14 +45,6 @@ DONE_STATUSES = frozenset({"implemented", "closed"})
 RED_SETTLED_ON_CLOSING = "Closed as verified: the red rating no longer applies"
 #: What `rag` takes on closing to leave the action unrated.
 NO_RAG = "none"
-#: Undoing a triage decision (correct_entries with undo=True): the reason logged,
-#: and what an undone note or chase reads as afterwards (a note cannot become
-#: nothing). A pack never shows these: see db.exporting.latest_update.
-UNDO_REASON = "Undone in a triage session"
-WITHDRAWN_TEXT = {
-    "note": "(note withdrawn in triage)",
-    "chased": "(chase withdrawn in triage)",
-}
 
 
 class EntryWriter:

@@ -240,3 +240,13 @@ def check_value(field: str, check, value: Any) -> Any:
         return check(value)
     except ValueError as exc:
         raise InputError(f"{label(field)}: {exc}") from None
+
+
+#: Undoing a triage decision (correct_entries with undo=True): the reason logged,
+#: and what an undone note or chase reads as afterwards (a note cannot become
+#: nothing). A pack never shows these: see db.exporting.latest_update.
+UNDO_REASON = "Undone in a triage session"
+WITHDRAWN_TEXT = {
+    "note": "(note withdrawn in triage)",
+    "chased": "(chase withdrawn in triage)",
+}

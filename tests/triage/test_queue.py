@@ -8,7 +8,7 @@ import pytest
 
 from db.cycles import meetings, triage
 from db.read.queries import ActionFilter
-from db.store import register
+from db.store import register, values
 
 AUTHOR = "Officer"
 TODAY = "2025-06-16"
@@ -148,9 +148,9 @@ def test_an_undone_triage_decision_leaves_no_trace_in_the_pack(reg, clock, tmp_p
         newest = [e for e in action_log(reg, aid) if e.kind in entry_kinds][:1]
         plan = [(e.uuid, e.old_value) for e in newest]
         if newest and newest[0].kind == "note":
-            plan = [(newest[0].uuid, register.WITHDRAWN_TEXT["note"])]
+            plan = [(newest[0].uuid, values.WITHDRAWN_TEXT["note"])]
         register.correct_entries(
-            reg, plan, reason=register.UNDO_REASON, author=AUTHOR, undo=True, clock=clock
+            reg, plan, reason=values.UNDO_REASON, author=AUTHOR, undo=True, clock=clock
         )
 
     clock.advance()  # (each write at its own time, as in a real session)

@@ -14,8 +14,7 @@ from db.cycles.triage import QueueItem
 from db.store.clock import utc_now
 from db.store.dates import utc_text
 from db.store.log import LogEntry
-from db.store.register import UNDO_REASON, WITHDRAWN_TEXT
-from db.store.values import label
+from db.store.values import UNDO_REASON, WITHDRAWN_TEXT, label
 
 __all__ = ["UNDO_REASON", "WITHDRAWN_TEXT"]  # (the screen and the tests name them from here)
 
