@@ -86,7 +86,7 @@ _SYNONYMS = {
 
 #: Columns of actreg's export that are derived from the log: ignored on import.
 DERIVED = ("Overdue", "Target revisions", "Latest update date", "Change since last meeting")
-#: actreg's provenance columns (db.exporting.csv_table.PROVENANCE_HEADERS).
+#: The provenance columns older actreg CSV exports ended every row with (now a preamble).
 PROVENANCE = ("Register", "Committee", "Meeting date", "Cut-off (UTC)", "Snapshot",
               "Snapshot SHA-256", "Log head hash")  # fmt: skip
 
