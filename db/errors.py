@@ -18,6 +18,10 @@ class InputError(ActregError):
         super().__init__("; ".join(self.problems))
 
 
+class OutputExists(InputError):
+    """The file an export would write already exists (replace it only when asked to)."""
+
+
 class NotFound(ActregError):
     """No action, entry or meeting with that reference."""
 

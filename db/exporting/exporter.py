@@ -14,12 +14,12 @@ import contextlib
 import os
 import re
 import sqlite3
-import tempfile
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from db.cycles import diffs, snapshots
-from db.errors import ActregError, InputError
+from db.errors import ActregError, InputError, OutputExists
 from db.exporting import extensions, summary
 from db.exporting.filters import Filters
 from db.exporting.format_names import FORMATS, PARTS
@@ -27,7 +27,9 @@ from db.exporting.formats import WRITERS
 from db.exporting.latest_update import use_progress_notes
 from db.exporting.layouts import WriteOptions, get_layout
 from db.exporting.table import ExportTable
+from db.exporting.writable_text import snapshot_needs_replacing, writable
 from db.store.connection import setting
+from db.store.temp_files import create_temp, remove_dead
 
 
 def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | None = None,
@@ -35,16 +37,18 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
     """The pack of a meeting's current snapshot: its rows (those `filters` keep), the
     changes since the snapshot before, and the summary tables."""
     filters = filters or Filters()
-    snap = snapshots.meeting_snapshot(conn, meeting_date, committee)
-    everything = snapshots.snapshot_rows(conn, snap["id"])
+    snap = writable(snapshots.meeting_snapshot(conn, meeting_date, committee))
+    everything = _rows(conn, snap["id"])
     rows = filters.scope(everything)
     use_progress_notes(conn, rows, snap["log_head_id"])
+    for row in rows:  # (notes read from the log may hold them too: see writable_text)
+        row["last_commentary"] = writable(row.get("last_commentary"))
     earlier = [s for s in snapshots.list_snapshots(conn)
                if not s["superseded"] and s["cut_off"] < snap["cut_off"]]  # fmt: skip
     diff = compared = previous = previous_rows = None
     if earlier:
         previous = max(earlier, key=lambda s: s["cut_off"])
-        previous_rows = snapshots.snapshot_rows(conn, previous["id"])
+        previous_rows = _rows(conn, previous["id"])
         diff = diffs.compare(
             previous_rows, rows,
             from_label=f"{previous['committee']} {previous['meeting_date']}",
@@ -52,6 +56,8 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
             from_cut_off=previous["cut_off"], to_cut_off=snap["cut_off"],
         )  # fmt: skip
         diffs.add_reasons(conn, diff, snap["log_head_id"])
+        for change in diff.changes:  # (the reasons come from the log)
+            change.detail = writable(change.detail)
         compared = f"snapshot #{previous['id']} ({previous['meeting_date']} meeting)"
     requested = extensions.round_requests(conn, rows, snap["meeting_date"], snap["committee"],
                                           snap["cut_off"])  # fmt: skip
@@ -64,8 +70,8 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
                            previous["cut_off"] if previous else None, requested,
                            from_round=from_round)  # fmt: skip
     return ExportTable(
-        register_name=setting(conn, "name", "") or "",
-        organisation=setting(conn, "organisation", "") or "",
+        register_name=writable(setting(conn, "name", "") or ""),
+        organisation=writable(setting(conn, "organisation", "") or ""),
         committee=snap["committee"], meeting_date=snap["meeting_date"],
         paper_deadline=snap["paper_deadline"], cut_off=snap["cut_off"],
         snapshot_id=snap["id"], rows_hash=snap["rows_hash"],
@@ -76,6 +82,12 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
     )  # fmt: skip
 
 
+def _rows(conn: sqlite3.Connection, snapshot_id: int) -> list[dict]:
+    """A snapshot's rows, with any character a format cannot hold replaced (see writable_text)."""
+    rows = snapshots.snapshot_rows(conn, snapshot_id)
+    return writable(rows) if snapshot_needs_replacing(conn, snapshot_id) else rows
+
+
 def default_filename(table: ExportTable, fmt: str, part: str = "appendix") -> str:
     """e.g. 'governance-and-audit-committee-2026-12-15.csv', or '...-2026-12-15-overdue.csv'
     for a CSV of one summary table."""
@@ -84,23 +96,22 @@ def default_filename(table: ExportTable, fmt: str, part: str = "appendix") -> st
     return f"{slug}-{table.meeting_date}{tail}.{fmt}"
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call write(temp) for a temp file beside `path`, then rename it into place."""
+def write_atomic(path: Path, write: Callable[[Path], None], *, force: bool = False) -> Path:
+    """Call write(temp) for a temp file beside `path`, then rename it into place.
+
+    An existing file is replaced only with `force`; an SQLite database (a register,
+    its -wal), a device, a pipe or a folder never is.
+    """
     path = Path(path)
     try:
-        if path.is_dir():
-            raise InputError(f"output: {path} is a folder; give a file name")
+        _check_output(path, force=force)
         if not path.parent.is_dir():
             raise InputError(f"output: the folder {path.parent} does not exist")
-        handle, name = tempfile.mkstemp(prefix=".actreg-", suffix=".partial", dir=path.parent)
+        remove_dead(path.parent)  # exports and backups a kill left half-written here
+        temp = create_temp(path, "export")
     except OSError as exc:  # a name too long, a folder we may not write in
         raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
-    os.close(handle)
-    temp = Path(name)
     try:
-        # mkstemp makes the file private (0600); the export is for colleagues on a
-        # shared drive, so it gets the mode any new file of the user's would.
-        os.chmod(temp, 0o666 & ~_umask())
         write(temp)
         with open(temp, "rb") as done:  # on disk before the rename makes it visible
             os.fsync(done.fileno())
@@ -115,24 +126,46 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def _umask() -> int:
-    """The process's umask, read without changing it where the system allows."""
+#: The first bytes of an SQLite database and of its write-ahead log.
+_SQLITE_MAGICS = (b"SQLite format 3\x00", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+_SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _check_output(path: Path, *, force: bool) -> None:
+    """Refuse to write over what must never be replaced, and over anything without `force`."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then put it back
-    os.umask(mask)
-    return mask
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError(f"output: {path} is a folder; give a file name")
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            f"output: {path} is not a regular file (a device, pipe or socket): "
+            "give the name of a file"
+        )
+    with open(path, "rb") as handle:
+        start = handle.read(16)
+    side_file = (
+        path.name.endswith(_SQLITE_SIDE_FILES)
+        and path.with_name(path.name.rsplit("-", 1)[0]).exists()
+    )
+    if start.startswith(_SQLITE_MAGICS) or side_file:
+        raise InputError(
+            f"output: {path} is an SQLite database (a register?) or part of one: "
+            "actreg never writes an export over it. Give another file name."
+        )
+    if not force:
+        raise OutputExists(
+            f"output: {path} already exists: give a new file name, or --force to replace it"
+        )
 
 
 def export(table: ExportTable, fmt: str, path: Path, *, layout: str | None = None,
-           part: str = "appendix") -> Path:  # fmt: skip
+           part: str = "appendix", force: bool = False) -> Path:  # fmt: skip
     """Write `table` as `fmt` to `path`, atomically, in `layout` (the format's default if
-    None); a CSV holds one table, `part`: the appendix or one of the summary tables."""
+    None); a CSV holds one table, `part`: the appendix or one of the summary tables. A
+    file already at `path` is replaced only with `force`."""
     if fmt not in WRITERS:
         raise InputError(f"format: {fmt!r} is not one of: {', '.join(FORMATS)}")
     if part not in PARTS:
@@ -141,4 +174,4 @@ def export(table: ExportTable, fmt: str, path: Path, *, layout: str | None = Non
         raise InputError(f"table: --table is for CSV, one table a file; {fmt.upper()} holds "
                          "the appendix and every summary table")  # fmt: skip
     options = WriteOptions(get_layout(layout, fmt), part)
-    return write_atomic(path, lambda temp: WRITERS[fmt](table, temp, options))
+    return write_atomic(path, lambda temp: WRITERS[fmt](table, temp, options), force=force)

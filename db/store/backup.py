@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from db.errors import ActregError, WriteFailed
+from db.store.temp_files import remove_dead, temp_path
 
 
 def backup_to(conn: sqlite3.Connection, destination: str | Path) -> Path:
@@ -19,7 +20,8 @@ def backup_to(conn: sqlite3.Connection, destination: str | Path) -> Path:
         raise ActregError(f"cannot write the backup {destination}: {exc.strerror}.") from None
     if exists:
         raise ActregError(f"{destination} already exists: choose a new file for the backup.")
-    temp = destination.with_name(f".actreg-backup.{os.getpid()}.partial")
+    remove_dead(destination.parent)  # backups a kill left half-written here
+    temp = temp_path(destination, "backup")
     try:
         target = sqlite3.connect(temp)
         try:
@@ -35,6 +37,7 @@ def backup_to(conn: sqlite3.Connection, destination: str | Path) -> Path:
             f"the backup to {destination} failed ({exc}); no backup was made."
         ) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        for leftover in (temp, Path(f"{temp}-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
     return destination

@@ -12,10 +12,11 @@ import contextlib
 import os
 import re
 import sqlite3
+import stat
 import time
 import unicodedata
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from db.errors import ActregError, NotARegister, ReadOnlyRegister, WriteFailed
@@ -23,6 +24,7 @@ from db.store.backup import backup_to
 from db.store.clock import utc_now
 from db.store.dates import utc_text
 from db.store.migrations import APPLICATION_ID, migrate, schema_version
+from db.store.temp_files import remove_dead, temp_path
 
 BUSY_TIMEOUT_S = 10.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -55,7 +57,16 @@ def check_register_file(path: Path) -> None:
 
 
 def _check_header(path: Path) -> None:
-    # One open and one fstat: the file is checked on every start-up.
+    # A stat, then one open and one fstat: the file is checked on every start-up.
+    try:
+        kind = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise NotARegister(
+            f"{path}: no register here. Create one with `actreg init` (or `actreg demo`)."
+        ) from None
+    if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        # Opening a FIFO waits for a writer for ever; a device or socket is no register either.
+        raise NotARegister(f"{path} is {_describe_special(kind)}, not an actreg register file.")
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
@@ -103,6 +114,16 @@ def _expected_size(header: bytes) -> int:
     pages = int.from_bytes(header[28:32], "big")
     counter_valid = header[24:28] == header[92:96]  # else the count predates an old SQLite
     return max(512, page_size * pages if counter_valid else page_size)
+
+
+def _describe_special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _describe_foreign(header: bytes) -> str:
@@ -186,6 +207,15 @@ def readonly_refusal(conn: sqlite3.Connection) -> str:
 
 def _writable(path: Path) -> str | None:
     """None if actreg may write here, else why not (shown in the read-only banner)."""
+    links = os.stat(path).st_nlink
+    if links > 1:
+        # SQLite finds the -wal and the locks by name: two writers through two names of
+        # one file do not see each other, and the register is corrupted for good.
+        return (
+            f"{path.name} has {links} hard links (other names for the same file), and "
+            "writing through two names corrupts a register; remove the other links, "
+            "or work on a copy made with `actreg backup`"
+        )
     if not os.access(path, os.W_OK):
         return f"{path.name} is read-only"
     if not os.access(path.parent, os.W_OK):
@@ -215,6 +245,7 @@ def open_register(
             conn.notices.append(f"Read-only: {why_readonly}. Changes cannot be saved.")
         else:
             conn = _connect(_uri(path), readonly=False)
+            _check_holds_register(conn, path)
             _choose_journal(conn, path)
         conn.path = path
         _check_schema(conn, path)
@@ -325,14 +356,45 @@ def _open_readonly(path: Path) -> RegisterConnection:
     conn = _connect(_uri(path, mode="ro"), readonly=True)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
     except sqlite3.OperationalError:
         # A WAL register in a read-only folder cannot create its -shm file;
-        # immutable=1 reads it as it stands on disk.
+        # immutable=1 reads it as it stands on disk, which is only the whole
+        # register when no -wal beside it holds changes not yet written back.
         conn.close()
+        _refuse_unread_wal(path)
         conn = _connect(_uri(path, mode="ro", immutable="1"), readonly=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
+    _check_holds_register(conn, path)
+    return conn
+
+
+def _refuse_unread_wal(path: Path) -> None:
+    try:
+        pending = os.stat(f"{path}-wal").st_size
+    except OSError:  # no -wal: the file is the whole register
+        return
+    if pending:
+        raise NotARegister(
+            f"{path} cannot be read here: the folder is read-only and {path.name}-wal beside "
+            f"it holds changes not yet written into {path.name}, which SQLite can only read "
+            f"with a {path.name}-shm file it cannot create in this folder. Copy both "
+            f"{path.name} and {path.name}-wal to a folder you can write to, and open the copy."
+        )
+
+
+def _check_holds_register(conn: RegisterConnection, path: Path) -> None:
+    """Refuse an SQLite file with actreg's mark but no schema: only init and demo make one.
+
+    A backup cut short by a kill leaves such a file (its hot journal rolls it back to
+    nothing); setting it up as a new, empty register would pass for the real one.
+    """
+    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+        conn.close()
+        raise NotARegister(
+            f"{path} holds no register: it is an empty or unfinished file (a backup or "
+            "copy cut short?). Only `actreg init` and `actreg demo` create registers; "
+            "open the real register, or restore a backup with `actreg restore`."
+        )
 
 
 def _check_schema(conn: RegisterConnection, path: Path) -> None:
@@ -359,11 +421,16 @@ def _check_schema(conn: RegisterConnection, path: Path) -> None:
 
 
 def create_register(
-    path: str | Path, *, name: str, organisation: str | None = None
+    path: str | Path,
+    *,
+    name: str,
+    organisation: str | None = None,
+    fill: Callable[[RegisterConnection], None] | None = None,
 ) -> RegisterConnection:
-    """Create a new, empty register at `path`; refuse if anything is there already.
+    """Create a new register at `path`; refuse if anything is there already.
 
-    The file is built under a temporary name and linked into place, so a crash
+    The file is built under a temporary name, filled by `fill(conn)` if given
+    (the demo's story), and only then linked into place: a crash or a kill
     never leaves a half-made register, and an existing file is never replaced.
     """
     path = Path(path)
@@ -371,18 +438,24 @@ def create_register(
         raise ActregError(f"{path} already exists: actreg will not overwrite it.")
     if not path.parent.is_dir():
         raise ActregError(f"{path.parent} does not exist: create the folder first.")
-    temp = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    remove_dead(path.parent)  # registers a kill left half-made here
+    temp = temp_path(path, "create")
     try:
         conn = _connect(_uri(temp), readonly=False)
-        _choose_journal(conn, temp)
-        migrate(conn)
-        now = utc_text(utc_now())
-        settings = {"name": name, "organisation": organisation or "", "created_at": now}
-        with write_transaction(conn):
-            conn.executemany(
-                "INSERT INTO register_setting (key, value) VALUES (?, ?)", settings.items()
-            )
-        conn.close()  # a clean close checkpoints and removes the -wal file
+        try:
+            conn.path = temp
+            _choose_journal(conn, temp)
+            migrate(conn)
+            now = utc_text(utc_now())
+            settings = {"name": name, "organisation": organisation or "", "created_at": now}
+            with write_transaction(conn):
+                conn.executemany(
+                    "INSERT INTO register_setting (key, value) VALUES (?, ?)", settings.items()
+                )
+            if fill is not None:
+                fill(conn)
+        finally:
+            conn.close()  # a clean close checkpoints and removes the -wal file
         os.link(temp, path)  # fails if someone created `path` meanwhile
     except FileExistsError:
         raise ActregError(f"{path} already exists: actreg will not overwrite it.") from None

@@ -292,6 +292,11 @@ def record_update(
         raise InputError(problems)
     if not any(v is not None for v in (note, status, rag, target_date, percent)):
         raise InputError("nothing to record: give a note, status, RAG, target date or percent")
+    if status is None and rag is None and target_date is None and percent is None:
+        # A note changes no field, so it conflicts with nothing another writer did:
+        # it is appended whatever version the action has reached (a busy action
+        # would otherwise refuse it again and again). Field changes keep the check.
+        expected_version = None
 
     with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
         unchanged = [

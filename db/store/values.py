@@ -134,11 +134,23 @@ LIMITS = {
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
+#: Characters no document can hold: XML (so XLSX, DOCX, HTML) forbids them. C0 controls
+#: are refused below by category, and a lone surrogate (a byte that was not UTF-8,
+#: as an argument brings it) is not text at all.
+_NOT_A_CHARACTER = re.compile("[\ufffe\uffff]")
+
+
 def _check_text(value: str, *, limit: int, multiline: bool) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("contains bytes that are not valid text (UTF-8)") from None
+    bad = _NOT_A_CHARACTER.search(value)
+    if bad:
+        raise ValueError(
+            f"contains U+{ord(bad.group()):04X} (not a character), which Excel, Word and "
+            "web pages cannot hold"
+        )
     allowed = "\n\t" if multiline else ""
     if multiline:
         value = value.replace("\r\n", "\n")

@@ -37,7 +37,7 @@ def test_concurrent_writers_with_the_same_expected_version_one_wins(
 ):
     version = show_json(fresh_db, "A1")["action"]["version"]
     procs = [
-        start("update", "A1", "--note", f"edit {n}", "--expect-version", version, db=fresh_db)
+        start("update", "A1", "--percent", 10 + n, "--expect-version", version, db=fresh_db)
         for n in range(WRITERS)
     ]
     outcomes = [_finish(p) for p in procs]

@@ -263,7 +263,7 @@ def test_refs_are_found_case_insensitively(run, fresh_db, show_json):
 @pytest.mark.parametrize(
     "command",
     [
-        pytest.param(["update", "A1", "--note", "late"], id="update"),
+        pytest.param(["update", "A1", "--note", "late", "--percent", "10"], id="update"),
         pytest.param(["edit", "A1", "owner", "Someone Else", "--reason", "moved"], id="edit"),
         pytest.param(["evidence", "A1", "Minute 12"], id="evidence"),
         pytest.param(["close", "A1", "--evidence", "Minute 12"], id="close"),

@@ -494,8 +494,9 @@ def test_an_unknown_entry_is_not_found(a1, refuse):
 # --- stale versions ------------------------------------------------------------------
 
 STALE_WRITES = {
-    "record_update": lambda c, v: register.record_update(c, "A1", note="n", author="B", **v),
-    "record_note": lambda c, v: register.record_note(c, "A1", "n", author="B", **v),
+    "record_update": lambda c, v: register.record_update(
+        c, "A1", note="n", percent_complete=50, author="B", **v
+    ),
     "change_status": lambda c, v: register.change_status(c, "A1", "in progress", author="B", **v),
     "set_rag": lambda c, v: register.set_rag(c, "A1", "red", reason="r", author="B", **v),
     "move_target_date": lambda c, v: register.move_target_date(
@@ -515,6 +516,17 @@ STALE_WRITES = {
         **v,
     ),
 }
+
+
+def test_a_note_alone_is_saved_over_a_newer_version(a1, clock):
+    """A note changes no field, so it conflicts with nothing (issue 14, item 16)."""
+    clock.advance()
+    register.record_note(a1, "A1", "Someone else's note", author="A", clock=clock)  # version 2
+    register.record_note(a1, "A1", "mine", author="B", expected_version=1, clock=clock)
+    row = register.record_update(
+        a1, "A1", note="mine too", author="B", expected_version=1, clock=clock
+    )
+    assert row["last_commentary"] == "mine too" and row["version"] == 4
 
 
 @pytest.mark.parametrize("write", STALE_WRITES.values(), ids=STALE_WRITES.keys())

@@ -63,7 +63,7 @@ def test_a_failed_export_keeps_the_previous_file(table, fmt, tmp_path, monkeypat
 
     monkeypatch.setitem(WRITERS, fmt, failing)
     with pytest.raises(ActregError):
-        exporter.export(table, fmt, target)
+        exporter.export(table, fmt, target, force=True)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 

@@ -15,7 +15,7 @@ TEXT_FORMATS = ("csv", "md", "html")
 
 
 def _export(table, fmt: str, folder: Path, layout: str | None = None) -> bytes:
-    path = exporter.export(table, fmt, folder / f"out.{fmt}", layout=layout)
+    path = exporter.export(table, fmt, folder / f"out.{fmt}", layout=layout, force=True)
     if fmt == "xlsx":
         return as_json(xlsx_content(path))
     if fmt == "docx":

@@ -25,6 +25,8 @@ from tests.cli.conftest import (  # noqa: F401  (fixtures, re-exported for this 
     no_leftovers,
     run,
     sandbox,
+    show_json,
+    start,
     template_db,
 )
 

@@ -89,9 +89,13 @@ def test_two_saves_from_the_same_version_one_wins_one_is_told(
 
             def save(c, who: str, n=n, version=version, barrier=barrier, outcomes=outcomes):
                 barrier.wait()
-                try:
-                    outcomes[who] = register.record_note(
-                        c, "A1", f"{who} round {n}", author=who, expected_version=version
+                try:  # (a field change: a note alone is never stale, see below)
+                    outcomes[who] = register.record_update(
+                        c,
+                        "A1",
+                        percent_complete=(n % 49) * 2 + 1 + (who == "Bob"),
+                        author=who,
+                        expected_version=version,
                     )
                 except StaleVersion as exc:
                     outcomes[who] = exc
@@ -121,7 +125,9 @@ def test_two_saves_from_the_same_version_one_wins_one_is_told(
 def test_a_stale_expect_version_from_the_cli_exits_1_and_changes_nothing(run, fresh_db, db_state):
     run("update", "A1", "--note", "first", "--expect-version", "1", db=fresh_db)
     before = db_state(fresh_db)
-    result = run("update", "A1", "--note", "x", "--expect-version", "1", db=fresh_db, check_exit=1)
+    result = run(
+        "update", "A1", "--percent", "20", "--expect-version", "1", db=fresh_db, check_exit=1
+    )
     assert "was changed by someone else" in result.stderr
     assert "version 1 is now 2" in result.stderr
     assert db_state(fresh_db) == before

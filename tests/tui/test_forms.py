@@ -317,6 +317,7 @@ async def test_a_change_made_elsewhere_is_refused_reloaded_and_what_was_typed_ke
         await settle(pilot)
         form = app.screen
         await type_into(pilot, "My update")
+        form.query_one("#field-percent_complete", Input).value = "60"  # a field change
         await pilot.press("ctrl+s")
         await settle(pilot)
         # Refused and said so; the form stays, reloaded, with the note still typed.
@@ -331,11 +332,31 @@ async def test_a_change_made_elsewhere_is_refused_reloaded_and_what_was_typed_ke
         await pilot.press("ctrl+s")  # saved over the new version this time
         await settle(pilot)
         assert isinstance(app.screen, ActionScreen)
-        assert app.screen.row["version"] == shown_version + 2
-    assert [r[3] for r in log_rows(mat_conn, "A2")][-2:] == [
-        "Written by another officer",
-        "My update",
+        assert app.screen.row["version"] == shown_version + 3  # the other note, then % and note
+    assert log_rows(mat_conn, "A2")[-3:] == [
+        ("note", None, None, "Written by another officer", "someone else"),
+        ("field_edit", "percent_complete", "60", None, "tester"),
+        ("note", None, None, "My update", "tester"),
     ]
+
+
+@run_async
+async def test_a_note_alone_is_saved_even_after_a_change_made_elsewhere(mat_conn, mat_path):
+    """A note changes no field, so it conflicts with nothing: no stale refusal for it."""
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        card = await open_card(pilot, "A2")
+        shown_version = card.row["version"]
+        await pilot.press("u")
+        await settle(pilot)
+        for _ in range(3):  # a busy action: three changes while the note is typed
+            written_elsewhere(mat_path, "A2")
+        await type_into(pilot, "My note")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionScreen)
+        assert app.screen.row["version"] == shown_version + 4
+    assert log_rows(mat_conn, "A2")[-1] == ("note", None, None, "My note", "tester")
 
 
 @run_async
@@ -528,3 +549,23 @@ async def test_closing_a_red_action_asks_what_its_rag_becomes(mat_conn):
         await pilot.press("c")
         await settle(pilot)
         assert not app.screen.query("#field-rag")
+
+
+@run_async
+async def test_a_character_no_document_can_hold_is_refused_naming_the_field(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        for name, value in (("ref", "A12"), ("title", "Policy\ufffereview"),
+                            ("owner", "Jo\uffffSmith"), ("target_date", "2026-12-31")):  # fmt: skip
+            form.query_one(f"#field-{name}", Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert error_of(app, "title").startswith("title: contains U+FFFE (not a character)")
+        assert error_of(app, "owner").startswith("owner: contains U+FFFF (not a character)")
+    assert mat_conn.execute("SELECT count(*) FROM action WHERE ref = 'A12'").fetchone()[0] == 0

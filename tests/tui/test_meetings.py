@@ -331,3 +331,51 @@ async def test_at_80_columns_the_changes_scroll_sideways_and_end_keeps_the_dates
         assert diff.scroll_x == diff.max_scroll_x > 0
         await pilot.press("home")
         assert diff.scroll_x == 0
+
+
+@run_async
+async def test_export_over_an_existing_file_asks_first(cycle_conn, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    take_snapshot(cycle_conn, "2026-06-10", author="officer")
+    target = tmp_path / "governance-and-audit-committee-2026-06-10.csv"
+    target.write_text("the chair's own notes", encoding="utf-8")
+    register = tmp_path / "copy-of-register.db"
+    app = ActregApp(cycle_conn, author="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_meetings(pilot)
+        await select(pilot, "2026-06-10")
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert f"{target} exists already" in question.question
+        assert "Replace it with this export?" in question.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Not exported: give another file name." in text_of(dialog, "#export-status")
+        assert target.read_text(encoding="utf-8") == "the chair's own notes"
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert f"Wrote {target} (6 actions, CSV)." in text_of(dialog, "#export-status")
+        replaced = target.read_text(encoding="utf-8-sig")
+        assert "the chair's own notes" not in replaced and "\nA1," in replaced
+
+        # An SQLite file is never offered for replacing: refused outright.
+        from db.store.backup import backup_to
+
+        backup_to(cycle_conn, register)
+        dialog.query_one("#export-file", Input).value = str(register)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "is an SQLite database (a register?)" in text_of(dialog, "#export-status")

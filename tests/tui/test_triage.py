@@ -23,6 +23,7 @@ from db.store.register import set_rag
 from tests.tui.tui_helpers import TODAY, build_register, run_async, settle
 from tui.app.app import ActregApp
 from tui.app.triage_session import UNDO_REASON, WITHDRAWN_TEXT
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.form_screen import FormScreen
 from tui.screens.register import RegisterScreen
 from tui.screens.save_as import SaveAsScreen
@@ -276,6 +277,37 @@ async def test_writing_the_summary_asks_for_the_folder_and_name(mat_conn, tmp_pa
         assert summary.written == minutes / "gac-minutes.md"
     assert (minutes / "gac-minutes.md").read_text(encoding="utf-8").startswith("# Triage summary")
     assert list(tmp_path.glob("*.md")) == []
+
+
+@run_async
+async def test_writing_the_summary_over_an_existing_file_asks_first(mat_conn, tmp_path,
+                                                                   monkeypatch):  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    minutes = tmp_path / "gac-minutes.md"
+    minutes.write_text("the clerk's own minutes", encoding="utf-8")
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        summary = app.screen
+        for answer in ("n", "y"):
+            await pilot.press("w")
+            await settle(pilot)
+            app.screen.query_one("#save-name", Input).value = minutes.name
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            question = app.screen
+            assert isinstance(question, ConfirmScreen)
+            assert f"{minutes} exists already" in question.question
+            await pilot.press(answer)
+            await settle(pilot)
+            assert app.screen is summary
+            if answer == "n":
+                assert summary.written is None
+                assert minutes.read_text(encoding="utf-8") == "the clerk's own minutes"
+        assert summary.written == minutes
+    assert minutes.read_text(encoding="utf-8").startswith("# Triage summary")
 
 
 @run_async

@@ -204,7 +204,7 @@ def export(args: argparse.Namespace) -> int:
     part = args.table or "appendix"
     name = args.output or exporter.default_filename(table, args.format, part)
     path = Path(name).expanduser()
-    exporter.export(table, args.format, path, layout=args.layout, part=part)
+    exporter.export(table, args.format, path, layout=args.layout, part=part, force=args.force)
     what = plural(len(table.rows), "action") if part == "appendix" else f"the {part} table"
     print(f"Wrote {path} ({what}, {args.format.upper()}).")
     print(f"Snapshot #{table.snapshot_id} SHA-256: {table.rows_hash}")
@@ -281,3 +281,6 @@ def add_parsers(verb) -> None:
     p.add_argument("--source", metavar="S", help="a pack for one source (review or report)")
     p.add_argument("--directorate", metavar="D", help="a pack for one lead directorate")
     p.add_argument("--owner", metavar="O", help="a pack for one owner")
+    p.add_argument(
+        "--force", action="store_true", help="replace the output file if it exists already"
+    )

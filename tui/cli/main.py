@@ -171,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verb("backup", verbs.backup, "copy the register safely (even while it is in use)")
     p.add_argument("destination")
+
+    p = verb("restore", verbs.restore, "put a backup back in place of a register (verified)")
+    p.add_argument("backup", help="the backup file (made by `actreg backup`)")
+    p.add_argument("--to", required=True, metavar="FILE", help="the register to restore into")
     return parser
 
 

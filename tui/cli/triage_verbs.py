@@ -24,7 +24,9 @@ def run(args: argparse.Namespace) -> int:
             from db.exporting.exporter import write_atomic
 
             path = write_atomic(
-                Path(args.output).expanduser(), lambda temp: temp.write_text(text, encoding="utf-8")
+                Path(args.output).expanduser(),
+                lambda temp: temp.write_text(text, encoding="utf-8"),
+                force=args.force,
             )
             print(f"Wrote the summary to {path}.")
         else:
@@ -69,3 +71,6 @@ def add_parsers(verb) -> None:
     )
     p.add_argument("--by", metavar="AUTHOR", help="with --summary: only this author's entries")
     p.add_argument("-o", "--output", metavar="FILE", help="with --summary: write it to a file")
+    p.add_argument(
+        "--force", action="store_true", help="with -o: replace the file if it exists already"
+    )

@@ -38,17 +38,14 @@ def demo(args: argparse.Namespace) -> int:
     from db.demo import build_demo
 
     path = new_register_path(args)
+    # Built whole under a temporary name and only then linked into place: a demo
+    # killed half-way leaves nothing at `path` (and the next run clears its temp file).
     conn = create_register(
         path,
         name="Management Action Table (demo)",
         organisation="Kentish County Council (fictional)",
+        fill=build_demo,
     )
-    try:
-        build_demo(conn)
-    except BaseException:
-        conn.close()
-        path.unlink(missing_ok=True)  # a half-built demo is no use to anyone
-        raise
     info = queries.register_info(conn)
     conn.close()
     print(
@@ -275,5 +272,17 @@ def backup(args: argparse.Namespace) -> int:
     print(
         f"Backed up to {destination} ({plural(report.entries, 'entry')}; verified). "
         f"Head hash: {report.head_hash}"
+    )
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from db.integrity.restore import restore as restore_backup
+
+    done = restore_backup(Path(args.backup).expanduser(), Path(args.to).expanduser())
+    what = "Replaced the register in" if done.replaced else "Restored into the new file"
+    print(
+        f"{what} {done.target} from {args.backup} ({plural(done.entries, 'entry')}; verified). "
+        f"Head hash: {done.head_hash}"
     )
     return 0

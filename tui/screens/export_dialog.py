@@ -16,13 +16,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, LoadingIndicator, Select, Static
 
-from db.errors import ActregError, InputError
+from db.errors import ActregError, InputError, OutputExists
 from db.exporting.exporter import FORMATS, PARTS, build_table, default_filename, export
 from db.exporting.filters import Filters
 from db.exporting.layouts import DEFAULT_LAYOUT
 from db.exporting.table import ExportTable
 from db.plural import plural
 from tui.app.background import run_db
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
 from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
@@ -61,10 +62,10 @@ EXPORT_CSS = """
 
 
 def write_export(table: ExportTable, fmt: str, path: Path, layout: str | None = None,
-                 part: str = "appendix") -> Path:  # fmt: skip
+                 part: str = "appendix", *, force: bool = False) -> Path:  # fmt: skip
     """Write the file; any failure becomes a message (never a traceback on screen)."""
     try:
-        return export(table, fmt, path, layout=layout, part=part)
+        return export(table, fmt, path, layout=layout, part=part, force=force)
     except ActregError:
         raise
     except Exception as exc:  # a writer's bug: say what happened, keep the app alive
@@ -203,7 +204,10 @@ class ExportScreen(ModalScreen[Path | None]):
             self._status("file: give a file name", error=True)
             return
         path = Path(name).expanduser()
-        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        self._write((path if path.is_absolute() else Path.cwd() / path).resolve())
+
+    def _write(self, path: Path, *, force: bool = False) -> None:
+        """Write the pack to `path`; a file there is replaced only with `force` (asked first)."""
         table, fmt, layout, part = self.table, self.fmt, self.layout_name, self.part
         filters = self.filters
         gateway, m = self.app.gateway, self.meeting
@@ -215,9 +219,15 @@ class ExportScreen(ModalScreen[Path | None]):
             chosen = table
             if filters != Filters():  # the pack of the chosen actions, built afresh
                 chosen = gateway.call(build_table, m["meeting_date"], m["committee"], filters)
-            return chosen, write_export(chosen, fmt, path, layout, part)
+            return chosen, write_export(chosen, fmt, path, layout, part, force=force)
 
-        run_db(self, work, on_done=self._written, on_error=self._failed, group="export-write")
+        run_db(
+            self,
+            work,
+            on_done=self._written,
+            on_error=lambda exc: self._failed(exc, path),
+            group="export-write",
+        )
 
     def _written(self, answer: tuple[ExportTable, Path]) -> None:
         self.busy = False
@@ -235,11 +245,26 @@ class ExportScreen(ModalScreen[Path | None]):
         )
         self.notify(f"Wrote {path}", title="Exported", timeout=8)
 
-    def _failed(self, exc: ActregError) -> None:
+    def _failed(self, exc: ActregError, path: Path | None = None) -> None:
         self.busy = False
         if not self.is_attached:
             return
         self.query_one("#export-busy").display = False
+        if isinstance(exc, OutputExists) and path is not None:
+            self._status(f"{path} exists already.")
+            question = (
+                f"{path} exists already.\n\nReplace it with this export? "
+                "The file there now will be lost."
+            )
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._write(path, force=True)
+                else:
+                    self._status("Not exported: give another file name.")
+
+            self.app.push_screen(ConfirmScreen(question, yes="Replace"), answered)
+            return
         self._status(str(exc), error=True)
         title = "Not exported" if isinstance(exc, InputError) else "Export failed"
         self.notify(str(exc), title=title, severity="error", timeout=8)

@@ -28,7 +28,7 @@ from db.cycles.triage import (
     summary_markdown,
     triage_queue,
 )
-from db.errors import ActregError, StaleVersion
+from db.errors import ActregError, OutputExists, StaleVersion
 from db.exporting.exporter import write_atomic
 from db.read.queries import ActionFilter, action_log, get_action, ref_of
 from db.store.connection import setting
@@ -44,6 +44,7 @@ from tui.app.triage_session import (
     undo_plan,
 )
 from tui.screens.action_forms import close_form, redate_form, status_form
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.form_screen import FieldSpec, FormResult, FormScreen, Saved, Stale
 from tui.screens.save_as import SaveAsScreen
 from tui.text.card import entry_lines
@@ -479,21 +480,36 @@ class TriageSummary(Screen):
         ask = SaveAsScreen("Write the triage summary (Markdown)", Path.cwd(), f"triage-{stamp}.md")
         self.app.push_screen(ask, self._write_to)
 
-    def _write_to(self, path: Path | None) -> None:
+    def _write_to(self, path: Path | None, *, force: bool = False) -> None:
         if path is None:
             return
         text = self.markdown
         assert text is not None  # (action_write waited for it)
 
         def work() -> Path:
-            return write_atomic(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+            return write_atomic(
+                path, lambda temp: temp.write_text(text, encoding="utf-8"), force=force
+            )
 
         def written(done: Path) -> None:
             self.written = done
             self.query_one("#summary-written", Static).update(f"\nSummary written to {done}")
             self.notify(f"Wrote the summary to {done}.", timeout=8)
 
-        run_db(self, work, on_done=written, group="triage-summary", exclusive=True)
+        def failed(exc: ActregError) -> None:
+            if not isinstance(exc, OutputExists):
+                self.notify(str(exc), title="Not written", severity="error", timeout=8)
+                return
+            question = (
+                f"{path} exists already.\n\nReplace it with this summary? "
+                "The file there now will be lost."
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Replace"),
+                lambda replace: self._write_to(path, force=True) if replace else None,
+            )
+
+        run_db(self, work, on_done=written, on_error=failed, group="triage-summary", exclusive=True)
 
     def action_back(self) -> None:
         self.dismiss()
