@@ -14,8 +14,9 @@ import copy
 from pathlib import Path
 
 from db.exporting.charts import charts, series
+from db.exporting.format_names import TABLE_KEYS
 from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
-from db.exporting.summary import TABLE_KEYS, SummaryTable
+from db.exporting.summary import SummaryTable
 from db.exporting.table import ExportTable, change_counts, cut_off_words
 from db.store.dates import parse_utc_text
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from db.cycles.diffs import CATEGORIES
 from db.exporting.charts import Chart, charts, colour, series
+from db.exporting.format_names import TABLE_KEYS
 from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
-from db.exporting.summary import TABLE_KEYS, Count, Percent, SummaryTable
+from db.exporting.summary import Count, Percent, SummaryTable
 from db.exporting.table import ExportTable, cut_off_words
 
 _CSS = """

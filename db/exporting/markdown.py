@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from db.exporting.format_names import TABLE_KEYS
 from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
-from db.exporting.summary import TABLE_KEYS
 from db.exporting.table import ExportTable, change_counts
 
 _SPECIAL = re.compile(r"[\\|\n<>]|&(?=#?\w+;)")

@@ -19,8 +19,6 @@ from db.exporting.layouts import NOT_RATED
 from db.exporting.table import RAG_LABELS
 from db.store.values import STATUS_LABELS
 
-#: The keys of the tables, in the order a pack prints them (and the CSV --table names).
-TABLE_KEYS = ("summary", "overdue", "ageing", "completed", "extensions", "sources")
 _DONE = frozenset({"implemented", "closed"})
 _WITHDRAWN = frozenset({"superseded", "cancelled"})
 PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}

@@ -20,8 +20,9 @@ from copy import copy
 from pathlib import Path
 
 from db.exporting import charts as pack_charts
+from db.exporting.format_names import TABLE_KEYS
 from db.exporting.layouts import DATE_KEYS, NOT_RATED, Layout, WriteOptions
-from db.exporting.summary import TABLE_KEYS, Count, Percent, SummaryTable
+from db.exporting.summary import Count, Percent, SummaryTable
 from db.exporting.table import ExportTable, change_counts
 from db.store.dates import parse_utc_text
 

@@ -24,6 +24,8 @@ NOT_FOR_READING = (
     "db.store.register",
     "db.importing.importer",
     "db.exporting.exporter",
+    "db.exporting.table",  # (and the snapshot diffs it reads)
+    "db.cycles.diffs",
     "db.integrity.verifier",
     "textual",
     "rich",
@@ -70,3 +72,10 @@ def test_the_tui_starts_without_validation_or_office_libraries():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_layout_names_the_command_line_offers_are_the_layouts():
+    from db.exporting.format_names import LAYOUT_NAMES
+    from db.exporting.layouts import LAYOUTS
+
+    assert tuple(LAYOUTS) == LAYOUT_NAMES

@@ -12,9 +12,7 @@ from pathlib import Path
 
 from db.cycles import meetings
 from db.cycles.meetings import DEFAULT_COMMITTEE
-from db.exporting.filters import Filters
-from db.exporting.format_names import FORMATS, PARTS
-from db.exporting.layouts import LAYOUTS
+from db.exporting.format_names import FORMATS, LAYOUT_NAMES, PARTS
 from db.plural import plural
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output
@@ -191,6 +189,7 @@ def diff(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from db.exporting import exporter
+    from db.exporting.filters import Filters
 
     conn = open_for_verb(args)
     filters = Filters(
@@ -260,7 +259,7 @@ def add_parsers(verb) -> None:
     p.add_argument(
         "-o", "--output", metavar="FILE", help="default: <committee>-<date>.<format> in this folder"
     )
-    p.add_argument("--layout", choices=tuple(LAYOUTS),
+    p.add_argument("--layout", choices=LAYOUT_NAMES,
                    help="paper (the appendix columns; default but for xlsx) or full (every "
                    "field, what import reads back; default for xlsx)")  # fmt: skip
     p.add_argument(
