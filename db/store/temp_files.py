@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
-import socket
 from pathlib import Path
 
 _NAME = re.compile(
@@ -24,12 +22,14 @@ _NAME = re.compile(
 
 def _host() -> str:
     # Only this machine's processes can be checked: a shared folder may hold another's.
+    import socket  # (here: every command opens a register, few write a temp file)
+
     return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40]
 
 
 def temp_path(target: Path, kind: str) -> Path:
     """A new name beside `target` for a temp file of `kind` ("export", "backup", ...)."""
-    token = secrets.token_hex(4)
+    token = os.urandom(4).hex()  # (what secrets.token_hex does, without importing it)
     return target.with_name(f".actreg-{kind}.{_host()}.{os.getpid()}.{token}.partial")
 
 

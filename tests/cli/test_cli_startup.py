@@ -26,6 +26,9 @@ NOT_FOR_READING = (
     "db.exporting.exporter",
     "db.exporting.table",  # (and the snapshot diffs it reads)
     "db.cycles.diffs",
+    "db.cycles.triage",
+    "db.importing.headers",
+    "socket",  # (a temp file's name has the host in it: only writes make one)
     "db.integrity.verifier",
     "textual",
     "rich",

@@ -7,7 +7,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from db.errors import InputError
-from db.importing import headers
 from db.plural import plural
 from tui.cli.session import UsageError, author, open_for_verb
 from tui.text import output
@@ -19,7 +18,7 @@ _LEVELS = {"error": "ERROR", "warning": "warning", "info": "info"}
 
 
 def import_(args: argparse.Namespace) -> int:
-    from db.importing import importer  # only here: `actreg list` never pays for it
+    from db.importing import headers, importer  # only here: `actreg list` never pays for them
 
     try:
         mapping = headers.parse_mapping(args.map)

@@ -7,7 +7,6 @@ the author is `--author`, then `$ACTREG_AUTHOR`, then the login name.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -35,6 +34,8 @@ def author(args: argparse.Namespace) -> str:
     if chosen:
         return chosen
     try:
+        import getpass  # (only when no author is given)
+
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers
         return "unknown"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from db.cycles import triage
 from db.read.queries import ActionFilter
 from db.store.connection import setting
 from db.store.dates import parse_moment
@@ -15,6 +14,8 @@ from tui.text import output
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.cycles import triage  # (the queue brings the round state and meetings)
+
     conn = open_for_verb(args)
     if args.summary:
         since = check_value("since", lambda v: parse_moment(v, end_of_day=False), args.summary)
