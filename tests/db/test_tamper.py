@@ -45,10 +45,16 @@ def register_file(conn, register_path: Path, clock, draft) -> Path:
 def tamper(path: Path, *statements: str, params: tuple = ()) -> None:
     plain = sqlite3.connect(path)
     try:
+        saved = [
+            plain.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
+            for t in TRIGGERS
+        ]
         for trigger in TRIGGERS:
             plain.execute(f"DROP TRIGGER {trigger}")
         for statement in statements:
             plain.execute(statement, params if "?" in statement else ())
+        for sql in saved:  # put back, as a careful tamperer would (verify checks the schema)
+            plain.execute(sql)
         plain.commit()
     finally:
         plain.close()
@@ -192,6 +198,10 @@ def rewrite_chain(path: Path, from_id: int, commentary: str) -> str:
     """Change one entry's commentary and recompute every hash after it; return the new head."""
     plain = sqlite3.connect(path)
     try:
+        saved = [
+            plain.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
+            for t in TRIGGERS
+        ]
         for trigger in TRIGGERS:
             plain.execute(f"DROP TRIGGER {trigger}")
         rows = plain.execute(
@@ -205,6 +215,16 @@ def rewrite_chain(path: Path, from_id: int, commentary: str) -> str:
                 continue
             content = list(log.content_of(current))
             if current.id == from_id:
+                # ...the search index made to agree (verify checks it against the log)
+                plain.execute(
+                    "INSERT INTO commentary_fts (commentary_fts, rowid, commentary)"
+                    " VALUES ('delete', ?, ?)",
+                    (current.id, content[6]),
+                )
+                plain.execute(
+                    "INSERT INTO commentary_fts (rowid, commentary) VALUES (?, ?)",
+                    (current.id, commentary),
+                )
                 content[6] = commentary
             new_hash = log.compute_hash(prev_hash, tuple(content))
             plain.execute(
@@ -212,6 +232,8 @@ def rewrite_chain(path: Path, from_id: int, commentary: str) -> str:
                 (content[6], prev_hash, new_hash, current.id),
             )
             prev_hash = new_hash
+        for sql in saved:  # ...and the triggers put back (verify checks the schema)
+            plain.execute(sql)
         plain.commit()
         return prev_hash
     finally:

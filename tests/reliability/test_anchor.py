@@ -30,8 +30,15 @@ def _forge(path: Path, entry_id: int, commentary: str) -> str:
     """Rewrite entry `entry_id`'s commentary consistently; return the new head hash."""
     plain = sqlite3.connect(path)
     try:
+        saved = [
+            plain.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
+            for t in TRIGGERS
+        ]
         for trigger in TRIGGERS:
             plain.execute(f"DROP TRIGGER {trigger}")
+        old_text = plain.execute(
+            "SELECT commentary FROM progress_log WHERE id = ?", (entry_id,)
+        ).fetchone()[0]
         rows = plain.execute(f"SELECT {log.SELECT_COLUMNS} FROM progress_log ORDER BY id")
         prev_hash = log.GENESIS_HASH
         for entry in [log.from_row(r) for r in rows]:
@@ -49,6 +56,18 @@ def _forge(path: Path, entry_id: int, commentary: str) -> str:
             prev_hash = new_hash
         # The note rewritten is A1's latest: the projection shows it, so fix that too.
         plain.execute("UPDATE action SET last_commentary = ? WHERE ref = 'A1'", (commentary,))
+        # A careful forger covers the other tracks verify looks at: the search index
+        # holds the new words, and the triggers are put back as they were.
+        plain.execute(
+            "INSERT INTO commentary_fts (commentary_fts, rowid, commentary)"
+            " VALUES ('delete', ?, ?)",
+            (entry_id, old_text),
+        )
+        plain.execute(
+            "INSERT INTO commentary_fts (rowid, commentary) VALUES (?, ?)", (entry_id, commentary)
+        )
+        for sql in saved:
+            plain.execute(sql)
         plain.commit()
         return prev_hash
     finally:

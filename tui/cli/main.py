@@ -162,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HASH",
         help="also confirm this hash (e.g. from a committee paper) is in the history",
     )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="first rebuild the search indexes from the register (changes nothing else)",
+    )
 
     cycle_verbs.add_parsers(verb)
     import_verbs.add_parsers(verb)

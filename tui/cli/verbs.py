@@ -225,6 +225,11 @@ def verify(args: argparse.Namespace) -> int:
     from db.integrity.verifier import verify as verify_register
 
     conn = open_for_verb(args, check_pages=False)  # verify reports damage itself, in detail
+    if args.repair:
+        from db.integrity.search_index import repair_search_indexes
+
+        rebuilt = repair_search_indexes(conn)
+        print(f"Rebuilt the search indexes ({', '.join(rebuilt)}); nothing else was changed.")
     progress = _stderr_progress if sys.stderr.isatty() else None
     report = verify_register(conn, expect=args.expect, progress=progress)
     if report.problems:
@@ -235,7 +240,8 @@ def verify(args: argparse.Namespace) -> int:
         print(
             f"Register OK: {plural(report.entries, 'log entry')} and "
             f"{plural(report.actions, 'action')} checked; "
-            "the hash chain is intact, the action table matches the log, "
+            "the hash chain is intact, the action table matches the log, the schema, "
+            "search indexes and order of recorded times are as actreg writes them, "
             f"and SQLite's quick_check says {report.quick_check}."
         )
     print(f"Head hash: {report.head_hash}")

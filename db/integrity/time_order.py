@@ -1,0 +1,62 @@
+"""Recorded times along the chain: an entry recorded before an earlier entry is suspect.
+
+Every write stamps its entries with the clock and never earlier than the head it
+follows (db.store.register keeps them in order even if the clock steps back), so
+an entry whose time is before an earlier entry's was not written by actreg as it
+stands: it was appended by hand with correct hashes but a backdated time. A
+small tolerance allows for what a real clock may do between two machines on a
+shared folder; beyond it, `verify` names the entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+#: How far an entry's time may be before the latest time recorded ahead of it.
+TOLERANCE = dt.timedelta(minutes=5)
+SHOWN = 5  # entries named in the message; the rest are counted
+
+# Each entry with the latest time recorded before it in the chain; only those earlier
+# than it come back (text comparison: every time is the same ISO form, in UTC).
+_BACKWARDS = """
+SELECT id, uuid, recorded_at, latest FROM (
+    SELECT id, uuid, recorded_at,
+           max(recorded_at) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+               AS latest
+    FROM progress_log
+) WHERE recorded_at < latest ORDER BY id
+"""
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def time_order_problems(conn: sqlite3.Connection, tolerance: dt.timedelta = TOLERANCE) -> list[str]:
+    """A problem naming the entries recorded more than `tolerance` before an earlier one."""
+    backwards = []
+    for entry_id, uuid, recorded_at, latest in conn.execute(_BACKWARDS):
+        gap = _moment(latest) - _moment(recorded_at)
+        if gap > tolerance:
+            backwards.append(f"#{entry_id} ({uuid}) at {recorded_at}, {_span(gap)} before {latest}")
+    if not backwards:
+        return []
+    minutes = int(tolerance.total_seconds() // 60)
+    more = len(backwards) - SHOWN
+    return [
+        f"{len(backwards)} log entr{'y' if len(backwards) == 1 else 'ies'} "
+        f"recorded earlier than an entry before {'it' if len(backwards) == 1 else 'them'} "
+        f"by more than {minutes} minutes (backdated, or appended outside actreg): "
+        + "; ".join(backwards[:SHOWN])
+        + (f"; and {more} more" if more > 0 else "")
+    ]
+
+
+def _span(gap: dt.timedelta) -> str:
+    seconds = int(gap.total_seconds())
+    if seconds >= 86_400:
+        return f"{seconds // 86_400} day{'s' * (seconds >= 2 * 86_400)}"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    return f"{seconds // 60} min"
