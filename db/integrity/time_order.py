@@ -13,20 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from db.plural import plural
+
 #: How far an entry's time may be before the latest time recorded ahead of it.
 TOLERANCE = dt.timedelta(minutes=5)
 SHOWN = 5  # entries named in the message; the rest are counted
-
-# Each entry with the latest time recorded before it in the chain; only those earlier
-# than it come back (text comparison: every time is the same ISO form, in UTC).
-_BACKWARDS = """
-SELECT id, uuid, recorded_at, latest FROM (
-    SELECT id, uuid, recorded_at,
-           max(recorded_at) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-               AS latest
-    FROM progress_log
-) WHERE recorded_at < latest ORDER BY id
-"""
 
 
 def _moment(text: str) -> dt.datetime:
@@ -36,7 +27,15 @@ def _moment(text: str) -> dt.datetime:
 def time_order_problems(conn: sqlite3.Connection, tolerance: dt.timedelta = TOLERANCE) -> list[str]:
     """A problem naming the entries recorded more than `tolerance` before an earlier one."""
     backwards = []
-    for entry_id, uuid, recorded_at, latest in conn.execute(_BACKWARDS):
+    latest = ""
+    # One pass in chain order keeping the latest time so far (every time is the same ISO
+    # form in UTC, so text compares as time); only an entry earlier than it is looked at.
+    for entry_id, uuid, recorded_at in conn.execute(
+        "SELECT id, uuid, recorded_at FROM progress_log ORDER BY id"
+    ):
+        if recorded_at >= latest:
+            latest = recorded_at
+            continue
         gap = _moment(latest) - _moment(recorded_at)
         if gap > tolerance:
             backwards.append(f"#{entry_id} ({uuid}) at {recorded_at}, {_span(gap)} before {latest}")
@@ -45,8 +44,8 @@ def time_order_problems(conn: sqlite3.Connection, tolerance: dt.timedelta = TOLE
     minutes = int(tolerance.total_seconds() // 60)
     more = len(backwards) - SHOWN
     return [
-        f"{len(backwards)} log entr{'y' if len(backwards) == 1 else 'ies'} "
-        f"recorded earlier than an entry before {'it' if len(backwards) == 1 else 'them'} "
+        f"{plural(len(backwards), 'log entry')} recorded earlier than an entry before "
+        f"{'it' if len(backwards) == 1 else 'them'} "
         f"by more than {minutes} minutes (backdated, or appended outside actreg): "
         + "; ".join(backwards[:SHOWN])
         + (f"; and {more} more" if more > 0 else "")

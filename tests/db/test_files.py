@@ -282,7 +282,10 @@ def test_an_older_register_is_backed_up_then_migrated(tmp_path: Path, monkeypatc
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("SELECT count(*) FROM added_by_the_next_migration").fetchone()[0] == 0
         assert register_state(conn) == old_state
-        assert verifier.verify(conn).ok
+        # Its schema.sql lacks the new table (a real migration adds it there too), and
+        # verify's schema check says so; nothing else is wrong.
+        problems = verifier.verify(conn).problems
+        assert len(problems) == 1 and "table added_by_the_next_migration" in problems[0]
         backups = sorted(path.parent.glob(f"old.db.v{old}-*.bak"))
         assert len(backups) == 1
         assert backups_seen_by_the_step == [backups]  # the backup was written first
@@ -375,6 +378,9 @@ def test_a_failed_migration_leaves_the_register_at_its_old_version(
     conn = open_register(path)
     try:
         assert register_state(conn) == old_state
-        assert verifier.verify(conn).ok
+        # Its schema.sql lacks the new table (a real migration adds it there too), and
+        # verify's schema check says so; nothing else is wrong.
+        problems = verifier.verify(conn).problems
+        assert len(problems) == 1 and "table added_by_the_next_migration" in problems[0]
     finally:
         conn.close()
