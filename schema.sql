@@ -101,14 +101,18 @@ END;
 
 -- The append-only progress log. Each entry's hash is SHA-256 over the
 -- previous entry's hash and a canonical encoding of the entry (db/store/log.py).
+-- Entries about an action name it; entries about the register itself (a setting,
+-- a committee, a meeting, a snapshot taken) have no action and carry the row as
+-- it now stands, so verify can tell any of those tables apart from its history.
 CREATE TABLE progress_log (
     id          INTEGER PRIMARY KEY,   -- chain order
     uuid        TEXT NOT NULL UNIQUE,
     -- Deferred: a 'created' entry is appended before the action row it creates.
-    action_id   INTEGER NOT NULL REFERENCES action (id) DEFERRABLE INITIALLY DEFERRED,
+    action_id   INTEGER REFERENCES action (id) DEFERRABLE INITIALLY DEFERRED,
     kind        TEXT NOT NULL
                 CHECK (kind IN ('created', 'note', 'status', 'rag', 'target_date', 'field_edit',
-                                'evidence', 'correction', 'chased', 'import')),
+                                'evidence', 'correction', 'chased', 'import',
+                                'setting', 'committee', 'meeting', 'snapshot')),
     field       TEXT,
     old_value   TEXT,
     new_value   TEXT,
@@ -116,8 +120,13 @@ CREATE TABLE progress_log (
     author      TEXT NOT NULL,
     recorded_at TEXT NOT NULL,   -- UTC, ISO 8601, e.g. 2026-11-28T18:06:40.123456Z
     supersedes  TEXT REFERENCES progress_log (uuid),
+    -- The day the fact became true: the recorded day, or earlier for a late update.
+    effective_date TEXT NOT NULL
+                CHECK (effective_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                       AND effective_date <= substr(recorded_at, 1, 10)),
     prev_hash   TEXT NOT NULL,
-    hash        TEXT NOT NULL UNIQUE
+    hash        TEXT NOT NULL UNIQUE,
+    CHECK ((action_id IS NULL) = (kind IN ('setting', 'committee', 'meeting', 'snapshot')))
 );
 
 CREATE INDEX progress_log_action   ON progress_log (action_id, id);

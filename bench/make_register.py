@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from db.store import log
+from db.store import events, log
 from db.store.connection import create_register, write_transaction
 from db.store.dates import utc_text
 from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, apply_entry
@@ -122,6 +122,19 @@ def build(
         return apply_entry(row, entry)
 
     with write_transaction(conn):
+        # A register's first entry records its settings (db.store.chain does so for every write).
+        settings = log.make_entry(
+            prev_id=0,
+            prev_hash=head_hash,
+            action_id=None,
+            kind="setting",
+            author="Bench",
+            recorded_at=utc_text(start),
+            field=events.SETTINGS_KEY,
+            new_value=events.settings_row(conn),
+        )
+        head_id, head_hash = settings.id, settings.hash
+        batch.append(tuple(settings))
         for i in range(1, actions + 1):
             ref = "BIG-1" if i == 1 else f"A{i}"
             target = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(1000))

@@ -478,10 +478,15 @@ def build_demo(conn: sqlite3.Connection, *, now: dt.datetime | None = None) -> N
     if register_info(conn)["actions"] or meetings.list_meetings(conn):
         raise ActregError("The demo needs a new, empty register; this one already has content.")
     story = _Story(now)
-    meetings.add_committee(conn, COMMITTEE, cadence="quarterly")
+    events = story.events()
+    # The year's meetings were agreed before its story began (and their entries, like
+    # every entry, go in time order: db.store.chain).
+    agreed = min(e.at for e in events) - dt.timedelta(days=1)
+    meetings.add_committee(conn, COMMITTEE, cadence="quarterly", clock=lambda: agreed)
     for day, title in story.meetings():
-        meetings.add_meeting(conn, day.isoformat(), committee=COMMITTEE, title=title)
-    events = story.events() + story.snapshots(conn, now)
+        meetings.add_meeting(conn, day.isoformat(), committee=COMMITTEE, title=title,
+                             clock=lambda: agreed)  # fmt: skip
+    events += story.snapshots(conn, now)
     for event in sorted(events, key=lambda e: (e.at, e.seq)):
         _replay(conn, event, story)
 

@@ -2,7 +2,9 @@
 
 Committee papers describe "changes since the last report" by hand: completed
 since last meeting, extensions requested, still outstanding. Here every action
-is compared field by field between two frozen tables, so nothing is missed.
+is compared field by field between two frozen tables, so nothing is missed, and
+the entries recorded after the earlier snapshot was taken but effective before
+its cut-off (late entries: the earlier pack could not show them) are listed too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from db.cycles import snapshots
 from db.errors import InputError
 from db.read.queries import list_actions
+from db.store import log
 from db.store.clock import utc_now
 from db.store.dates import utc_text
 from db.store.projection import ref_key
@@ -29,7 +32,10 @@ CATEGORIES = {
     "field_changed": "Other fields changed",
     "no_update": "No update since the last snapshot",
     "withdrawn": "Withdrawn or superseded",
+    "late": "Late entries for the earlier meeting",
 }
+#: Categories counted only when they hold something (a late entry is the exception).
+_SHOWN_WHEN_FOUND = {"late"}
 #: Worse to better. Unrated sits between amber and green: a first rating of red
 #: or amber is a warning (down), a first rating of green is reassurance (up).
 _RAG_ORDER = {"red": 0.0, "amber": 1.0, None: 1.5, "green": 2.0}
@@ -75,7 +81,9 @@ class Diff:
     changes: list[Change] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(CATEGORIES, 0)
+        found = {change.category for change in self.changes}
+        shown = (k for k in CATEGORIES if k not in _SHOWN_WHEN_FOUND or k in found)
+        counts = dict.fromkeys(shown, 0)
         for change in self.changes:
             counts[change.category] += 1
         return counts
@@ -170,6 +178,28 @@ def _short(value: object, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def late_changes(conn: sqlite3.Connection, earlier: snapshots.Snapshot,
+                 up_to: int | None = None) -> list[Change]:  # fmt: skip
+    """Entries recorded after the `earlier` snapshot was taken but effective by its cut-off
+    (up to entry `up_to`, a later snapshot's head): late entries, which the earlier pack
+    could not show and the next one lists."""
+    bound = "" if up_to is None else " AND p.id <= :up_to"
+    rows = conn.execute(
+        "SELECT p.action_id, a.ref, a.title, p.kind, p.field, p.old_value, p.new_value,"
+        " p.effective_date, p.recorded_at FROM progress_log p JOIN action a ON a.id = p.action_id"
+        f" WHERE p.id > :head AND {log.effective_at_sql('p')} <= :cut{bound} ORDER BY p.id",
+        {"head": earlier["log_head_id"], "cut": earlier["cut_off"], "up_to": up_to},
+    )
+    changes = []
+    for action_id, ref, title, kind, name, old, new, effective, recorded in rows:
+        what = kind.replace("_", " ") if name is None else f"{name.replace('_', ' ')} "
+        if name is not None:
+            what += f"{_short(old) if old else '—'} → {_short(new) if new else '—'}"
+        detail = f"Late entry (effective {effective}, recorded {recorded[:10]}): {what}"
+        changes.append(Change("late", ref, title, old, new, detail, action_id))
+    return changes
+
+
 def _label(snap: snapshots.Snapshot) -> str:
     return f"{snap['committee']} {snap['meeting_date']} (snapshot #{snap['id']})"
 
@@ -193,6 +223,7 @@ def diff(conn: sqlite3.Connection, *, from_meeting: str | None = None,
                 from_label=_label(from_snap), to_label=_label(to_snap),
                 from_cut_off=from_snap["cut_off"], to_cut_off=to_snap["cut_off"],
             )  # fmt: skip
+            result.changes += late_changes(conn, from_snap, to_snap["log_head_id"])
             return add_reasons(conn, result, to_snap["log_head_id"])
     if to_meeting in (None, "now"):
         to_rows = list_actions(conn)
@@ -221,4 +252,5 @@ def diff(conn: sqlite3.Connection, *, from_meeting: str | None = None,
         from_label=_label(from_snap), to_label=to_label,
         from_cut_off=from_snap["cut_off"], to_cut_off=to_cut_off,
     )  # fmt: skip
+    result.changes += late_changes(conn, from_snap, to_head)
     return add_reasons(conn, result, to_head)

@@ -13,7 +13,9 @@ import sqlite3
 from typing import TypedDict
 
 from db.errors import InputError, NotFound
-from db.store.clock import today
+from db.store import events
+from db.store.chain import ChainWriter
+from db.store.clock import Clock, today, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import parse_day
 from db.store.values import check_value, clean_line, clean_required_line, parse_cadence
@@ -29,23 +31,57 @@ _CADENCE_MONTHS = {"quarterly": 3, "six_monthly": 6}
 _GRACE_DAYS = 14
 
 
-def add_committee(conn: sqlite3.Connection, name: str, *, cadence: str = "every") -> int:
+#: Who a meeting or committee change is recorded as made by when no one is named.
+DEFAULT_AUTHOR = "actreg"
+
+
+def add_committee(
+    conn: sqlite3.Connection,
+    name: str,
+    *,
+    cadence: str = "every",
+    author: str = DEFAULT_AUTHOR,
+    clock: Clock = utc_now,
+) -> int:
     """Create a committee (or return the existing one's id, updating nothing)."""
     name = check_value("committee", clean_required_line, name)
     cadence = check_value("cadence", parse_cadence, cadence)
+    author = check_value("author", clean_required_line, author)
     with write_transaction(conn):
-        conn.execute(
-            "INSERT OR IGNORE INTO committee (name, cadence) VALUES (?, ?)", (name, cadence)
-        )
-        return conn.execute("SELECT id FROM committee WHERE name = ?", (name,)).fetchone()[0]
+        return _ensure_committee(ChainWriter(conn, author, clock), name, cadence)
 
 
-def set_cadence(conn: sqlite3.Connection, committee: str, cadence: str) -> None:
+def _ensure_committee(w: ChainWriter, name: str, cadence: str) -> int:
+    found = w.conn.execute("SELECT id FROM committee WHERE name = ?", (name,)).fetchone()
+    if found:
+        return found[0]
+    committee_id = w.conn.execute(
+        "INSERT INTO committee (name, cadence) VALUES (?, ?)", (name, cadence)
+    ).lastrowid
+    events.record_row(w, "committee", committee_id)
+    return committee_id
+
+
+def set_cadence(
+    conn: sqlite3.Connection,
+    committee: str,
+    cadence: str,
+    *,
+    author: str = DEFAULT_AUTHOR,
+    clock: Clock = utc_now,
+) -> None:
     """Record the regularity of updates a committee agreed."""
     cadence = check_value("cadence", parse_cadence, cadence)
+    author = check_value("author", clean_required_line, author)
     committee_id = _committee_id(conn, committee)
     with write_transaction(conn):
-        conn.execute("UPDATE committee SET cadence = ? WHERE id = ?", (cadence, committee_id))
+        _set_cadence(ChainWriter(conn, author, clock), committee_id, cadence)
+
+
+def _set_cadence(w: ChainWriter, committee_id: int, cadence: str) -> None:
+    before = events.row_now(w.conn, "committee", committee_id)
+    w.conn.execute("UPDATE committee SET cadence = ? WHERE id = ?", (cadence, committee_id))
+    events.record_row(w, "committee", committee_id, before)
 
 
 def _committee_id(conn: sqlite3.Connection, name: str) -> int:
@@ -63,10 +99,14 @@ def add_meeting(
     deadline: str | None = None,
     title: str | None = None,
     cadence: str | None = None,
+    author: str = DEFAULT_AUTHOR,
+    clock: Clock = utc_now,
 ) -> int:
-    """Schedule a meeting; its paper deadline is the snapshot cut-off.
+    """Schedule a meeting (past meetings too: their snapshots rebuild them from history);
+    its paper deadline is the snapshot cut-off.
 
     The committee is created if it is new; `cadence`, if given, sets its cadence.
+    All of it is one transaction, each change an entry in the chain.
     """
     day = check_value("meeting date", parse_day, meeting_date)
     if deadline is None:
@@ -78,22 +118,27 @@ def add_meeting(
     if deadline > day:
         raise InputError(f"deadline: {deadline} is after the meeting ({day})")
     title = check_value("title", clean_line, title) if title else None
-    committee_id = add_committee(conn, committee, cadence=cadence or "every")
-    if cadence:
-        set_cadence(conn, committee, cadence)
+    committee = check_value("committee", clean_required_line, committee)
+    cadence = check_value("cadence", parse_cadence, cadence) if cadence else None
+    author = check_value("author", clean_required_line, author)
     with write_transaction(conn):
+        w = ChainWriter(conn, author, clock)
+        committee_id = _ensure_committee(w, committee, cadence or "every")
+        if cadence:
+            _set_cadence(w, committee_id, cadence)
         clash = conn.execute(
             "SELECT 1 FROM meeting WHERE committee_id = ? AND meeting_date = ?",
             (committee_id, day),
         ).fetchone()
         if clash:
             raise InputError(f"meeting date: {committee} already meets on {day}")
-        cursor = conn.execute(
+        meeting_id = conn.execute(
             "INSERT INTO meeting (committee_id, meeting_date, paper_deadline, title)"
             " VALUES (?, ?, ?, ?)",
             (committee_id, day, deadline, title),
-        )
-        return cursor.lastrowid
+        ).lastrowid
+        events.record_row(w, "meeting", meeting_id)
+        return meeting_id
 
 
 class Meeting(TypedDict):

@@ -1,10 +1,15 @@
 """Snapshots: the register frozen as at a meeting's cut-off, immutable and checkable.
 
-A snapshot's rows are the as-at rebuild of the register at its cut-off, with
-the derived flags as they stood that day, each stored as canonical JSON; its
-``rows_hash`` is SHA-256 over those rows and ``log_head_hash`` is the chain's
-head at the cut-off. Because the rows come from the log alone, ``verify`` can
-rebuild every snapshot and prove that nobody altered it afterwards.
+A snapshot's rows are the as-at rebuild of the register as in effect at its
+cut-off, from everything recorded by the time it was taken (``log_head_id``, the
+chain's head then), with the derived flags as they stood that day, each stored as
+canonical JSON; its ``rows_hash`` is SHA-256 over those rows and its details.
+So a meeting in the past can be snapshotted after the fact from the history
+imported or backdated since ("reconstructed"), and a snapshot never changes when
+late entries (recorded after it, effective before its cut-off) arrive: they show
+in the next pack. Taking one is itself an entry in the chain (db.store.events).
+Because the rows come from the log alone, ``verify`` can rebuild every snapshot
+and prove that nobody altered it afterwards.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from db.cycles.meetings import Meeting, find_meeting
 from db.errors import InputError, NotFound
 from db.read import asat
 from db.read.queries import cycle_start
-from db.store import log
+from db.store import events, log
+from db.store.chain import ChainWriter
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import parse_moment, parse_utc_text, utc_text
@@ -34,9 +40,10 @@ SNAPSHOT_FIELDS = asat.REBUILT_FIELDS
 def frozen_rows(
     conn: sqlite3.Connection, head: int, cut_off: str, stale_before: str
 ) -> list[tuple[str, str]]:
-    """(ref, canonical JSON) of each action after entry `head`, flags as on the cut-off's day."""
+    """(ref, canonical JSON) of each action as in effect at the cut-off, from the entries up
+    to `head`, flags as on the cut-off's day."""
     today = parse_utc_text(cut_off).date().isoformat()
-    return asat.rebuilt_json(conn, head, today=today, stale_before=stale_before)
+    return asat.rebuilt_json(conn, head, cut=cut_off, today=today, stale_before=stale_before)
 
 
 #: The facts about a snapshot its hash covers besides its rows, so that none of
@@ -83,11 +90,7 @@ def snapshot_preview(
 ) -> SnapshotPreview:
     """The cut-off a snapshot of `meeting` taken now would use, and how many actions it freezes."""
     cut_off = default_cut_off(meeting["paper_deadline"], now)
-    head, _ = asat.head_at(conn, cut_off)
-    (count,) = conn.execute(
-        "SELECT count(*) FROM progress_log WHERE kind = 'created' AND id <= ?", (head,)
-    ).fetchone()
-    return SnapshotPreview(cut_off=cut_off, count=count)
+    return SnapshotPreview(cut_off=cut_off, count=asat.count_created(conn, cut_off))
 
 
 def take_snapshot(
@@ -121,7 +124,7 @@ def take_snapshot(
                 f"#{current}. Use --replace to take a new one (the old one is kept, marked "
                 "as superseded)."
             )
-        head_id, head_hash = asat.head_at(conn, cut_off)
+        head_id, head_hash, _ = log.head(conn)  # all recorded so far: see the module doc
         stale_before = cycle_start(conn, parse_utc_text(cut_off).date())
         frozen = frozen_rows(conn, head_id, cut_off, stale_before)
         encoded = [data for _, data in frozen]
@@ -133,7 +136,7 @@ def take_snapshot(
             "taken_at": utc_text(now),
             "taken_by": author,
             "log_head_id": head_id,
-            "log_head_hash": head_hash or log.GENESIS_HASH,
+            "log_head_hash": head_hash,
         }
         cursor = conn.execute(
             "INSERT INTO snapshot (meeting_id, taken_at, taken_by, cut_off, stale_before,"
@@ -157,6 +160,7 @@ def take_snapshot(
             "INSERT INTO snapshot_row (snapshot_id, position, ref, data) VALUES (?, ?, ?, ?)",
             ((snapshot_id, i, ref, data) for i, (ref, data) in enumerate(frozen)),
         )
+        events.record_row(ChainWriter(conn, author, lambda: now), "snapshot", snapshot_id)
     return get_snapshot(conn, snapshot_id)
 
 
@@ -247,6 +251,17 @@ def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
     return [from_json(data) for (data,) in cursor]
 
 
+def reconstructed_on(conn: sqlite3.Connection, snap: Mapping) -> str | None:
+    """The day `snap` was taken if it was rebuilt from history recorded after its cut-off
+    (a past meeting snapshotted after the fact, from late or imported entries), else None."""
+    found = conn.execute(
+        "SELECT 1 FROM progress_log p WHERE p.recorded_at > :cut AND p.id <= :head"
+        f" AND {log.effective_at_sql('p')} <= :cut LIMIT 1",
+        {"cut": snap["cut_off"], "head": snap["log_head_id"]},
+    ).fetchone()
+    return snap["taken_at"][:10] if found else None
+
+
 def check_snapshots(conn: sqlite3.Connection) -> list[str]:
     """Problems with any snapshot: altered rows or details, or rows the log does not give."""
     problems = []
@@ -270,9 +285,10 @@ def _snapshot_problem(conn: sqlite3.Connection, snap: Snapshot) -> str | None:
     ]
     if len(stored) != snap["row_count"] or rows_hash(stored, snap) != snap["rows_hash"]:
         return "its rows or details do not match its hash: they were altered"
-    head_id, head_hash = asat.head_at(conn, snap["cut_off"])
-    if head_id != snap["log_head_id"] or (head_hash or log.GENESIS_HASH) != snap["log_head_hash"]:
-        return "the log at its cut-off is not the log it was taken from"
+    head_id = snap["log_head_id"]
+    found = conn.execute("SELECT hash FROM progress_log WHERE id = ?", (head_id,)).fetchone()
+    if (found[0] if found else log.GENESIS_HASH) != snap["log_head_hash"]:
+        return "the log it was taken from is not the log in this register"
     rebuilt = frozen_rows(conn, head_id, snap["cut_off"], snap["stale_before"])
     if [data for _, data in rebuilt] != stored:
         return "its rows differ from the register rebuilt from the log as at its cut-off"

@@ -277,7 +277,8 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     footer = section.footer.paragraphs[0]
     footer.style = small
     footer.text = (f"{table.register_name}: snapshot #{table.snapshot_id}, "
-                   f"SHA-256 {table.rows_hash}; log head hash {table.log_head_hash}")  # fmt: skip
+                   f"SHA-256 {table.rows_hash}; log head hash {table.log_head_hash}"
+                   f"{table.reconstructed()}")  # fmt: skip
     pages = section.footer.add_paragraph(style=small)
     pages.add_run("Page ")
     _field(pages, "PAGE")

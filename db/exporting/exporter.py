@@ -55,6 +55,9 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
             to_label=f"{snap['committee']} {snap['meeting_date']}",
             from_cut_off=previous["cut_off"], to_cut_off=snap["cut_off"],
         )  # fmt: skip
+        shown = {row["id"] for row in rows}
+        diff.changes += [c for c in diffs.late_changes(conn, previous, snap["log_head_id"])
+                         if c.action_id in shown]  # fmt: skip
         diffs.add_reasons(conn, diff, snap["log_head_id"])
         for change in diff.changes:  # (the reasons come from the log)
             change.detail = writable(change.detail)
@@ -79,6 +82,7 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
         taken_by=snap["taken_by"], rows=filters.appendix(rows, diff),
         changes=diff.summaries() if diff else {}, diff=diff, compared_with=compared,
         summaries=tables, rows_note=filters.describe(),
+        reconstructed_on=snapshots.reconstructed_on(conn, snap),
     )  # fmt: skip
 
 

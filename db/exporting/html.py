@@ -180,8 +180,8 @@ def _changes(table: ExportTable) -> list[str]:
     counts = table.diff.counts()
     out.append('<table class="counts"><thead><tr><th scope="col">Change</th>'
                '<th scope="col">Actions</th></tr></thead><tbody>')  # fmt: skip
-    out += [f'<tr><td>{_e(label)}</td><td class="n">{counts[key]}</td></tr>'
-            for key, label in CATEGORIES.items()]  # fmt: skip
+    out += [f'<tr><td>{_e(CATEGORIES[key])}</td><td class="n">{n}</td></tr>'
+            for key, n in counts.items()]  # fmt: skip
     out.append("</tbody></table>")
     for key, label in CATEGORIES.items():
         changes = [c for c in table.diff.changes if c.category == key]
@@ -218,7 +218,7 @@ def render(table: ExportTable, layout: Layout) -> str:
         "</main>",
         "<footer>",
         f"<p>Snapshot #{table.snapshot_id} of {_e(table.register_name)}, "
-        f"as at {_e(cut_off_words(table.cut_off))}.</p>",
+        f"as at {_e(cut_off_words(table.cut_off))}{_e(table.reconstructed())}.</p>",
         f'<p>Snapshot SHA-256: <span class="hash">{_e(table.rows_hash)}</span></p>',
         f'<p>Log head hash: <span class="hash">{_e(table.log_head_hash)}</span></p>',
         "</footer></body></html>",

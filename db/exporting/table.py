@@ -99,6 +99,9 @@ class ExportTable:
     diff: diffs.Diff | None = None
     """The changes since the previous snapshot (None for the first snapshot)."""
     compared_with: str | None = None
+    reconstructed_on: str | None = None
+    """The day the snapshot was taken, if it was rebuilt from history recorded after its
+    cut-off (a past meeting, from imported editions or late entries)."""
     summaries: dict[str, list] = field(default_factory=dict)
     """The pack's summary tables (db.exporting.summary.build), keyed as --table names them."""
     rows_note: str | None = None
@@ -117,6 +120,12 @@ class ExportTable:
         return (f"Appendix 1: Management Action Table — {self.register_name} — "
                 f"{self.meeting_words()}")  # fmt: skip
 
+    def reconstructed(self) -> str:
+        """'; reconstructed from history recorded on DATE', or '' for a snapshot taken in time."""
+        if self.reconstructed_on is None:
+            return ""
+        return f"; reconstructed from history recorded on {self.reconstructed_on}"
+
     def provenance(self) -> list[tuple[str, str]]:
         """The facts every export prints, so a table can be checked against the register."""
         return [
@@ -127,7 +136,8 @@ class ExportTable:
             ("Cut-off", cut_off_words(self.cut_off)),
             (
                 "Snapshot",
-                f"#{self.snapshot_id}, taken {cut_off_words(self.taken_at)} by {self.taken_by}",
+                f"#{self.snapshot_id}, taken {cut_off_words(self.taken_at)} by {self.taken_by}"
+                + self.reconstructed(),
             ),
             ("Snapshot SHA-256", self.rows_hash),
             ("Log head hash", self.log_head_hash),

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from db.exporting.csv_table import restore
 from db.importing import headers
-from db.importing.apply_plan import apply_import
+from db.importing.apply_plan import apply_import, check_edition
 from db.importing.changes import plan_operations
 from db.importing.columns import (
     Problem,
@@ -37,6 +37,7 @@ from db.importing.dates import parse_target
 from db.importing.files import Cell, read_table
 from db.importing.plan import ImportPlan, ImportRow
 from db.plural import plural
+from db.store.chain import parse_effective
 from db.store.clock import Clock, utc_now
 from db.store.values import (
     LIMITS,
@@ -369,16 +370,24 @@ def import_file(
     skip_invalid: bool = False,
     keep_unmapped: bool = False,
     clock: Clock = utc_now,
+    as_of: str | None = None,
 ) -> ImportResult:
-    """Plan, then (unless refused or a dry run) apply the import in one transaction."""
+    """Plan, then (unless refused or a dry run) apply the import in one transaction.
+
+    `as_of` (a date) imports the table as it stood on that day, a past edition:
+    every entry is effective then (see apply_import).
+    """
+    day = parse_effective(as_of)
     plan = plan_import(conn, path, sheet=sheet, mapping=mapping, keep_unmapped=keep_unmapped)
     result = ImportResult(plan, dry_run=dry_run)
     # Skipping cannot help a file read only part way: the rows after the break are unknown.
     result.refused = bool(plan.errors) and (not skip_invalid or plan.unreadable)
     if dry_run or result.refused:
         ops = plan_operations(conn, plan)
+        if day is not None and not result.refused:
+            check_edition(ops, day)  # (what the import itself would refuse)
     else:
-        ops = apply_import(conn, plan, author=author, clock=clock)
+        ops = apply_import(conn, plan, author=author, clock=clock, as_of=day)
         result.applied = True
     result.new = sum(1 for op in ops if op.existing is None)
     result.updated = sum(1 for op in ops if op.existing is not None and op.changes)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from db.cycles.snapshots import check_snapshots, list_snapshots
+from db.integrity.register_rows import check_register_rows
 from db.integrity.schema_check import schema_problems
 from db.integrity.search_index import search_index_problems
 from db.integrity.time_order import time_order_problems
@@ -119,6 +120,7 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
         report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
     report.snapshots = len(list_snapshots(conn))
     report.problems += check_snapshots(conn)
+    report.problems += check_register_rows(conn)
 
 
 class _Replay:

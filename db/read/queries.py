@@ -281,31 +281,67 @@ def ref_of(conn: sqlite3.Connection, action_id: int) -> str:
 
 
 def action_log(
-    conn: sqlite3.Connection, action_id: int, *, newest_first: bool = True
+    conn: sqlite3.Connection,
+    action_id: int,
+    *,
+    newest_first: bool = True,
+    effective_by: str | None = None,
 ) -> list[log.LogEntry]:
+    """An action's entries; only those in effect by `effective_by` (UTC text) if given."""
     order = "DESC" if newest_first else "ASC"
+    where, params = "action_id = ?", [action_id]
+    if effective_by is not None:
+        where += f" AND {log.effective_at_sql('progress_log')} <= ?"
+        params.append(effective_by)
     rows = conn.execute(
-        f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE action_id = ? ORDER BY id {order}",
-        (action_id,),
+        f"SELECT {log.SELECT_COLUMNS} FROM progress_log WHERE {where} ORDER BY id {order}",
+        params,
     ).fetchall()
     return [log.from_row(r) for r in rows]
+
+
+def get_action_as_at(conn: sqlite3.Connection, ref: str, moment: str) -> ActionRow:
+    """One action (named by its ref now) as it stood at `moment`, with its flags then."""
+    current = get_action(conn, ref)
+    on = min(today(), parse_utc_text(moment).date())
+    rows = asat.rebuild(
+        conn,
+        asat.head_id(conn),
+        cut=moment,
+        today=on.isoformat(),
+        stale_before=cycle_start(conn, on),
+        only=current["id"],
+    )
+    if not rows:
+        raise NotFound(
+            f"as at: action {current['ref']} did not exist yet on {moment[:10]} "
+            f"(it dates from {str(current['created_at'])[:10]})"
+        )
+    row = rows[0]
+    row["last_update"] = row["last_update_at"]
+    return cast(ActionRow, row)
 
 
 def list_as_at(
     conn: sqlite3.Connection, moment: str, flt: ActionFilter = NO_FILTER
 ) -> list[ActionRow]:
-    """Every action as it stood at `moment` (UTC text), rebuilt from the log alone, filtered.
+    """Every action as it stood at `moment` (UTC text) on the effective axis, rebuilt from
+    the log alone, filtered.
 
     The flags are as on that day (or today, if the moment is still to come).
     The search matches as the live one does: every word (as a prefix) in the
     action's text as it then stood, or in one commentary written by then.
     """
-    head, _ = asat.head_at(conn, moment)
+    # Everything recorded so far, as in effect at `moment`: late entries recorded
+    # since (effective by then) count, as they would in a snapshot taken now.
+    head = asat.head_id(conn)
     on = min(today(), parse_utc_text(moment).date())
-    rows = asat.rebuild(conn, head, today=on.isoformat(), stale_before=cycle_start(conn, on))
+    rows = asat.rebuild(
+        conn, head, cut=moment, today=on.isoformat(), stale_before=cycle_start(conn, on)
+    )
     for row in rows:
         row["last_update"] = row["last_update_at"]
-    in_commentary = _commentary_matches(conn, flt.search, head) if flt.search else set()
+    in_commentary = _commentary_matches(conn, flt.search, moment) if flt.search else set()
     # (asat.rebuild derives the same flags as with_flags, on that day)
     return [cast(ActionRow, r) for r in rows if _keep(r, flt, in_commentary)]
 
@@ -315,14 +351,14 @@ def register_as_at(conn: sqlite3.Connection, moment: str) -> list[ActionRow]:
     return list_as_at(conn, moment)
 
 
-def _commentary_matches(conn: sqlite3.Connection, search: str, head: int) -> set[int]:
+def _commentary_matches(conn: sqlite3.Connection, search: str, moment: str) -> set[int]:
     query = _fts_query(search)
     if query is None:
         return set()
     rows = conn.execute(
         "SELECT DISTINCT p.action_id FROM commentary_fts f JOIN progress_log p ON p.id = f.rowid"
-        " WHERE commentary_fts MATCH ? AND p.id <= ?",
-        (query, head),
+        f" WHERE commentary_fts MATCH ? AND {log.effective_at_sql('p')} <= ?",
+        (query, moment),
     )
     return {r[0] for r in rows}
 

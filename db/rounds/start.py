@@ -25,6 +25,7 @@ from db.store import register
 from db.store.clock import Clock, today, utc_now
 from db.store.connection import setting, write_transaction
 from db.store.dates import parse_day, utc_text
+from db.store.settings import store_setting
 from db.store.values import check_value
 
 #: Statuses whose actions are asked about: work still to do.
@@ -62,12 +63,8 @@ def register_id(conn: sqlite3.Connection) -> str:
     found = setting(conn, "register_id")
     if found:
         return found
-    with write_transaction(conn):
-        conn.execute(
-            "INSERT OR IGNORE INTO register_setting (key, value) VALUES ('register_id', ?)",
-            (str(uuid.uuid4()),),
-        )
-    return setting(conn, "register_id") or ""
+    # (An entry in the chain, as every setting: db.store.settings.)
+    return store_setting(conn, "register_id", str(uuid.uuid4()), keep_existing=True)
 
 
 def file_name(owner: str, meeting_date: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from db.errors import ActregError, NotARegister, ReadOnlyRegister, WriteFailed
 from db.store.backup import backup_to
-from db.store.clock import utc_now
+from db.store.clock import Clock, utc_now
 from db.store.dates import utc_text
 from db.store.migrations import APPLICATION_ID, migrate, schema_version
 from db.store.temp_files import remove_dead, temp_path
@@ -426,6 +426,7 @@ def create_register(
     name: str,
     organisation: str | None = None,
     fill: Callable[[RegisterConnection], None] | None = None,
+    clock: Clock = utc_now,
 ) -> RegisterConnection:
     """Create a new register at `path`; refuse if anything is there already.
 
@@ -446,8 +447,9 @@ def create_register(
             conn.path = temp
             _choose_journal(conn, temp)
             migrate(conn)
-            now = utc_text(utc_now())
+            now = utc_text(clock())
             settings = {"name": name, "organisation": organisation or "", "created_at": now}
+            # (Into the chain with the register's first entry: db.store.chain.)
             with write_transaction(conn):
                 conn.executemany(
                     "INSERT INTO register_setting (key, value) VALUES (?, ?)", settings.items()

@@ -3,6 +3,14 @@
 The hash of an entry is SHA-256 over the previous entry's hash and a canonical
 encoding of the entry's content (everything but its row id and the hashes), so
 changing, removing or reordering any entry breaks every hash after it.
+
+Two times: ``recorded_at`` (the clock, when it was typed) and ``effective_date``
+(the day the fact became true; the recorded day unless backdated). The effective
+date enters the hashed content only when it differs from the recorded day: every
+entry written before effective dates existed is effective on its recorded day, so
+it keeps its original hash, while backdating an entry, or moving its effective
+date back to the recorded day, changes what is hashed (an 11- against a 10-item
+array, so the two encodings can never collide).
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ KINDS = (
     "chased",
     "import",
 )
+#: Kinds of entry about the register itself, not an action (their action_id is NULL):
+#: a setting changed, a committee or meeting added or changed, a snapshot taken.
+EVENT_KINDS = ("setting", "committee", "meeting", "snapshot")
 
 
 class LogEntry(NamedTuple):
@@ -37,7 +48,7 @@ class LogEntry(NamedTuple):
 
     id: int
     uuid: str
-    action_id: int
+    action_id: int | None
     kind: str
     field: str | None
     old_value: str | None
@@ -46,6 +57,7 @@ class LogEntry(NamedTuple):
     author: str
     recorded_at: str
     supersedes: str | None
+    effective_date: str
     prev_hash: str
     hash: str
 
@@ -95,12 +107,43 @@ def compute_hash(prev_hash: str, content: tuple) -> str:
 
 
 def content_of(entry: LogEntry) -> tuple:
-    """The part of an entry its hash covers: every field but its row id and the hashes."""
-    return entry[1:11]  # uuid … supersedes, in field order (a test holds it to that)
+    """The part of an entry its hash covers: every field but its row id and the hashes,
+    the effective date only when it differs from the recorded day (see the module doc)."""
+    content = entry[1:11]  # uuid … supersedes, in field order (a test holds it to that)
+    if entry.effective_date == entry.recorded_at[:10]:
+        return content
+    return (*content, entry.effective_date)
+
+
+#: The moment of the day an entry recorded on a later day counts from (see effective_moment).
+END_OF_DAY = "T23:59:59.999999Z"
+
+
+def effective_moment(recorded_at: str, effective_date: str) -> str:
+    """When an entry takes effect, as canonical UTC text: its recorded time if it was
+    recorded on its effective day, else the end of its effective day.
+
+    So a register with no backdated entries reads exactly as by recorded time, and a
+    date's as-at (the end of that day) takes every entry effective that day. Along one
+    action's entries this never goes backwards (effective dates do not, and neither
+    do recorded times): what is in effect at any moment is a prefix of them.
+    :func:`effective_at_sql` is the same in SQL.
+    """
+    if effective_date == recorded_at[:10]:
+        return recorded_at
+    return effective_date + END_OF_DAY
 
 
 def expected_hash(entry: LogEntry) -> str:
     return compute_hash(entry.prev_hash, content_of(entry))
+
+
+def effective_at_sql(table: str) -> str:
+    """:func:`effective_moment` of `table`'s row (an alias of progress_log), as SQL."""
+    return (
+        f"(CASE WHEN {table}.effective_date = substr({table}.recorded_at, 1, 10)"
+        f" THEN {table}.recorded_at ELSE {table}.effective_date || '{END_OF_DAY}' END)"
+    )
 
 
 def make_entry(
@@ -116,7 +159,9 @@ def make_entry(
     new_value: str | None = None,
     commentary: str | None = None,
     supersedes: str | None = None,
+    effective_date: str | None = None,
 ) -> LogEntry:
+    """A new entry after (prev_id, prev_hash); effective on its recorded day unless told."""
     entry_uuid = str(uuidlib.uuid4())
     content = (
         entry_uuid,
@@ -130,7 +175,9 @@ def make_entry(
         recorded_at,
         supersedes,
     )
-    return LogEntry(prev_id + 1, *content, prev_hash, compute_hash(prev_hash, content))
+    effective = effective_date or recorded_at[:10]
+    hashed = content if effective == recorded_at[:10] else (*content, effective)
+    return LogEntry(prev_id + 1, *content, effective, prev_hash, compute_hash(prev_hash, hashed))
 
 
 def insert_entry(conn: sqlite3.Connection, entry: LogEntry) -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from db.errors import ActregError
+from db.store.effective_dates_migration import add_effective_dates
 
 #: PRAGMA application_id of every actreg register: "ACTR".
 APPLICATION_ID = 0x41435452
@@ -235,6 +236,11 @@ UPGRADES: list[Upgrade] = [
             SELECT RAISE(ABORT, 'extension_decision is append-only: rows cannot be deleted');
         END;
         """,
+    ),
+    Upgrade(
+        5,
+        "effective dates on log entries; settings, committees, meetings, snapshots in the chain",
+        lambda conn: add_effective_dates(conn, split_sql),
     ),
 ]
 

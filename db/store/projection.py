@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from db.store.log import LogEntry
+from db.store.log import END_OF_DAY, LogEntry, effective_moment
 
 #: The columns of the ``action`` table, in schema order.
 ACTION_COLUMNS = (
@@ -138,9 +138,14 @@ def apply_entry(
             new["target_revisions"] = int(new["target_revisions"]) + 1
         elif superseded is not None and undoes_redate(entry, superseded):
             new["target_revisions"] = max(0, int(new["target_revisions"]) - 1)
+    # When it took effect (db.store.log.effective_moment, inlined: verify folds every entry).
+    recorded = entry.recorded_at
+    moment = (
+        recorded if entry.effective_date == recorded[:10] else entry.effective_date + END_OF_DAY
+    )
     new["version"] = int(new["version"]) + 1
     new["last_entry_id"] = entry.id
-    new["last_update_at"] = entry.recorded_at
+    new["last_update_at"] = moment
     if entry.field == "commentary":
         # A corrected note: its new text shows only if it is still the latest
         # commentary (correcting an older note must not bury a newer one).
@@ -148,7 +153,7 @@ def apply_entry(
             new["last_commentary"] = entry.new_value
     elif is_progress_commentary(entry):
         new["last_commentary"] = entry.commentary
-        new["last_commentary_at"] = entry.recorded_at
+        new["last_commentary_at"] = moment
         new["last_commentary_entry"] = entry.uuid
     return new
 
@@ -192,7 +197,7 @@ def _created(entry: LogEntry) -> Row:
     row["ref_key"] = ref_key(str(row["ref"]))
     row["original_target_date"] = row["target_date"]
     row["target_revisions"] = 0
-    row["created_at"] = entry.recorded_at
+    row["created_at"] = effective_moment(entry.recorded_at, entry.effective_date)
     row["version"] = 0
     if row["rag"] is not None:
         row["rag_reason"] = entry.commentary
@@ -215,7 +220,11 @@ class Replayer:
         self.actions: dict[int, Row] = {}
         self._redates: dict[str, LogEntry] = {}
 
-    def apply(self, entry: LogEntry) -> Row:
+    def apply(self, entry: LogEntry) -> Row | None:
+        """Fold one entry into its action; an entry about the register itself (no
+        action: a meeting, a setting, a snapshot) is not part of any action."""
+        if entry.action_id is None:
+            return None
         if is_redate(entry):
             # Only what undoes_redate reads is kept: a log holds a great many re-dates.
             self._redates[entry.uuid] = entry._replace(

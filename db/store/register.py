@@ -10,6 +10,7 @@ else has changed the action since, the write is refused, never merged blindly.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -17,9 +18,10 @@ from typing import TYPE_CHECKING
 
 from db.errors import InputError, NotFound, StaleVersion
 from db.store import log
+from db.store.chain import ChainWriter
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
-from db.store.dates import parse_day, utc_text
+from db.store.dates import parse_day
 from db.store.projection import ACTION_COLUMNS, CREATED_FIELDS, Row, apply_entry, encode
 from db.store.values import (
     EDITABLE_FIELDS,
@@ -38,6 +40,9 @@ from db.store.values import (
 if TYPE_CHECKING:
     from db.store.models import ActionDraft
 
+#: An effective date as a caller gives it: YYYY-MM-DD text, a date, or None for the recorded day.
+Effective = str | dt.date | None
+
 #: Statuses that mean the work is done, and so carry a completed date.
 DONE_STATUSES = frozenset({"implemented", "closed"})
 #: The reason logged when closing clears a red rating nobody settled: a closed
@@ -47,20 +52,8 @@ RED_SETTLED_ON_CLOSING = "Closed as verified: the red rating no longer applies"
 NO_RAG = "none"
 
 
-class EntryWriter:
-    """One open write transaction: the chain head, and the time all its entries share.
-
-    Every entry of one transaction carries the same recorded_at, so an as-at
-    rebuild (which cuts the log by time) sees a whole update or none of it.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, author: str, clock: Clock) -> None:
-        self.conn, self.author = conn, author
-        self.head_id, self.head_hash, head_time = log.head(conn)
-        now = utc_text(clock())
-        # Kept in time order even if the system clock steps back, so that a cut
-        # by time is always a prefix of the chain.
-        self.recorded_at = max(now, head_time) if head_time else now
+class EntryWriter(ChainWriter):
+    """One open write transaction on actions: the chain's end, and the fold of each entry."""
 
     def append(
         self,
@@ -71,17 +64,7 @@ class EntryWriter:
         superseded: log.LogEntry | None = None,
         **values,
     ) -> Row:
-        entry = log.make_entry(
-            prev_id=self.head_id,
-            prev_hash=self.head_hash,
-            action_id=action_id,
-            kind=kind,
-            author=self.author,
-            recorded_at=self.recorded_at,
-            **values,
-        )
-        log.insert_entry(self.conn, entry)
-        self.head_id, self.head_hash = entry.id, entry.hash
+        entry = self.append_entry(action_id, kind, **values)
         return apply_entry(row, entry, superseded)
 
     def set_status(
@@ -119,7 +102,7 @@ class EntryWriter:
                 commentary=RED_SETTLED_ON_CLOSING,
             )
         if status in DONE_STATUSES:
-            done_on = completed_date or row["completed_date"] or self.recorded_at[:10]
+            done_on = completed_date or row["completed_date"] or self.effective_date
         elif status in ("not_started", "in_progress"):
             done_on = None  # reopened: it is not done any more
         else:
@@ -183,15 +166,50 @@ class _Change:
 
 @contextlib.contextmanager
 def _changing(
-    conn: sqlite3.Connection, ref: str, *, author: str, clock: Clock, expected_version: int | None
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    author: str,
+    clock: Clock,
+    expected_version: int | None,
+    effective: Effective = None,
 ) -> Iterator[_Change]:
-    """Load an action inside a write transaction, refuse a stale version, save what changed."""
+    """Load an action inside a write transaction, refuse a stale version or an effective
+    date out of order, save what changed."""
     with write_transaction(conn):
         before = _load(conn, ref)
         _check_version(before, expected_version)
-        change = _Change(EntryWriter(conn, author, clock), before)
+        w = EntryWriter(conn, author, clock, effective)
+        check_effective_order(conn, before, w.effective_date)
+        change = _Change(w, before)
         yield change
         save_row(conn, before, change.row)
+
+
+def check_effective_order(conn: sqlite3.Connection, row: Row, day: str) -> None:
+    """Refuse an entry for `row`'s action effective before the action's newest entry.
+
+    Log order stays the order of events per action, which keeps the fold, the
+    as-at rebuild and verify simple. The row's last_update_at is when its newest
+    entry took effect (its effective day, or its recorded time on that day).
+    """
+    latest = str(row["last_update_at"])[:10]
+    if day >= latest:
+        return
+    found = conn.execute(
+        "SELECT uuid, kind, recorded_at FROM progress_log WHERE id = ?", (row["last_entry_id"],)
+    ).fetchone()
+    uuid, kind, recorded = found if found else ("?", "?", "?")
+    if kind == "created":
+        raise InputError(
+            f"effective date: {day} is before action {row['ref']} was created "
+            f"(entry {uuid}, effective {latest})"
+        )
+    raise InputError(
+        f"effective date: {day} is before entry {uuid} ({kind.replace('_', ' ')}, "
+        f"effective {latest}, recorded {recorded[:10]}) of action {row['ref']}; "
+        f"an action's history is recorded in date order: use {latest} or later"
+    )
 
 
 def _ref_free(conn: sqlite3.Connection, ref: str, *, except_id: int | None = None) -> None:
@@ -215,8 +233,12 @@ def add_action(
     author: str,
     clock: Clock = utc_now,
     commentary: str | None = None,
+    effective: Effective = None,
 ) -> Row:
-    """Add an action. `draft` is an ActionDraft or a dict of its fields (validated here)."""
+    """Add an action. `draft` is an ActionDraft or a dict of its fields (validated here).
+
+    `effective` (as every write's) is the day it happened when that was before today.
+    """
     # The models (pydantic) load with the first new action, not with the write side:
     # the TUI imports this module at start-up.
     from db.store.models import ActionDraft, validate
@@ -233,7 +255,7 @@ def add_action(
         remember_source(conn, draft.source)
         action_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM action").fetchone()[0]
         created = {k: values[k] for k in CREATED_FIELDS}
-        w = EntryWriter(conn, author, clock)
+        w = EntryWriter(conn, author, clock, effective)
         row = w.append(
             None,
             action_id,
@@ -258,6 +280,7 @@ def record_update(
     reason: str | None = None,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """A progress update: a note and/or a new status, RAG, target date or percent, at once.
 
@@ -298,7 +321,14 @@ def record_update(
         # would otherwise refuse it again and again). Field changes keep the check.
         expected_version = None
 
-    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+    with _changing(
+        conn,
+        ref,
+        author=author,
+        clock=clock,
+        expected_version=expected_version,
+        effective=effective,
+    ) as c:
         unchanged = [
             f"{label(name)}: is already {value}"
             for name, value in (
@@ -364,12 +394,19 @@ def record_note(
     author: str,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """A progress note from the owner: commentary only, no field changes."""
     if not (note or "").strip():
         raise InputError("note: must not be empty")
     return record_update(
-        conn, ref, author=author, note=note, expected_version=expected_version, clock=clock
+        conn,
+        ref,
+        author=author,
+        note=note,
+        expected_version=expected_version,
+        clock=clock,
+        effective=effective,
     )
 
 
@@ -382,6 +419,7 @@ def change_status(
     reason: str | None = None,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     return record_update(
         conn,
@@ -391,6 +429,7 @@ def change_status(
         reason=reason,
         expected_version=expected_version,
         clock=clock,
+        effective=effective,
     )
 
 
@@ -403,6 +442,7 @@ def set_rag(
     author: str,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """Set the RAG rating: an officer's judgement, so it always carries a reason."""
     check_value("reason", clean_reason, reason or "")
@@ -414,6 +454,7 @@ def set_rag(
         reason=reason,
         expected_version=expected_version,
         clock=clock,
+        effective=effective,
     )
 
 
@@ -426,6 +467,7 @@ def move_target_date(
     author: str,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """Re-date an action. The original target date never changes; revisions are counted."""
     check_value("reason", clean_reason, reason or "")
@@ -437,6 +479,7 @@ def move_target_date(
         reason=reason,
         expected_version=expected_version,
         clock=clock,
+        effective=effective,
     )
 
 
@@ -450,6 +493,7 @@ def edit_field(
     author: str,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """Change one descriptive field (title, owner, ...), with a reason."""
     name = field_name.strip().lower().replace("-", "_").replace(" ", "_")
@@ -468,7 +512,14 @@ def edit_field(
     new_value = check_value(name, EDITABLE_FIELDS[name], value if value is not None else "")
     reason = check_value("reason", clean_reason, reason or "")
     author = clean_author(author)
-    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+    with _changing(
+        conn,
+        ref,
+        author=author,
+        clock=clock,
+        expected_version=expected_version,
+        effective=effective,
+    ) as c:
         if c.before[name] == new_value:
             raise InputError(f"{label(name)}: is already {new_value!r}; nothing to change")
         if name == "ref":
@@ -496,12 +547,20 @@ def add_evidence(
     note: str | None = None,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """Record a reference to evidence (a report, a minute, a link) that work was done."""
     evidence = check_value("evidence", clean_required_line, evidence or "")
     note = check_value("note", clean_long, note) if note else None
     author = clean_author(author)
-    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+    with _changing(
+        conn,
+        ref,
+        author=author,
+        clock=clock,
+        expected_version=expected_version,
+        effective=effective,
+    ) as c:
         c.row = _append_evidence(c.w, c.row, evidence, commentary=note)
     return c.row
 
@@ -517,6 +576,7 @@ def close_action(
     rag: str | None = None,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """Close (verified): needs evidence, given now or recorded before.
 
@@ -533,7 +593,14 @@ def close_action(
         completed_date = check_value("completed date", parse_day, completed_date)
     note = check_value("note", clean_long, note) if note else None
     author = clean_author(author)
-    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+    with _changing(
+        conn,
+        ref,
+        author=author,
+        clock=clock,
+        expected_version=expected_version,
+        effective=effective,
+    ) as c:
         if c.row["status"] == "closed":
             raise InputError(f"status: action {c.row['ref']} is already closed")
         _require_evidence(c.row, evidence)
@@ -579,6 +646,7 @@ def correct_entry(
         if found is None:
             raise NotFound(f"entry: no log entry {entry_uuid!r} in this register")
         target = log.from_row(found)
+        _correctable(target)
         ref = conn.execute("SELECT ref FROM action WHERE id = ?", (target.action_id,)).fetchone()[0]
         before = _load(conn, ref)
         _check_version(before, expected_version)
@@ -618,7 +686,7 @@ def correct_entries(
             ).fetchone()
             if found is None:
                 raise NotFound(f"entry: no log entry {entry_uuid!r} in this register")
-            targets.append(log.from_row(found))
+            targets.append(_correctable(log.from_row(found)))
         if len({t.action_id for t in targets}) != 1:
             raise InputError("entry: the entries to correct belong to different actions")
         ref = conn.execute(
@@ -631,6 +699,17 @@ def correct_entries(
             row = _append_correction(w, target, row, value, reason, undo=undo)
         save_row(conn, before, row)
     return row
+
+
+def _correctable(target: log.LogEntry) -> log.LogEntry:
+    """Only entries about an action are corrected; the register's own (a meeting, a
+    setting, a snapshot) change by being recorded again."""
+    if target.action_id is None:
+        raise InputError(
+            f"entry: {target.uuid} records a {target.kind} of the register, not a change to an "
+            "action; it cannot be corrected"
+        )
+    return target
 
 
 def _require_evidence(row: Row, evidence: str | None) -> None:
@@ -748,12 +827,20 @@ def record_chase(
     note: str | None = None,
     expected_version: int | None = None,
     clock: Clock = utc_now,
+    effective: Effective = None,
 ) -> Row:
     """Record that the owner was chased for an update (a triage decision)."""
     note = check_value("note", clean_long, note) if note else None
     author = clean_author(author)
     text = f"Owner chased for an update: {note}" if note else "Owner chased for an update."
-    with _changing(conn, ref, author=author, clock=clock, expected_version=expected_version) as c:
+    with _changing(
+        conn,
+        ref,
+        author=author,
+        clock=clock,
+        expected_version=expected_version,
+        effective=effective,
+    ) as c:
         c.row = c.w.append(c.row, c.row["id"], "chased", commentary=text)
     return c.row
 

@@ -64,7 +64,8 @@ def test_a_fresh_register_verifies_in_the_singular(run, tmp_path, add_args):
     run("init", db=db)
     run(*add_args("A1"), db=db)
     out = run("verify", db=db).stdout
-    assert "1 log entry and 1 action checked" in out
+    # (Two entries: the register's first entry records its settings, then A1's creation.)
+    assert "2 log entries and 1 action checked" in out
     shown = run("show", "A1", db=db).stdout
     assert "Progress log (1 entry, newest first)" in shown
 

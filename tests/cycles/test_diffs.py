@@ -32,8 +32,8 @@ def two_meetings(conn, clock, draft):
             clock=clock,
             commentary="initial",
         )
-    meetings.add_meeting(conn, "2025-01-21", deadline="2025-01-10")
-    meetings.add_meeting(conn, "2025-04-22", deadline="2025-04-10")
+    meetings.add_meeting(conn, "2025-01-21", deadline="2025-01-10", clock=clock)
+    meetings.add_meeting(conn, "2025-04-22", deadline="2025-04-10", clock=clock)
     clock.set(dt.datetime(2025, 1, 13, tzinfo=dt.UTC))
     snapshots.take_snapshot(conn, "2025-01-21", author=AUTHOR, clock=clock)
 

@@ -45,7 +45,7 @@ def _history(conn, clock: FakeClock, draft) -> None:
 
 def test_snapshot_freezes_the_register_at_the_paper_deadline(conn, clock, draft, monkeypatch):
     _history(conn, clock, draft)
-    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01", clock=clock)
     clock.set(dt.datetime(2025, 4, 1, tzinfo=dt.UTC))
     snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
     assert snap["cut_off"] == "2025-03-01T23:59:59.999999Z"
@@ -64,7 +64,7 @@ def test_snapshot_freezes_the_register_at_the_paper_deadline(conn, clock, draft,
 
 def test_cut_off_is_now_when_the_deadline_is_still_ahead(conn, clock, draft):
     _history(conn, clock, draft)
-    meetings.add_meeting(conn, "2025-04-15", deadline="2025-04-05")
+    meetings.add_meeting(conn, "2025-04-15", deadline="2025-04-05", clock=clock)
     clock.set(dt.datetime(2025, 3, 25, 12, tzinfo=dt.UTC))
     snap = snapshots.take_snapshot(conn, "2025-04-15", author=AUTHOR, clock=clock)
     assert snap["cut_off"] == utc_text(clock())
@@ -74,7 +74,7 @@ def test_cut_off_is_now_when_the_deadline_is_still_ahead(conn, clock, draft):
 
 def test_one_snapshot_per_meeting_unless_replaced(conn, clock, draft):
     _history(conn, clock, draft)
-    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01", clock=clock)
     clock.set(dt.datetime(2025, 3, 5, tzinfo=dt.UTC))
     first = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
     with pytest.raises(InputError, match=r"already has snapshot #1\. Use --replace"):
@@ -95,7 +95,7 @@ def test_refusals(conn, clock, draft):
     _history(conn, clock, draft)
     with pytest.raises(NotFound, match="no meeting on 2025-03-11"):
         snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
-    meetings.add_meeting(conn, "2025-03-11")
+    meetings.add_meeting(conn, "2025-03-11", clock=clock)
     with pytest.raises(InputError, match=r"^as at: 2030-01-01 is in the future"):
         snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock, as_at="2030-01-01")
     with pytest.raises(NotFound, match="has no snapshot yet; take one with `actreg snapshot"):
@@ -135,7 +135,7 @@ def _tamper(path, sql: str, params=()) -> None:
 
 def test_verify_catches_an_altered_snapshot(conn, clock, draft, register_path):
     _history(conn, clock, draft)
-    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01", clock=clock)
     snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
     assert verify(conn).ok
     data = conn.execute("SELECT data FROM snapshot_row WHERE ref = 'A1'").fetchone()[0]
@@ -155,7 +155,7 @@ def test_verify_catches_a_snapshot_rewritten_with_a_matching_hash(
     conn, clock, draft, register_path
 ):
     _history(conn, clock, draft)
-    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01")
+    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01", clock=clock)
     snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
     rows = [d for (d,) in conn.execute("SELECT data FROM snapshot_row ORDER BY position")]
     forged = [r.replace('"amber"', '"green"') for r in rows]
@@ -217,7 +217,7 @@ def test_snapshot_equals_the_projection_as_it_stood_at_the_cut_off(tmp_path_fact
         ref = refs[which]
         if kind == "snapshot":
             meeting_day += dt.timedelta(days=1)
-            meetings.add_meeting(conn, meeting_day.isoformat(), deadline="2024-12-01")
+            meetings.add_meeting(conn, meeting_day.isoformat(), deadline="2024-12-01", clock=clock)
             # A cut-off up to five days back: often between two earlier writes.
             as_at = utc_text(clock() - dt.timedelta(seconds=seconds * 5 // 3))
             snap = snapshots.take_snapshot(

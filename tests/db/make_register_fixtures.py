@@ -45,7 +45,9 @@ def _clock():
 def build_source(path: Path) -> None:
     """A small register made through the public API, as a user would."""
     clock = _clock()
-    conn = create_register(path, name="Fixture register", organisation="Fixture Council")
+    conn = create_register(
+        path, name="Fixture register", organisation="Fixture Council", clock=clock
+    )
     try:
         for ref, title, owner, target in [
             ("A1", "Publish the revised scheme of delegation", "Jo Bloggs", "2026-06-30"),
@@ -84,7 +86,9 @@ def build_source(path: Path) -> None:
             reason="Trainer unavailable in April",
             clock=clock,
         )
-        meetings.add_meeting(conn, "2026-03-20", deadline="2026-03-10", title="March GAC")
+        meetings.add_meeting(
+            conn, "2026-03-20", deadline="2026-03-10", title="March GAC", clock=clock
+        )
         snapshots.take_snapshot(conn, "2026-03-20", author="Officer", clock=clock)
         register.record_note(conn, "A10", "Scoping started.", author="Ali Khan", clock=clock)
     finally:

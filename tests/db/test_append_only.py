@@ -25,12 +25,14 @@ LOG_STATEMENTS = {
     "insert or replace, same id": (
         "INSERT OR REPLACE INTO progress_log"
         " SELECT id, 'new-uuid', action_id, kind, field, old_value, new_value, 'forged',"
-        " author, recorded_at, supersedes, prev_hash, 'new-hash' FROM progress_log WHERE id = 2"
+        " author, recorded_at, supersedes, effective_date, prev_hash, 'new-hash'"
+        " FROM progress_log WHERE id = 2"
     ),
     "insert or replace, same uuid": (
         "INSERT OR REPLACE INTO progress_log"
         " SELECT 999, uuid, action_id, kind, field, old_value, new_value, 'forged',"
-        " author, recorded_at, supersedes, prev_hash, 'new-hash' FROM progress_log WHERE id = 2"
+        " author, recorded_at, supersedes, effective_date, prev_hash, 'new-hash'"
+        " FROM progress_log WHERE id = 2"
     ),
     "insert or replace, same uuid, no id": (
         "INSERT OR REPLACE INTO progress_log (uuid, action_id, kind, author, recorded_at,"
@@ -40,17 +42,20 @@ LOG_STATEMENTS = {
     "insert or replace, same hash": (
         "INSERT OR REPLACE INTO progress_log"
         " SELECT 999, 'new-uuid', action_id, kind, field, old_value, new_value, 'forged',"
-        " author, recorded_at, supersedes, prev_hash, hash FROM progress_log WHERE id = 2"
+        " author, recorded_at, supersedes, effective_date, prev_hash, hash"
+        " FROM progress_log WHERE id = 2"
     ),
     "replace into, same id": (
         "REPLACE INTO progress_log"
         " SELECT id, 'new-uuid', action_id, kind, field, old_value, new_value, 'forged',"
-        " author, recorded_at, supersedes, prev_hash, 'new-hash' FROM progress_log WHERE id = 3"
+        " author, recorded_at, supersedes, effective_date, prev_hash, 'new-hash'"
+        " FROM progress_log WHERE id = 3"
     ),
     "replace into, same uuid": (
         "REPLACE INTO progress_log"
         " SELECT 999, uuid, action_id, kind, field, old_value, new_value, 'forged',"
-        " author, recorded_at, supersedes, prev_hash, 'new-hash' FROM progress_log WHERE id = 3"
+        " author, recorded_at, supersedes, effective_date, prev_hash, 'new-hash'"
+        " FROM progress_log WHERE id = 3"
     ),
     "upsert": (
         "INSERT INTO progress_log SELECT * FROM progress_log WHERE id = 2"
@@ -157,7 +162,7 @@ def fingerprint(path: Path) -> dict[str, list]:
 
 def run_refused(path: Path, statement: str, message: str) -> None:
     before = fingerprint(path)
-    assert len(before["progress_log"]) == 4
+    assert len(before["progress_log"]) == 5  # the settings (with the first entry), then four
     plain = sqlite3.connect(path)
     try:
         with pytest.raises(sqlite3.DatabaseError, match=message):
@@ -191,11 +196,11 @@ def test_appending_a_new_entry_is_still_allowed(register_file: Path):
     plain = sqlite3.connect(register_file)
     try:
         plain.execute(
-            "INSERT INTO progress_log (uuid, action_id, kind, author, recorded_at, prev_hash,"
-            " hash) VALUES ('fresh-uuid', 1, 'note', 'x', '2030-01-01T00:00:00.000000Z', 'p',"
-            " 'fresh-hash')"
+            "INSERT INTO progress_log (uuid, action_id, kind, author, recorded_at,"
+            " effective_date, prev_hash, hash) VALUES ('fresh-uuid', 1, 'note', 'x',"
+            " '2030-01-01T00:00:00.000000Z', '2030-01-01', 'p', 'fresh-hash')"
         )
         plain.commit()
-        assert plain.execute("SELECT count(*) FROM progress_log").fetchone()[0] == 5
+        assert plain.execute("SELECT count(*) FROM progress_log").fetchone()[0] == 6
     finally:
         plain.close()

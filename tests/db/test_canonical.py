@@ -77,12 +77,36 @@ PINNED = "7279e146cab57feec9dc1d2235b073474338b1bcca8cad8a789faa28c09c7f27"
 
 
 def test_the_hashed_content_is_every_field_but_the_id_and_the_hashes():
-    entry = log.LogEntry(*range(13))
-    assert log.LogEntry._fields[1:11] == (
+    values = [str(n) for n in range(14)]
+    values[9], values[11] = "2026-01-05T10:00:00.000000Z", "2026-01-05"
+    entry = log.LogEntry(*values)
+    assert log.LogEntry._fields[1:12] == (
         "uuid", "action_id", "kind", "field", "old_value", "new_value",
-        "commentary", "author", "recorded_at", "supersedes",
+        "commentary", "author", "recorded_at", "supersedes", "effective_date",
     )  # fmt: skip
-    assert log.content_of(entry) == tuple(range(1, 11))
+    # Effective on its recorded day: hashed exactly as before effective dates existed.
+    assert log.content_of(entry) == tuple(values[1:11])
+    # Backdated: the effective date is hashed too.
+    backdated = entry._replace(effective_date="2026-01-02")
+    assert log.content_of(backdated) == (*values[1:11], "2026-01-02")
+
+
+def test_an_entry_keeps_its_hash_unless_backdated_and_backdating_is_covered():
+    """An entry effective on its recorded day hashes as every entry before effective dates
+    did (so old registers verify); changing its effective date either way breaks it."""
+    plain = log.make_entry(prev_id=0, prev_hash=log.GENESIS_HASH, action_id=1, kind="note",
+                           author="Jo", recorded_at="2026-01-05T10:00:00.000000Z",
+                           commentary="hi")  # fmt: skip
+    assert plain.effective_date == "2026-01-05"
+    assert plain.hash == log.compute_hash(log.GENESIS_HASH, plain[1:11])
+    assert log.expected_hash(plain) == plain.hash
+    assert log.expected_hash(plain._replace(effective_date="2026-01-04")) != plain.hash
+    late = log.make_entry(prev_id=0, prev_hash=log.GENESIS_HASH, action_id=1, kind="note",
+                          author="Jo", recorded_at="2026-01-05T10:00:00.000000Z",
+                          commentary="hi", effective_date="2025-12-31")  # fmt: skip
+    assert log.expected_hash(late) == late.hash != plain.hash
+    assert log.expected_hash(late._replace(effective_date="2026-01-05")) != late.hash
+    assert log.expected_hash(late._replace(effective_date="2025-12-30")) != late.hash
 
 
 def test_the_first_hash_in_a_process_handles_damaged_text_too():

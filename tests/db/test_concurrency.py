@@ -122,7 +122,7 @@ def test_four_processes_appending_never_fork_the_chain(conn, register_path: Path
     assert switches >= 10, "the writers did not interleave: the test proves little"
 
     ids = [r[0] for r in conn.execute("SELECT id FROM progress_log ORDER BY id")]
-    assert ids == list(range(1, WRITERS * NOTES_EACH + 2))
+    assert ids == list(range(1, WRITERS * NOTES_EACH + 3))  # the settings, A1, the notes
     prev_hashes = conn.execute("SELECT prev_hash FROM progress_log").fetchall()
     assert len(set(prev_hashes)) == len(prev_hashes), "two entries claim the same predecessor"
     version = conn.execute("SELECT version FROM action WHERE ref = 'A1'").fetchone()[0]
@@ -130,4 +130,4 @@ def test_four_processes_appending_never_fork_the_chain(conn, register_path: Path
 
     report = verifier.verify(conn)
     assert report.ok, report.problems
-    assert report.entries == WRITERS * NOTES_EACH + 1
+    assert report.entries == WRITERS * NOTES_EACH + 2

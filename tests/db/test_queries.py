@@ -239,7 +239,7 @@ def test_a_meeting_starts_a_new_cycle(reg, monkeypatch, clock):
     monkeypatch.setenv("ACTREG_TODAY", "2025-06-30")
     clock.set(at("2025-05-01T10:00:00"))
     register.record_note(reg, "A1", "On track", author="Officer", clock=clock)
-    meetings.add_meeting(reg, "2025-05-20", deadline="2025-05-10")
+    meetings.add_meeting(reg, "2025-05-20", deadline="2025-05-10", clock=clock)
     # The cycle now starts the day after the paper deadline: A1's note is before it.
     assert listed(reg, stale=True) == ["2.3", "2.10", "A1", "A2"]
     clock.set(at("2025-05-11T00:00:01"))

@@ -22,16 +22,19 @@ TRIGGERS = ("progress_log_no_update", "progress_log_no_delete", "progress_log_no
 
 @pytest.fixture
 def register_file(conn, register_path: Path, clock, draft) -> Path:
-    """A closed register: A1 (created, two notes, a re-date) and A2 (created, RAG)."""
+    """A closed register: A1 (created, two notes, a re-date) and A2 (created, RAG), after
+    entry #1, which records the register's settings."""
     steps = [
-        lambda: register.add_action(conn, draft("A1"), author="Jo", clock=clock),  # 1
-        lambda: register.add_action(conn, draft("A2"), author="Jo", clock=clock),  # 2
-        lambda: register.record_note(conn, "A1", "First note", author="Jo", clock=clock),  # 3
-        lambda: register.record_note(conn, "A1", "Second note", author="Jo", clock=clock),  # 4
+        lambda: register.add_action(conn, draft("A1"), author="Jo", clock=clock),  # 2
+        lambda: register.add_action(conn, draft("A2"), author="Jo", clock=clock),  # 3
+        lambda: register.record_note(conn, "A1", "First note", author="Jo", clock=clock),  # 4
+        lambda: register.record_note(conn, "A1", "Second note", author="Jo", clock=clock),  # 5
         lambda: register.move_target_date(
             conn, "A1", "2025-09-30", reason="supplier late", author="Jo", clock=clock
-        ),  # 5
-        lambda: register.set_rag(conn, "A2", "red", reason="blocked", author="Jo", clock=clock),
+        ),  # 6
+        lambda: register.set_rag(
+            conn, "A2", "red", reason="blocked", author="Jo", clock=clock
+        ),  # 7
     ]
     for step in steps:
         clock.advance()
@@ -91,20 +94,20 @@ def test_an_untouched_register_verifies(register_file: Path):
     report = verify_file(register_file)
     assert report.ok
     assert report.problems == []
-    assert (report.entries, report.actions) == (6, 2)
+    assert (report.entries, report.actions) == (7, 2)
     assert report.head_hash == head_hash(register_file)
     assert report.quick_check == "ok"
     assert report.expected_found is None
 
 
 def test_an_edited_commentary_is_named_by_entry_id_and_uuid(register_file: Path):
-    victim = entry(register_file, 3)
-    tamper(register_file, "UPDATE progress_log SET commentary = 'Edited later' WHERE id = 3")
+    victim = entry(register_file, 4)
+    tamper(register_file, "UPDATE progress_log SET commentary = 'Edited later' WHERE id = 4")
 
     report = verify_file(register_file)
 
     assert not report.ok
-    named = [p for p in report.problems if f"entry #3 ({victim.uuid}" in p]
+    named = [p for p in report.problems if f"entry #4 ({victim.uuid}" in p]
     assert len(named) == 1, report.problems
     assert "does not match its hash" in named[0]
     assert "changed after it was written" in named[0]
@@ -151,21 +154,21 @@ def test_a_deleted_action_row_and_an_invented_one_are_reported(register_file: Pa
 
 
 def test_a_deleted_entry_is_reported_missing(register_file: Path):
-    tamper(register_file, "DELETE FROM progress_log WHERE id = 3")
+    tamper(register_file, "DELETE FROM progress_log WHERE id = 4")
 
     report = verify_file(register_file)
 
     assert not report.ok
     gaps = [p for p in report.problems if "missing from the log" in p]
     assert len(gaps) == 1, report.problems
-    assert gaps[0].startswith("entry #4 (")
-    assert "entries #3–#3 are missing from the log" in gaps[0]
-    assert report.entries == 5
+    assert gaps[0].startswith("entry #5 (")
+    assert "entries #4–#4 are missing from the log" in gaps[0]
+    assert report.entries == 6
 
 
 def test_a_deleted_head_entry_is_caught_by_the_projection_and_the_anchor(register_file: Path):
     old_head = head_hash(register_file)
-    tamper(register_file, "DELETE FROM progress_log WHERE id = 6")
+    tamper(register_file, "DELETE FROM progress_log WHERE id = 7")
 
     report = verify_file(register_file, expect=old_head)
 
@@ -175,23 +178,23 @@ def test_a_deleted_head_entry_is_caught_by_the_projection_and_the_anchor(registe
 
 
 def test_a_rehashed_entry_breaks_the_chain_at_the_next_entry(register_file: Path):
-    victim = entry(register_file, 3)
+    victim = entry(register_file, 4)
     forged_content = (*log.content_of(victim)[:6], "Edited later", *log.content_of(victim)[7:])
     forged_hash = log.compute_hash(victim.prev_hash, forged_content)
     tamper(
         register_file,
-        "UPDATE progress_log SET commentary = 'Edited later', hash = ? WHERE id = 3",
+        "UPDATE progress_log SET commentary = 'Edited later', hash = ? WHERE id = 4",
         params=(forged_hash,),
     )
-    following = entry(register_file, 4)
+    following = entry(register_file, 5)
 
     report = verify_file(register_file)
 
     assert not report.ok
     chain = [p for p in report.problems if p.startswith("entry #")]
     assert len(chain) == 1, report.problems
-    assert chain[0].startswith(f"entry #4 ({following.uuid}, note, recorded ")
-    assert "does not follow entry #3 (the chain is broken here)" in chain[0]
+    assert chain[0].startswith(f"entry #5 ({following.uuid}, note, recorded ")
+    assert "does not follow entry #4 (the chain is broken here)" in chain[0]
 
 
 def rewrite_chain(path: Path, from_id: int, commentary: str) -> str:
@@ -244,9 +247,9 @@ def test_a_consistently_rewritten_chain_passes_but_not_against_the_old_anchor(
     register_file: Path,
 ):
     old_head = head_hash(register_file)
-    untouched = entry(register_file, 2).hash
-    # Entry 3 is A1's first note: no longer its latest commentary, so the table agrees.
-    new_head = rewrite_chain(register_file, 3, "A different story")
+    untouched = entry(register_file, 3).hash
+    # Entry 4 is A1's first note: no longer its latest commentary, so the table agrees.
+    new_head = rewrite_chain(register_file, 4, "A different story")
     assert new_head != old_head
 
     rewritten = verify_file(register_file)
@@ -328,7 +331,7 @@ def test_a_forged_entry_that_sets_a_bookkeeping_column_cannot_be_replayed(regist
 
     assert not report.ok
     assert any(
-        p.startswith(f"entry #7 ({forged.uuid}) cannot be replayed") and "'version'" in p
+        p.startswith(f"entry #8 ({forged.uuid}) cannot be replayed") and "'version'" in p
         for p in report.problems
     ), report.problems
 
@@ -340,7 +343,7 @@ def test_a_forged_entry_for_an_action_that_does_not_exist_cannot_be_replayed(reg
 
     assert not report.ok
     assert any(
-        p.startswith(f"entry #7 ({forged.uuid}) cannot be replayed") for p in report.problems
+        p.startswith(f"entry #8 ({forged.uuid}) cannot be replayed") for p in report.problems
     ), report.problems
 
 

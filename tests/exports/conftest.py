@@ -55,7 +55,7 @@ def _at(*args: int) -> dt.datetime:
 def build_fixed_register(path: Path) -> None:
     """Six actions, three meetings, snapshots of the first two (see the module docstring)."""
     clock = FakeClock(_at(2025, 1, 6, 9))
-    conn = create_register(path, name=NAME, organisation=ORGANISATION)
+    conn = create_register(path, name=NAME, organisation=ORGANISATION, clock=clock)
     try:
 
         def add(fields: dict, commentary: str | None = None) -> None:
@@ -81,9 +81,9 @@ def build_fixed_register(path: Path) -> None:
         clock.set(_at(2025, 2, 10, 10))
         register.record_note(conn, "A3", "First note\twith a tab", author=AUTHOR, clock=clock)
 
-        meetings.add_meeting(conn, FIRST, deadline="2025-03-01", title="Q4 update")
-        meetings.add_meeting(conn, SECOND, deadline="2025-05-31", title="Q1 update")
-        meetings.add_meeting(conn, UNSNAPPED, deadline="2025-08-30")
+        meetings.add_meeting(conn, FIRST, deadline="2025-03-01", title="Q4 update", clock=clock)
+        meetings.add_meeting(conn, SECOND, deadline="2025-05-31", title="Q1 update", clock=clock)
+        meetings.add_meeting(conn, UNSNAPPED, deadline="2025-08-30", clock=clock)
         clock.set(_at(2025, 3, 3, 8, 30))
         snapshots.take_snapshot(conn, FIRST, author=AUTHOR, clock=clock)
 

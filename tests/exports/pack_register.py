@@ -54,8 +54,8 @@ def build_pack_register(path: Path) -> None:
         clock.set(_at(2025, 2, 10, 10))
         register.move_target_date(conn, "P8", "2025-04-30", reason="Staff shortage",
                                   author=AUTHOR, clock=clock)  # fmt: skip
-        meetings.add_meeting(conn, FIRST, deadline="2025-03-01")
-        meetings.add_meeting(conn, SECOND, deadline="2025-05-31")
+        meetings.add_meeting(conn, FIRST, deadline="2025-03-01", clock=clock)
+        meetings.add_meeting(conn, SECOND, deadline="2025-05-31", clock=clock)
         clock.set(_at(2025, 3, 3, 8, 30))
         snapshots.take_snapshot(conn, FIRST, author=AUTHOR, clock=clock)
 

@@ -108,7 +108,7 @@ def _build(path: Path, actions: list[tuple[dict, dict]], clock: FakeClock) -> No
 
 def _snapshot(conn, clock: FakeClock) -> None:
     clock.advance(60)
-    meetings.add_meeting(conn, MEETING)
+    meetings.add_meeting(conn, MEETING, clock=clock)
     snapshots.take_snapshot(conn, MEETING, author="Clerk", clock=clock)
 
 

@@ -132,8 +132,8 @@ def build_small_register(path: Path) -> Path:
                 clock=clock,
             )
             step(0.1)
-        meetings.add_meeting(conn, "2025-02-20", deadline="2025-02-10")
-        meetings.add_meeting(conn, "2025-04-20", deadline="2025-04-10")
+        meetings.add_meeting(conn, "2025-02-20", deadline="2025-02-10", clock=clock)
+        meetings.add_meeting(conn, "2025-04-20", deadline="2025-04-10", clock=clock)
         register.record_note(conn, "A1", "Scoping started with finance", author="Ann", clock=clock)
         step()
         register.set_rag(conn, "A2", "amber", reason="supplier late", author="Bob", clock=clock)

@@ -39,7 +39,7 @@ def test_a_backup_taken_during_writes_is_a_verified_prefix(run, fresh_db: Path, 
             destination = tmp_path / f"copy{n}.db"
             result = run("backup", destination, db=fresh_db)
             assert re.search(
-                r"Backed up to .+ \(\d+ entries; verified\)\. Head hash: ", result.stdout
+                r"Backed up to .+ \([\d,]+ entries; verified\)\. Head hash: ", result.stdout
             )
             copies.append(destination)
     finally:

@@ -65,7 +65,7 @@ def test_the_size_limit_fails_a_write_cleanly(conn, clock, draft, register_state
     assert written > 0
     assert not conn.in_transaction
     # The connection still reads everything that was acknowledged.
-    assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 1
+    assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 2
     print(f"\ndisk full (max_page_count): {written} notes fitted, then WriteFailed: {error}")
 
 
@@ -81,7 +81,7 @@ def _fill_tmpfs(point: Path, clock, draft, register_state) -> tuple[Path, int, W
         with pytest.raises(WriteFailed, match="disk is full"):
             register.record_note(conn, "A1", "y" * BIG, author="Jo", clock=clock)
         _check_intact(conn, before, register_state)
-        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 1
+        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 2
     finally:
         conn.close()  # its checkpoint cannot finish either: the -wal stays
     return path, written, error
@@ -96,7 +96,7 @@ def test_a_full_tmpfs_fails_the_write_and_the_export_cleanly(
     plain = sqlite3.connect(path)
     try:
         assert plain.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert plain.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 1
+        assert plain.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 2
     finally:
         plain.close()
 
@@ -125,7 +125,7 @@ def test_a_register_closed_on_a_full_disk_opens_again(tmpfs, clock, draft, regis
     path, written, _ = _fill_tmpfs(point, clock, draft, register_state)
     conn = open_register(path)  # today: NotARegister "... is damaged: the file is cut short"
     try:
-        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 1
+        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 2
         assert verifier.verify(conn).ok
     finally:
         conn.close()
@@ -148,7 +148,7 @@ def test_a_register_on_a_full_disk_opens_read_only_and_says_why(
         [notice] = conn.notices
         assert notice.startswith("Read-only: the disk is full (0 KB free in ")
         # Everything acknowledged is there, the write-ahead log's part included.
-        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 1
+        assert conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == written + 2
         before = register_state(conn)
         with pytest.raises(ReadOnlyRegister, match="because the disk is full"):
             register.record_note(conn, "A1", "a note", author="Jo", clock=clock)

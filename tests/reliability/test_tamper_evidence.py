@@ -109,10 +109,10 @@ def test_plain_sqlite_cannot_change_a_snapshot_these_ways_either(
         (
             "a forged entry appended to the log",
             "INSERT INTO progress_log (uuid, action_id, kind, commentary, author, recorded_at,"
-            " prev_hash, hash) SELECT 'forged', 1, 'note', 'All done', 'Ann',"
-            " '2030-01-01T00:00:00.000000Z', hash, 'f0' FROM progress_log"
+            " effective_date, prev_hash, hash) SELECT 'forged', 1, 'note', 'All done', 'Ann',"
+            " '2030-01-01T00:00:00.000000Z', '2030-01-01', hash, 'f0' FROM progress_log"
             " ORDER BY id DESC LIMIT 1",
-            "entry #12",
+            "entry #18",
         ),
     ],
     ids=lambda v: v if " " in str(v) and len(str(v)) < 60 else "",

@@ -47,9 +47,9 @@ def test_four_processes_append_without_loss_fork_or_busy_errors(conn, register_p
         assert len(out.splitlines()) == NOTES_EACH
 
     rows = conn.execute("SELECT id, commentary, prev_hash FROM progress_log ORDER BY id").fetchall()
-    total = WRITERS * NOTES_EACH + 1
+    total = WRITERS * NOTES_EACH + 2  # the settings (with the first entry), A1, the notes
     assert [r[0] for r in rows] == list(range(1, total + 1)), "ids are not contiguous"
-    notes = [r[1] for r in rows[1:]]
+    notes = [r[1] for r in rows[2:]]
     assert sorted(notes) == sorted(f"w{w}-{n}" for w in range(WRITERS) for n in range(NOTES_EACH))
     for w in range(WRITERS):  # each writer's notes in the order it wrote them
         mine = [n for n in notes if n.startswith(f"w{w}-")]
@@ -58,11 +58,11 @@ def test_four_processes_append_without_loss_fork_or_busy_errors(conn, register_p
     switches = sum(1 for a, b in itertools.pairwise(notes) if a.split("-")[0] != b.split("-")[0])
     assert switches >= 20, "the writers took turns in bursts: the test proves little"
     version = conn.execute("SELECT version FROM action WHERE ref = 'A1'").fetchone()[0]
-    assert version == total
+    assert version == total - 1  # every entry but the settings is A1's
 
     # Every version a writer was told is unique: no two commits saw the same state.
     told = [int(line.split()[0]) for out, _ in results for line in out.splitlines()]
-    assert sorted(told) == list(range(2, total + 1))
+    assert sorted(told) == list(range(2, total))  # (A1's versions: all but the settings)
 
     report = verifier.verify(conn)
     assert report.ok, report.problems
@@ -116,7 +116,7 @@ def test_two_saves_from_the_same_version_one_wins_one_is_told(
             assert f"version {version} is now {version + 1}" in message
             assert "Nothing was saved" in message
         entries = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0]
-        assert entries == rounds + 1
+        assert entries == rounds + 2  # the settings, A1's creation, one update a round
         assert verifier.verify(other).ok
     finally:
         other.close()

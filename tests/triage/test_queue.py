@@ -39,7 +39,7 @@ def reg(conn, clock, draft, monkeypatch):
     add("SUPER", "2025-01-31", status="superseded")
     register.move_target_date(conn, "SLIP2", "2026-01-31", reason="one", author=AUTHOR, clock=clock)
     register.move_target_date(conn, "SLIP2", "2026-02-28", reason="two", author=AUTHOR, clock=clock)
-    meetings.add_meeting(conn, "2025-07-08", deadline="2025-06-30")
+    meetings.add_meeting(conn, "2025-07-08", deadline="2025-06-30", clock=clock)
     return conn
 
 
@@ -79,7 +79,7 @@ def test_most_urgent_first(reg):
 
 def test_stale_uses_the_cycle_start(reg, clock, monkeypatch):
     # A meeting whose paper deadline has passed starts a new cycle: nothing since is stale.
-    meetings.add_meeting(reg, "2025-06-10", deadline="2025-06-05")
+    meetings.add_meeting(reg, "2025-06-10", deadline="2025-06-05", clock=clock)
     queue = _queue(reg)
     assert queue["AFTER"] == {"stale": "no update this cycle"}
     clock.set(dt.datetime(2025, 6, 10, tzinfo=dt.UTC))

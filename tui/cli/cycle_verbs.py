@@ -30,6 +30,7 @@ def meeting(args: argparse.Namespace) -> int:
             deadline=args.deadline,
             title=args.title,
             cadence=args.cadence,
+            author=author(args),
         )
         added = meetings.find_meeting(conn, args.date, args.committee or DEFAULT_COMMITTEE)
         print(

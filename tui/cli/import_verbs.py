@@ -34,6 +34,7 @@ def import_(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         skip_invalid=args.skip_invalid,
         keep_unmapped=args.keep_unmapped,
+        as_of=args.as_of,
     )
     if args.format == "json":
         output.write_json(result.as_dict())
@@ -120,5 +121,11 @@ def add_parsers(verb) -> None:
         "--keep-unmapped",
         action="store_true",
         help="keep unknown columns as commentary on each new action",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the table is an edition as it stood on DATE (a past committee paper): every "
+        "change is recorded as effective then; import editions oldest first",
     )
     p.add_argument("--format", choices=("table", "json"), default="table")

@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recommendation", help="the recommendation's number in the source")
     p.add_argument("--criterion", help="how we will know it is done")
     p.add_argument("--note", help="commentary recorded with the new action")
+    _on(p)
 
     p = verb("update", verbs.update, "record progress: a note and/or new status, RAG, date, %")
     p.add_argument("ref")
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--percent", help="percent complete, 0-100")
     p.add_argument("--reason", help="why the RAG, date or status changed")
     _expect_version(p)
+    _on(p)
 
     p = verb("edit", verbs.edit, "change one field of an action, with a reason")
     p.add_argument("ref")
@@ -117,12 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value")
     p.add_argument("--reason", required=True)
     _expect_version(p)
+    _on(p)
 
     p = verb("evidence", verbs.evidence, "record evidence that work was done")
     p.add_argument("ref")
     p.add_argument("evidence", help="a reference: report, minute, link")
     p.add_argument("--note")
     _expect_version(p)
+    _on(p)
 
     p = verb("close", verbs.close, "close an action as verified (needs evidence)")
     p.add_argument("ref")
@@ -134,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cleared, with the reason logged)",
     )
     _expect_version(p)
+    _on(p)
 
     p = verb("correct", verbs.correct, "correct an earlier log entry (appends a correction)")
     p.add_argument("entry", help="the entry's id (shown by `actreg show`)")
@@ -154,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verb("show", verbs.show, "show an action and its whole log")
     p.add_argument("ref")
+    p.add_argument(
+        "--as-at", metavar="DATE", help="the action as it stood then, and its log up to then"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = verb("verify", verbs.verify, "check the hash chain, the projection and the file")
@@ -181,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", help="the backup file (made by `actreg backup`)")
     p.add_argument("--to", required=True, metavar="FILE", help="the register to restore into")
     return parser
+
+
+def _on(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--on",
+        metavar="DATE",
+        help="the day it happened, if before today (a late update); default today",
+    )
 
 
 def _expect_version(p: argparse.ArgumentParser) -> None:

@@ -73,7 +73,9 @@ def add(args: argparse.Namespace) -> int:
         "recommendation": args.recommendation,
         "completion_criterion": args.criterion,
     }
-    row = register.add_action(conn, draft, author=author(args), commentary=args.note)
+    row = register.add_action(
+        conn, draft, author=author(args), commentary=args.note, effective=args.on
+    )
     print(f"Added {row['ref']}: {row['title']} (target {row['target_date']}).")
     return 0
 
@@ -93,6 +95,7 @@ def update(args: argparse.Namespace) -> int:
         percent_complete=args.percent,
         reason=args.reason,
         expected_version=args.expect_version,
+        effective=args.on,
     )
     print(f"Updated {row['ref']} (now version {row['version']}).")
     return 0
@@ -110,6 +113,7 @@ def edit(args: argparse.Namespace) -> int:
         reason=args.reason,
         author=author(args),
         expected_version=args.expect_version,
+        effective=args.on,
     )
     print(f"Updated {row['ref']}: {args.field} changed (now version {row['version']}).")
     return 0
@@ -126,6 +130,7 @@ def evidence(args: argparse.Namespace) -> int:
         author=author(args),
         note=args.note,
         expected_version=args.expect_version,
+        effective=args.on,
     )
     print(f"Recorded evidence for {row['ref']}.")
     return 0
@@ -143,6 +148,7 @@ def close(args: argparse.Namespace) -> int:
         note=args.note,
         rag=args.rag,
         expected_version=args.expect_version,
+        effective=args.on,
     )
     print(f"Closed {row['ref']}.")
     return 0
@@ -199,8 +205,13 @@ def show(args: argparse.Namespace) -> int:
     from db.rounds.review import action_submissions
 
     conn = open_for_verb(args)
-    row = queries.get_action(conn, args.ref)
-    entries = queries.action_log(conn, row["id"])
+    if args.as_at:
+        moment = check_value("as at", parse_moment, args.as_at)
+        row = queries.get_action_as_at(conn, args.ref, moment)
+        entries = queries.action_log(conn, row["id"], effective_by=moment)
+    else:
+        row = queries.get_action(conn, args.ref)
+        entries = queries.action_log(conn, row["id"])
     if args.format == "json":
         action = {k: v for k, v in row.items() if k not in ("id", "ref_key", "last_entry_id")}
         submissions = [s.as_dict() for s in action_submissions(conn, row["id"])]

@@ -31,6 +31,16 @@ PRIORITY_OPTIONS = tuple((p.capitalize(), p) for p in PRIORITIES)
 SETTLE_OPTIONS = (("G Green", "green"), ("A Amber", "amber"), ("- Unrated (clear it)", NO_RAG))
 
 
+def _effective() -> FieldSpec:
+    """The day it happened: blank is today; an earlier day records a late update."""
+    return FieldSpec(
+        "effective",
+        placeholder="today, or the earlier day it happened (e.g. 28/02/2027)",
+        caption="effective",
+        aliases=("effective date",),
+    )
+
+
 def _intro(row: dict) -> str:
     return f"Action {row['ref']}: {row['title']}  (version {row['version']})"
 
@@ -75,12 +85,19 @@ def new_action_form(gateway: RegisterGateway) -> FormScreen:
         FieldSpec("source", placeholder="the review or report it answers"),
         FieldSpec("description", kind="text"),
         FieldSpec("completion_criterion", kind="text"),
+        _effective(),
     ]
     required = ("ref", "title", "owner", "target_date")
 
     def save(values):
-        draft = {k: v for k, v in values.items() if k in required or _blank_to_none(v)}
-        return gateway.call(add_action, draft, author=gateway.author)
+        draft = {
+            k: v
+            for k, v in values.items()
+            if k != "effective" and (k in required or _blank_to_none(v))
+        }
+        return gateway.call(
+            add_action, draft, author=gateway.author, effective=_blank_to_none(values["effective"])
+        )
 
     return FormScreen("New action", fields, save)
 
@@ -97,6 +114,7 @@ def update_form(gateway: RegisterGateway, row: dict) -> FormScreen:
         FieldSpec("status", kind="select", options=STATUS_OPTIONS, allow_blank=True),
         FieldSpec("rag", kind="select", options=RAG_OPTIONS, allow_blank=True, caption="RAG"),
         FieldSpec("percent_complete", placeholder=f"now {row['percent_complete']}"),
+        _effective(),
     ]
 
     def save(values):
@@ -111,6 +129,7 @@ def update_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             percent_complete=_blank_to_none(values["percent_complete"]),
             reason=note if values["rag"] else None,
             expected_version=row["version"],
+            effective=_blank_to_none(values["effective"]),
         )
 
     return _on_action("Progress update", fields, save, gateway, row)
@@ -138,6 +157,7 @@ def edit_form(gateway: RegisterGateway, row: dict) -> FormScreen:
         FieldSpec("field", kind="select", value="title", options=options),
         FieldSpec("value", value=_text(row["title"]), caption="new value"),
         FieldSpec("reason", kind="text"),
+        _effective(),
     ]
 
     def save(values):
@@ -149,6 +169,7 @@ def edit_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             reason=values["reason"] or "",
             author=gateway.author,
             expected_version=row["version"],
+            effective=_blank_to_none(values["effective"]),
         )
 
     form = _on_action("Edit a field", fields, save, gateway, row, form=EditFieldForm)
@@ -170,6 +191,7 @@ def redate_form(gateway: RegisterGateway, row: dict) -> FormScreen:
     fields = [
         FieldSpec("target_date", value=_text(row["target_date"]), caption="new target date"),
         FieldSpec("reason", kind="text"),
+        _effective(),
     ]
 
     def save(values):
@@ -180,6 +202,7 @@ def redate_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             reason=values["reason"] or "",
             author=gateway.author,
             expected_version=row["version"],
+            effective=_blank_to_none(values["effective"]),
         )
 
     return _on_action("Move the target date", fields, save, gateway, row, _redate_intro)
@@ -197,6 +220,7 @@ def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             if row["status"] == "closed"
             else ("reason (optional)"),
         ),
+        _effective(),
     ]
 
     def save(values):
@@ -207,6 +231,7 @@ def status_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             reason=_blank_to_none(values["reason"]),
             author=gateway.author,
             expected_version=row["version"],
+            effective=_blank_to_none(values["effective"]),
         )
 
     return _on_action("Change the status", fields, save, gateway, row)
@@ -217,6 +242,7 @@ def rag_form(gateway: RegisterGateway, row: dict) -> FormScreen:
     fields = [
         FieldSpec("rag", kind="select", value=row["rag"] or "", options=RAG_OPTIONS, caption="RAG"),
         FieldSpec("reason", kind="text"),
+        _effective(),
     ]
 
     def save(values):
@@ -227,6 +253,7 @@ def rag_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             reason=values["reason"] or "",
             author=gateway.author,
             expected_version=row["version"],
+            effective=_blank_to_none(values["effective"]),
         )
 
     return _on_action("Set the RAG rating", fields, save, gateway, row)
@@ -246,6 +273,7 @@ def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
     fields = [
         FieldSpec("evidence", placeholder="a report, minute or link that shows it is done"),
         FieldSpec("note", kind="text", caption="note (optional)"),
+        _effective(),
     ]
     if row["rag"] == "red":  # a closed action is never shown red: ask what it becomes
         fields.append(
@@ -267,6 +295,7 @@ def close_form(gateway: RegisterGateway, row: dict) -> FormScreen:
             note=_blank_to_none(values["note"]),
             rag=values.get("rag"),
             expected_version=row["version"],
+            effective=_blank_to_none(values["effective"]),
         )
 
     return _on_action("Close (verified)", fields, save, gateway, row, _close_intro)

@@ -21,7 +21,7 @@ def _blank_to_none(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def add_and_find(conn: RegisterConnection, values: dict) -> Meeting:
+def add_and_find(conn: RegisterConnection, values: dict, author: str) -> Meeting:
     """Add the meeting, then read it back as the list shows it (with its due state)."""
     committee = _blank_to_none(values.get("committee")) or ""
     meeting_id = add_meeting(
@@ -31,6 +31,7 @@ def add_and_find(conn: RegisterConnection, values: dict) -> Meeting:
         deadline=_blank_to_none(values.get("deadline")),
         title=_blank_to_none(values.get("title")),
         cadence=values.get("cadence"),
+        author=author,
     )
     return next(m for m in list_meetings(conn) if m["id"] == meeting_id)
 
@@ -58,6 +59,6 @@ def new_meeting_form(gateway: RegisterGateway, meetings: list[dict]) -> FormScre
     return FormScreen(
         "Add a meeting",
         fields,
-        lambda values: gateway.call(add_and_find, values),
+        lambda values: gateway.call(add_and_find, values, gateway.author),
         intro="The paper deadline is the snapshot cut-off.",
     )

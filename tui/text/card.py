@@ -27,6 +27,7 @@ from tui.text.formatting import (
     target_text,
     when,
 )
+from tui.text.output import late_mark
 from tui.text.round_text import submission_lines, submissions_heading
 
 HEADING = "bold underline"
@@ -192,6 +193,8 @@ def entry_lines(entry: LogEntry, width: int, indent: str = "") -> list[Text]:
         change_text(entry),
     )
     lines = [head]
+    if late_mark(entry):
+        lines.append(Text(f"{indent}    {late_mark(entry)}", "yellow"))
     if entry.commentary:
         body = wrap(entry.commentary, width, indent + "    ")
         lines.extend(Text(line, "italic") for line in body)

@@ -56,8 +56,8 @@ def diff_lines(result: Diff, title_width: int = 44) -> list[Text]:
         Text(""),
     ]
     counts = result.counts()
-    for key, heading in CATEGORIES.items():
-        lines.append(Text(f"  {heading:<36} {counts[key]:>6,}"))
+    for key, count in counts.items():
+        lines.append(Text(f"  {CATEGORIES[key]:<36} {count:>6,}"))
     for key, heading in CATEGORIES.items():
         changes = [c for c in result.changes if c.category == key]
         if not changes:

@@ -189,6 +189,13 @@ def when(recorded_at: str) -> str:
     return f"{recorded_at[:10]} {recorded_at[11:16]} UTC"
 
 
+def late_mark(entry: LogEntry) -> str:
+    """'' for an entry recorded on the day it took effect; else when it took effect."""
+    if entry.effective_date == entry.recorded_at[:10]:
+        return ""
+    return f"effective {entry.effective_date} (recorded late)"
+
+
 def describe_entry(entry: LogEntry) -> str:
     """One line for what an entry changed: 'status: in_progress → closed'."""
     if entry.kind == "created":
@@ -252,6 +259,8 @@ def action_text(row: dict, entries: Sequence[LogEntry]) -> str:
     lines += ["", f"Progress log ({plural(len(entries), 'entry')}, newest first)"]
     for entry in entries:
         lines.append(f"  {when(entry.recorded_at)}  {entry.author}  {describe_entry(entry)}")
+        if late_mark(entry):
+            lines.append(f"      {late_mark(entry)}")
         if entry.commentary:
             lines += [f"      {line}" for line in entry.commentary.splitlines()]
         lines.append(f"      id {entry.uuid}")
@@ -269,6 +278,7 @@ def entry_json(entry: LogEntry) -> dict:
         "commentary": entry.commentary,
         "author": entry.author,
         "recorded_at": entry.recorded_at,
+        "effective_date": entry.effective_date,
         "supersedes": entry.supersedes,
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
