@@ -4,7 +4,8 @@ Bounds: a 5 KB workbook whose one cell sits at XFD1048576 drove `import --dry-ru
 6 GB; a 412 KB zip took 1.3 GB. The sheet's declared size and the zip's unpacked size
 are now checked before reading, rows are streamed, and reading stops at the limits
 (200,000 rows, a CSV of 50 MB, a workbook of 200 MB unpacked) with a message. Each
-import here runs as the real `actreg` and its peak memory is measured (wait4).
+import here runs as the real `actreg` and its peak memory is measured (wait4, from a
+small launcher so the test process's own size does not count).
 
 Encoding: a UTF-8 byte-order mark means UTF-8, so a bad byte is an error naming its
 row and column; without one, a file of UTF-8 letters with a few bad bytes is
@@ -14,8 +15,8 @@ reported the same way, never read again as Windows-1252 (mojibake, exit 0).
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
+import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -92,21 +93,32 @@ HEADER = (
 )  # fmt: skip
 
 
+#: Runs a command and reports its peak memory. A child's ru_maxrss starts from the
+#: peak of the process that spawned it (Linux keeps the high-water mark across exec),
+#: so the command is spawned from this small process, not from the test's own, whose
+#: size depends on what else its worker has run.
+_MEASURE = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+sys.stderr.write(f"\\n@peak-kb {usage.ru_maxrss}\\n")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def _import(sandbox, db: Path, path: Path) -> tuple[int, str, float]:
     """(exit status, stderr, peak memory in MB) of `actreg import --dry-run FILE`."""
-    proc = subprocess.Popen(
-        [str(ACTREG), "--db", str(db), "import", str(path), "--dry-run"],
-        stdout=subprocess.DEVNULL,
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(ACTREG), "--db", str(db), "import", str(path),
+         "--dry-run"],
         stderr=subprocess.PIPE,
         env=sandbox.env(),
         cwd=sandbox.cwd,
-    )
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+        check=False,
+    )  # fmt: skip
+    err, _, peak_kb = proc.stderr.decode("utf-8", "replace").rpartition("\n@peak-kb ")
     assert "Traceback" not in err and "internal error" not in err, err
-    return proc.returncode, err, usage.ru_maxrss / 1024  # (KB on Linux)
+    return proc.returncode, err, int(peak_kb) / 1024
 
 
 def _peak_of_a_plain_import(sandbox, db: Path, tmp_path: Path) -> float:
