@@ -63,12 +63,12 @@ async def test_palette_opens_it_and_a_good_register_is_ok_with_its_head_hash(mat
         assert isinstance(screen, VerifyScreen)
         await run_check(pilot)
         result = text_of(screen, "#verify-result")
-        assert "Register OK: 20 entries, 6 actions, 0 snapshots checked" in result
+        assert "Register OK: 21 entries, 6 actions, 0 snapshots checked" in result
         assert f"head hash {want}" in result
         assert "FAILED" not in result
         assert screen.report.ok and screen.report.head_hash == want
         bar = screen.query_one(ProgressBar)
-        assert bar.total == 20 and bar.progress == 20
+        assert bar.total == 21 and bar.progress == 21  # (the settings, then 20 entries)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, VerifyScreen)
