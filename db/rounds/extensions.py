@@ -12,7 +12,7 @@ import sqlite3
 from db.cycles import meetings
 from db.errors import InputError, NotFound
 from db.store import register
-from db.store.clock import Clock, utc_now
+from db.store.clock import Clock, today, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import utc_text
 from db.store.values import check_value, clean_long
@@ -147,6 +147,13 @@ def decide_extension(
             (request["id"], found["id"], wanted, minute, utc_text(clock()), author),
         )
         if wanted == "approved" and request["proposed_date"] != request["target_date"]:
+            # The date moves from the meeting that approved it (if that day has come, and
+            # nothing was recorded on the action after it).
+            latest = conn.execute(
+                "SELECT substr(last_update_at, 1, 10) FROM action WHERE id = ?", (action[0],)
+            ).fetchone()[0]
+            day = found["meeting_date"]
+            effective = day if latest <= day <= today().isoformat() else None
             register.move_target_date(
                 conn,
                 action[1],
@@ -155,6 +162,7 @@ def decide_extension(
                 f"{request['reason'] or 'no reason given'}).{said}",
                 author=author,
                 clock=clock,
+                effective=effective,
             )
         else:
             verb = "approved" if wanted == "approved" else "refused"

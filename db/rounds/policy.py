@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 
 from db.errors import InputError
 from db.plural import plural
-from db.store.connection import setting, write_transaction
+from db.store.connection import setting
+from db.store.settings import store_setting
 
 SETTING = "extension_policy"
 
@@ -50,16 +51,15 @@ def load_policy(conn: sqlite3.Connection) -> ExtensionPolicy:
     return ExtensionPolicy(**{k: values[k] for k in values if k in ExtensionPolicy.__annotations__})
 
 
-def save_policy(conn: sqlite3.Connection, policy: ExtensionPolicy) -> None:
+def save_policy(
+    conn: sqlite3.Connection, policy: ExtensionPolicy, *, author: str = "actreg"
+) -> None:
+    """Store the policy: a register setting, so the change is an entry in the chain."""
     if policy.from_revision is not None and policy.from_revision < 1:
         raise InputError("from revision: must be 1 or more (or off)")
     if policy.months is not None and policy.months < 0:
         raise InputError("months: must be 0 or more (or off)")
-    with write_transaction(conn):
-        conn.execute(
-            "INSERT OR REPLACE INTO register_setting (key, value) VALUES (?, ?)",
-            (SETTING, json.dumps(asdict(policy), sort_keys=True)),
-        )
+    store_setting(conn, SETTING, json.dumps(asdict(policy), sort_keys=True), author=author)
 
 
 def _months_between(start: dt.date, end: dt.date) -> float:

@@ -96,10 +96,12 @@ def _build(conn: sqlite3.Connection, row: tuple) -> Submission:
 def _action(conn: sqlite3.Connection, action_id: int) -> dict:
     row = conn.execute(
         "SELECT ref, target_date, target_revisions, priority, status, rag,"
-        " percent_complete FROM action WHERE id = ?",
+        " percent_complete, substr(last_update_at, 1, 10) FROM action WHERE id = ?",
         (action_id,),
     ).fetchone()
-    keys = ("ref", "target_date", "target_revisions", "priority", "status", "rag", "percent")
+    keys = (
+        "ref", "target_date", "target_revisions", "priority", "status", "rag", "percent", "latest",
+    )  # fmt: skip
     return dict(zip(keys, row, strict=True))
 
 
@@ -224,6 +226,10 @@ def _apply(conn, sub: Submission, values: dict, author: str, clock: Clock) -> di
     """Record the accepted values as the owner's entries; returns what was recorded."""
     now = _action(conn, sub.action_id)
     ref, owner = now["ref"], sub.owner
+    # The owner's update took effect when it came back, unless something has been
+    # recorded on the action since (an action's history never goes back in time).
+    received = sub.received_at[:10]
+    effective = received if received >= now["latest"] else None
     applied: dict = {}
     target = values.get("target_date")
     if target and target != now["target_date"]:
@@ -249,12 +255,26 @@ def _apply(conn, sub: Submission, values: dict, author: str, clock: Clock) -> di
             applied["extension_request"] = {"id": request_id, "date": target, "why": why}
         else:
             register.move_target_date(
-                conn, ref, target, reason=values["target_reason"], author=owner, clock=clock
+                conn,
+                ref,
+                target,
+                reason=values["target_reason"],
+                author=owner,
+                clock=clock,
+                effective=effective,
             )
             applied["target_date"] = target
     rag = values.get("rag")
     if rag and rag != now["rag"]:
-        register.set_rag(conn, ref, rag, reason=values["rag_reason"], author=owner, clock=clock)
+        register.set_rag(
+            conn,
+            ref,
+            rag,
+            reason=values["rag_reason"],
+            author=owner,
+            clock=clock,
+            effective=effective,
+        )
         applied["rag"] = rag
     update = {}
     if values.get("status") and values["status"] != now["status"]:
@@ -264,12 +284,14 @@ def _apply(conn, sub: Submission, values: dict, author: str, clock: Clock) -> di
     if str(values.get("note") or "").strip():
         update["note"] = values["note"]
     if update:
-        register.record_update(conn, ref, author=owner, clock=clock, **update)
+        register.record_update(conn, ref, author=owner, clock=clock, effective=effective, **update)
         applied.update(update)
     if str(values.get("evidence") or "").strip():
         for line in str(values["evidence"]).splitlines():
             if line.strip():
-                register.add_evidence(conn, ref, line.strip(), author=owner, clock=clock)
+                register.add_evidence(
+                    conn, ref, line.strip(), author=owner, clock=clock, effective=effective
+                )
         applied["evidence"] = values["evidence"]
     return applied
 

@@ -143,3 +143,32 @@ def test_decisions_cannot_be_changed_or_deleted(register, tmp_path):
     ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             conn.execute(sql)
+
+
+def test_an_accepted_update_takes_effect_when_it_came_back(tmp_path):
+    """Accepted days after it was received, the owner's update is effective on the day it
+    came back; the officer's decision entry, on the day it was made."""
+    now = dt.datetime.now(dt.UTC)
+    conn = create_register(tmp_path / "r.db", name="Effective")
+    add_action(
+        conn,
+        {"ref": "A1", "title": "Action A1", "owner": "Bo Baker", "target_date": "2027-03-31"},
+        author="officer",
+        clock=lambda: now - dt.timedelta(days=10),
+    )
+    add_meeting(conn, SOON)
+    (request,) = start_round(conn, folder=tmp_path / "out", author="officer").requests
+    book = owner_does.fill(
+        request.path,
+        {"A1": {"Progress update": "Contract signed", "Evidence": "Contract ref 12"}},
+        save_as=tmp_path / "back.xlsx",
+    )
+    back_then = now - dt.timedelta(days=3)
+    collect_files(conn, [book], author="officer", clock=lambda: back_then)
+    (sub,) = waiting_submissions(conn)
+    accept_submission(conn, sub.id, author="officer")
+    decision, *owners = action_log(conn, get_action(conn, "A1")["id"])[:3]
+    assert decision.author == "officer" and decision.effective_date == now.date().isoformat()
+    assert {e.author for e in owners} == {"Bo Baker"}
+    assert {e.effective_date for e in owners} == {back_then.date().isoformat()}
+    assert verify(conn).ok

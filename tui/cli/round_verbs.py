@@ -359,7 +359,7 @@ def _policy(args: argparse.Namespace) -> int:
         changed = True
     if changed:
         current = policy.ExtensionPolicy(**values)
-        policy.save_policy(conn, current)
+        policy.save_policy(conn, current, author=author(args))
     if args.format == "json":
         output.write_json(current.__dict__)
     else:
