@@ -58,13 +58,15 @@ def working_days_before(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def register_id(conn: sqlite3.Connection) -> str:
+def register_id(conn: sqlite3.Connection, *, author: str = "actreg", clock: Clock = utc_now) -> str:
     """The register's own identity, written into every request (made on the first round)."""
     found = setting(conn, "register_id")
     if found:
         return found
     # (An entry in the chain, as every setting: db.store.settings.)
-    return store_setting(conn, "register_id", str(uuid.uuid4()), keep_existing=True)
+    return store_setting(
+        conn, "register_id", str(uuid.uuid4()), keep_existing=True, author=author, clock=clock
+    )
 
 
 def file_name(owner: str, meeting_date: str) -> str:
@@ -145,7 +147,7 @@ def start_round(
             f"out: {folder / clash[0]} already exists; actreg will not write over it "
             "(choose another folder with --out)"
         )
-    ident = register_id(conn)
+    ident = register_id(conn, author=author, clock=clock)
     token = secrets.token_hex(16)
     meeting_words = f"{found['committee']}, {found['meeting_date']}"
     name = setting(conn, "name", "") or "Management Action Table"

@@ -172,3 +172,39 @@ def test_an_accepted_update_takes_effect_when_it_came_back(tmp_path):
     assert {e.author for e in owners} == {"Bo Baker"}
     assert {e.effective_date for e in owners} == {back_then.date().isoformat()}
     assert verify(conn).ok
+
+
+def test_an_approval_moves_the_date_from_the_meeting(tmp_path):
+    now = dt.datetime.now(dt.UTC)
+
+    def days_ago(n: int):
+        return lambda: now - dt.timedelta(days=n)
+
+    conn = create_register(tmp_path / "r.db", name="Effective")
+    add_action(
+        conn,
+        {"ref": "A1", "title": "Action A1", "owner": "Bo Baker", "target_date": "2027-03-31",
+         "priority": "high"},
+        author="officer",
+        clock=days_ago(30),
+    )  # fmt: skip
+    met = (now - dt.timedelta(days=5)).date().isoformat()
+    add_meeting(conn, met, clock=days_ago(20))
+    started = start_round(
+        conn, folder=tmp_path / "out", author="officer", meeting=met, clock=days_ago(14)
+    )
+    (request,) = started.requests
+    book = owner_does.fill(
+        request.path,
+        {"A1": {"Proposed new target date": "30/06/2027", "Reason for new date": "Late"}},
+        save_as=tmp_path / "back.xlsx",
+    )
+    collect_files(conn, [book], author="officer", clock=days_ago(12))
+    (sub,) = waiting_submissions(conn)
+    accept_submission(conn, sub.id, author="officer", clock=days_ago(10))
+    assert [p["ref"] for p in pending_extensions(conn, met)] == ["A1"]
+    decide_extension(conn, "A1", meeting=met, decision="approve", author="clerk")
+    moved = action_log(conn, get_action(conn, "A1")["id"])[0]
+    assert moved.kind == "target_date" and moved.new_value == "2027-06-30"
+    assert moved.effective_date == met
+    assert verify(conn).ok
