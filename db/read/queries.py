@@ -206,12 +206,12 @@ def iter_actions(
 
 #: The derived flags as SQL over the action table, as text ('true'/'false') for
 #: :func:`list_cells`: the same answers as :func:`with_flags` (a test holds them to it).
-_OPEN_SQL = f"status NOT IN ({_FINISHED_SQL})"
-_OVERDUE_SQL = f"({_OPEN_SQL} AND coalesce(target_date, '') <> '' AND target_date < :today)"
-_FLAG_SQL = {
-    "overdue": f"CASE WHEN {_OVERDUE_SQL} THEN 'true' ELSE 'false' END",
+OPEN_SQL = f"status NOT IN ({_FINISHED_SQL})"
+OVERDUE_SQL = f"({OPEN_SQL} AND coalesce(target_date, '') <> '' AND target_date < :today)"
+FLAG_SQL = {
+    "overdue": f"CASE WHEN {OVERDUE_SQL} THEN 'true' ELSE 'false' END",
     "days_overdue": (
-        f"CASE WHEN {_OVERDUE_SQL} THEN "
+        f"CASE WHEN {OVERDUE_SQL} THEN "
         "CAST(julianday(:today) - julianday(target_date) AS INTEGER) ELSE 0 END"
     ),
     "slipped": (
@@ -219,7 +219,7 @@ _FLAG_SQL = {
         " AND target_date > original_target_date THEN 'true' ELSE 'false' END"
     ),
     "stale": (
-        f"CASE WHEN {_OPEN_SQL} AND coalesce(last_update_at, '') < :stale_before"
+        f"CASE WHEN {OPEN_SQL} AND coalesce(last_update_at, '') < :stale_before"
         " THEN 'true' ELSE 'false' END"
     ),
     "last_update": "last_update_at",
@@ -235,7 +235,7 @@ def list_cells(
     What `actreg list --format csv` writes: no dict, no Python call per row, so it
     keeps pace with SQLite's own CSV output on any register.
     """
-    unknown = [f for f in fields if f not in _FLAG_SQL and f not in ACTION_COLUMNS]
+    unknown = [f for f in fields if f not in FLAG_SQL and f not in ACTION_COLUMNS]
     if unknown:
         raise ValueError(f"not a column of the action list: {', '.join(unknown)}")
     on = today()
@@ -243,13 +243,16 @@ def list_cells(
     where, params = where_clause(flt, on=on, stale_before=stale_before)
     # where_clause's parameters are positional: the flags' named ones go in as literals.
     named = {"today": on.isoformat(), "stale_before": stale_before}
-    select = ", ".join(_with_values(_FLAG_SQL.get(f, f), named) for f in fields)
+    select = ", ".join(with_values(FLAG_SQL.get(f, f), named) for f in fields)
     return conn.execute(f"SELECT {select} FROM action{where} ORDER BY ref_key", params)
 
 
-def _with_values(sql: str, named: dict[str, str]) -> str:
+def with_values(sql: str, named: dict[str, str | None]) -> str:
+    """`sql` with each :name replaced by its value as an SQL literal (None: NULL), for SQL
+    that also takes positional parameters (where_clause's)."""
     for name, value in named.items():
-        sql = sql.replace(f":{name}", "'" + value.replace("'", "''") + "'")
+        literal = "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+        sql = sql.replace(f":{name}", literal)
     return sql
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
 from db.cycles import meetings, triage
-from db.read.queries import ActionFilter
+from db.read.queries import NO_FILTER, ActionFilter, list_actions
 from db.store import register, values
 
 AUTHOR = "Officer"
@@ -181,3 +182,73 @@ def test_an_undone_triage_decision_leaves_no_trace_in_the_pack(reg, clock, tmp_p
     assert summary.counts["undone or corrected"] == 2
     assert summary.counts["re-rated"] == 1  # amber stands; red was undone
     assert summary.counts["updated"] == 1  # "Contract signed"; the other was withdrawn
+
+
+def _python_queue(conn, flt=NO_FILTER, overdue_only=False) -> list[tuple[str, dict]]:
+    """The queue as the rules read in Python (how it was built before it moved to SQL):
+    every action read, its reasons in words, the empty ones dropped, sorted by urgency."""
+    never = values.FINISHED_STATUSES - {"implemented"}
+    ids = [r["id"] for r in list_actions(conn, flt) if r["status"] not in never]
+    items = [i for i in triage.queue_items(conn, ids) if i.reasons]
+    if overdue_only:
+        items = [i for i in items if "overdue" in i.reasons]
+    items.sort(key=lambda i: (-i.urgency, i.row["target_date"] or "9999", i.row["ref_key"]))
+    return [(i.row["ref"], i.reasons) for i in items]
+
+
+@pytest.fixture
+def scripted(conn, clock, draft, monkeypatch):
+    """120 actions with every status, RAG, target (past, soon, later), slips and
+    notes, scattered by a seeded random generator: many ties in urgency and target."""
+    monkeypatch.setenv("ACTREG_TODAY", TODAY)
+    clock.set(dt.datetime(2025, 3, 2, 9, tzinfo=dt.UTC))
+    rng = random.Random(18)
+    statuses = ["not_started", "in_progress", "implemented"]
+    targets = ["2025-01-31", "2025-06-15", "2025-06-16", "2025-06-20", "2025-06-30"]
+    targets += ["2025-07-01", "2025-09-30"]
+    for n in range(120):
+        fields = {"rag": rng.choice([None, "red", "amber", "green"])}
+        fields["status"] = rng.choice(statuses)
+        fields["directorate"] = rng.choice(["Finance", "Resources", None])
+        register.add_action(
+            conn,
+            draft(f"Q{n}", target_date=rng.choice(targets), **fields),
+            author=AUTHOR,
+            clock=clock,
+        )
+        for move in range(rng.choice([0, 0, 1, 2, 3])):
+            register.move_target_date(
+                conn, f"Q{n}", f"2026-0{move + 1}-15", reason="slip", author=AUTHOR, clock=clock
+            )
+    clock.set(dt.datetime(2025, 6, 10, 9, tzinfo=dt.UTC))
+    for n in rng.sample(range(120), 40):
+        register.record_note(conn, f"Q{n}", "On track", author=AUTHOR, clock=clock)
+    for n in rng.sample(range(120), 10):
+        register.close_action(conn, f"Q{n}", evidence="done", author=AUTHOR, clock=clock)
+    meetings.add_meeting(conn, "2025-07-08", deadline="2025-06-30", clock=clock)
+    return conn
+
+
+@pytest.mark.parametrize(
+    ("flt", "overdue_only"),
+    [
+        (ActionFilter(), False),
+        (ActionFilter(), True),
+        (ActionFilter(directorate="finance"), False),
+        (ActionFilter(rags=("red", "green")), False),
+        (ActionFilter(search="action"), False),
+        (ActionFilter(stale=True), False),
+    ],
+)
+def test_the_queue_chosen_in_sql_is_the_one_the_rules_give(scripted, flt, overdue_only):
+    expected = _python_queue(scripted, flt, overdue_only)
+    got = triage.triage_queue(scripted, flt, overdue_only=overdue_only)
+    assert [(i.row["ref"], i.reasons) for i in got] == expected
+    assert [i.row["id"] for i in got] == triage.queue_ids(scripted, flt, overdue_only=overdue_only)
+    assert len(expected) > 3  # each view has a queue worth ordering
+
+
+def test_the_scripted_register_has_every_reason(scripted):
+    found = {key for _, reasons in _python_queue(scripted) for key in reasons}
+    assert found >= {"overdue", "red", "contradiction", "due_soon", "slipped", "stale"}
+    assert "unverified" in found

@@ -72,8 +72,11 @@ def undo_plan(decision: Decision) -> list[tuple[str, str | None]]:
 
 @dataclass
 class TriageSession:
-    items: list[QueueItem]
+    ids: list[int]  # the queue's actions, most urgent first
     position: int = 0
+    #: Each card's queue item (why it came up) as first read: only the cards shown are
+    #: ever read, so a session's memory does not grow with the register.
+    found: dict[int, QueueItem] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     reviewed: set[int] = field(default_factory=set)  # action ids whose card was shown
     versions: dict[int, int] = field(default_factory=dict)  # after this session's own writes
@@ -82,15 +85,20 @@ class TriageSession:
     ended_clock: float | None = None
 
     @property
-    def item(self) -> QueueItem:
-        return self.items[self.position]
+    def action_id(self) -> int:
+        return self.ids[self.position]
+
+    @property
+    def item(self) -> QueueItem | None:
+        """The current card's queue item, None until its card is first read."""
+        return self.found.get(self.action_id)
 
     @property
     def progress(self) -> str:
-        return f"{self.position + 1} of {len(self.items)}"
+        return f"{self.position + 1} of {len(self.ids)}"
 
     def index_of(self, action_id: int) -> int | None:
-        return next((i for i, it in enumerate(self.items) if it.row["id"] == action_id), None)
+        return self.ids.index(action_id) if action_id in self.ids else None
 
     def record(self, decision: Decision, version: int) -> None:
         self.decisions.append(decision)

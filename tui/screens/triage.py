@@ -24,9 +24,10 @@ from textual.widgets import Static
 from db.cycles.triage import (
     QueueItem,
     SessionSummary,
+    queue_ids,
+    queue_items,
     summarise,
     summary_markdown,
-    triage_queue,
 )
 from db.errors import ActregError, OutputExists, StaleVersion
 from db.exporting.exporter import write_atomic
@@ -65,7 +66,7 @@ def start_triage(screen: Screen, flt: ActionFilter) -> None:
     """Read the queue for `flt` (its overdue flag as overdue_only) and open a session on it."""
     gateway = screen.app.gateway
 
-    def opened(queue: list[QueueItem]) -> None:
+    def opened(queue: list[int]) -> None:
         if not queue:
             screen.app.notify(
                 "Nothing in this view needs attention: the triage queue is empty.",
@@ -76,17 +77,19 @@ def start_triage(screen: Screen, flt: ActionFilter) -> None:
 
     run_db(
         screen,
-        lambda: gateway.call(triage_queue, flt, overdue_only=flt.overdue),
+        lambda: gateway.call(queue_ids, flt, overdue_only=flt.overdue),
         on_done=opened,
         group="triage-queue",
         exclusive=True,
     )
 
 
-def _card_data(conn, action_id: int) -> tuple[dict, list]:
-    """The action as it now stands (with its flags) and its newest log entries."""
+def _card_data(conn, action_id: int, known: bool = True) -> tuple[dict, list, QueueItem | None]:
+    """The action as it now stands (with its flags), its newest log entries, and (unless
+    `known`: the card was shown before) its queue item, why it came up."""
     row = get_action(conn, ref_of(conn, action_id))
-    return row, action_log(conn, action_id)[:LATEST_ENTRIES]
+    item = None if known else queue_items(conn, [action_id])[0]
+    return row, action_log(conn, action_id)[:LATEST_ENTRIES], item
 
 
 def _pair(name: str, value: Text | str) -> Text:
@@ -167,7 +170,7 @@ class TriageScreen(Screen):
         Binding("escape", "end", "End", tooltip="End the session and show its summary"),
     ]
 
-    def __init__(self, queue: list[QueueItem]) -> None:
+    def __init__(self, queue: list[int]) -> None:
         super().__init__()
         self.session = TriageSession(queue)
         self.row: dict | None = None
@@ -188,40 +191,41 @@ class TriageScreen(Screen):
 
     # --- showing -------------------------------------------------------------
 
-    @property
-    def item(self) -> QueueItem:
-        return self.session.item
-
     def show_item(self) -> None:
         """Show the current item as it now stands (read fresh from the register)."""
         self.row = None
         self._title()
-        action_id = self.item.row["id"]
+        action_id = self.session.action_id
+        known = self.session.item is not None
         run_db(
             self,
-            lambda: self.app.gateway.call(_card_data, action_id),
+            lambda: self.app.gateway.call(_card_data, action_id, known),
             on_done=self._loaded,
             group="triage-card",
             exclusive=True,
         )
 
     def _title(self) -> None:
-        ref = self.row["ref"] if self.row else self.item.row["ref"]
+        item = self.session.item
+        ref = self.row["ref"] if self.row else (item.row["ref"] if item else "…")
         standing = sum(not d.undone for d in self.session.decisions)
         self.query_one("#triage-title", Static).update(
             f"Triage · {self.session.progress} · {ref} · {standing} decision"
             f"{'' if standing == 1 else 's'} so far"
         )
 
-    def _loaded(self, data: tuple[dict, list]) -> None:
-        row, entries = data
-        if row["id"] != self.item.row["id"]:
+    def _loaded(self, data: tuple[dict, list, QueueItem | None]) -> None:
+        row, entries, item = data
+        if row["id"] != self.session.action_id:
             return  # the user has moved on meanwhile
+        if item is not None:
+            self.session.found.setdefault(row["id"], item)
+        item = self.session.found[row["id"]]
         self.row, self.entries = row, entries
         self.session.reviewed.add(row["id"])
         decided = self.session.decided_on(row["id"])
         width = max(40, self.query_one("#triage-scroll").size.width - 2)
-        card = Text("\n").join(card_lines(self.item, row, entries, decided, width))
+        card = Text("\n").join(card_lines(item, row, entries, decided, width))
         self.query_one("#triage-card", Static).update(card)
         self._title()
         self.loads += 1
@@ -229,7 +233,7 @@ class TriageScreen(Screen):
     # --- moving --------------------------------------------------------------
 
     def action_next(self) -> None:
-        if self.session.position + 1 >= len(self.session.items):
+        if self.session.position + 1 >= len(self.session.ids):
             self.action_end()
             return
         self.session.position += 1
