@@ -9,7 +9,8 @@ imported or backdated since ("reconstructed"), and a snapshot never changes when
 late entries (recorded after it, effective before its cut-off) arrive: they show
 in the next pack. Taking one is itself an entry in the chain (db.store.events).
 Because the rows come from the log alone, ``verify`` can rebuild every snapshot
-and prove that nobody altered it afterwards.
+and prove that nobody altered it afterwards (db.integrity.snapshot_pass: during
+its one pass over the log, not with this module's SQL).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypedDict
 
 from db.cycles.meetings import Meeting, find_meeting
@@ -60,7 +61,7 @@ HEADER_FIELDS = (
 )
 
 
-def rows_hash(encoded: list[str], header: Mapping[str, object]) -> str:
+def rows_hash(encoded: Iterable[str], header: Mapping[str, object]) -> str:
     """SHA-256 over the snapshot's header (HEADER_FIELDS) and its rows, a line each."""
     digest = hashlib.sha256()
     head = {k: header[k] for k in HEADER_FIELDS}
@@ -260,36 +261,3 @@ def reconstructed_on(conn: sqlite3.Connection, snap: Mapping) -> str | None:
         {"cut": snap["cut_off"], "head": snap["log_head_id"]},
     ).fetchone()
     return snap["taken_at"][:10] if found else None
-
-
-def check_snapshots(conn: sqlite3.Connection) -> list[str]:
-    """Problems with any snapshot: altered rows or details, or rows the log does not give."""
-    problems = []
-    for snap in list_snapshots(conn):
-        name = f"snapshot #{snap['id']} ({snap['committee']}, {snap['meeting_date']})"
-        try:
-            problem = _snapshot_problem(conn, snap)
-        except (ValueError, TypeError) as exc:  # a garbled cut-off or id: damage or an edit
-            problem = f"it holds a value of the wrong type ({exc})"
-        if problem:
-            problems.append(f"{name}: {problem}")
-    return problems
-
-
-def _snapshot_problem(conn: sqlite3.Connection, snap: Snapshot) -> str | None:
-    stored = [
-        d
-        for (d,) in conn.execute(
-            "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snap["id"],)
-        )
-    ]
-    if len(stored) != snap["row_count"] or rows_hash(stored, snap) != snap["rows_hash"]:
-        return "its rows or details do not match its hash: they were altered"
-    head_id = snap["log_head_id"]
-    found = conn.execute("SELECT hash FROM progress_log WHERE id = ?", (head_id,)).fetchone()
-    if (found[0] if found else log.GENESIS_HASH) != snap["log_head_hash"]:
-        return "the log it was taken from is not the log in this register"
-    rebuilt = frozen_rows(conn, head_id, snap["cut_off"], snap["stale_before"])
-    if [data for _, data in rebuilt] != stored:
-        return "its rows differ from the register rebuilt from the log as at its cut-off"
-    return None

@@ -19,10 +19,11 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from db.cycles.snapshots import check_snapshots, list_snapshots
+from db.cycles.snapshots import list_snapshots
 from db.integrity.register_rows import check_register_rows
 from db.integrity.schema_check import schema_problems
 from db.integrity.search_index import search_index_problems
+from db.integrity.snapshot_pass import SnapshotPass
 from db.integrity.time_order import time_order_problems
 from db.store import log
 from db.store.projection import ACTION_COLUMNS, Replayer
@@ -86,7 +87,9 @@ def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress |
 
 def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     head_id = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()[0]
-    chain, replay = ChainCheck(expect), _Replay()
+    # Every snapshot is checked on the same pass: its rows are states the replay meets.
+    snapshots = list_snapshots(conn)
+    chain, replay = ChainCheck(expect), _Replay(SnapshotPass(snapshots))
     chain.feed(replay.feed(log.entries(conn, up_to=head_id), head_id, progress))
     report.entries = chain.entries
     report.head_hash = chain.head_hash
@@ -99,6 +102,8 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
         return
     if progress:
         progress(head_id, head_id)
+    replay.snapshots.finish(replay.replayer.actions.values())
+    snapshot_check = replay.snapshots
     report.actions, mismatches = _compare_projection(conn, replay.replayer.actions)
     del replay  # (the replayed rows are compared: their memory goes before the next checks)
     counted = conn.execute("SELECT n FROM action_count").fetchone()
@@ -118,16 +123,17 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     report.quick_check = _quick_check(conn)
     if report.quick_check != "ok":
         report.problems.append(f"SQLite's quick_check found damage: {report.quick_check}")
-    report.snapshots = len(list_snapshots(conn))
-    report.problems += check_snapshots(conn)
+    report.snapshots = len(snapshots)
+    report.problems += snapshot_check.check(conn)
     report.problems += check_register_rows(conn)
 
 
 class _Replay:
     """Folds each entry into its action as the chain check reads it (one pass)."""
 
-    def __init__(self) -> None:
+    def __init__(self, snapshots: SnapshotPass) -> None:
         self.replayer = Replayer()
+        self.snapshots = snapshots
         self.stuck: str | None = None  # why the fold stopped, at the first entry it cannot fold
 
     def feed(
@@ -135,11 +141,16 @@ class _Replay:
     ) -> Iterable[log.LogEntry]:
         """Pass `entries` on unchanged, folding each (and reporting progress) on the way."""
         apply = self.replayer.apply  # (bound once: this loop runs for every entry of the log)
+        actions = self.replayer.actions
+        # Without snapshots the loop does not look at them at all (most registers).
+        before = self.snapshots.before if self.snapshots.cuts else None
         for count, entry in enumerate(entries, start=1):
             if progress and not count % PROGRESS_EVERY:
                 progress(entry.id, head_id)
             if self.stuck is None:
                 try:
+                    if before is not None and entry.action_id is not None:
+                        before(entry, actions.get(entry.action_id))
                     apply(entry)
                 except (ValueError, KeyError, TypeError) as exc:
                     self.stuck = f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"

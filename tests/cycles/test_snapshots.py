@@ -172,6 +172,75 @@ def test_verify_catches_a_snapshot_rewritten_with_a_matching_hash(
     )
 
 
+def _log_reads(conn) -> tuple[bool, int]:
+    """(verify's verdict, how many statements it ran that read the log)."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        ok = verify(conn).ok
+    finally:
+        conn.set_trace_callback(None)
+    return ok, sum("progress_log" in sql for sql in statements)
+
+
+def test_verify_reads_the_log_once_whatever_the_number_of_snapshots(conn, clock, draft):
+    """Snapshots are checked during verify's one pass, not by reading the log per snapshot."""
+    _history(conn, clock, draft)
+    meetings.add_meeting(conn, "2025-01-21", deadline="2025-01-15", clock=clock)
+    snapshots.take_snapshot(conn, "2025-01-21", author=AUTHOR, clock=clock)
+    ok, one = _log_reads(conn)
+    assert ok
+    # Three more, at cut-offs between the writes and after them all.
+    for meeting, deadline in (("2025-02-25", "2025-02-21"), ("2025-03-11", "2025-03-01"),
+                              ("2025-04-08", "2025-04-01")):  # fmt: skip
+        meetings.add_meeting(conn, meeting, deadline=deadline, clock=clock)
+        snapshots.take_snapshot(conn, meeting, author=AUTHOR, clock=clock)
+    ok, four = _log_reads(conn)
+    assert ok
+    assert four == one
+
+
+def test_verify_catches_snapshot_rows_reordered_with_a_matching_hash(
+    conn, clock, draft, register_path
+):
+    _history(conn, clock, draft)
+    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01", clock=clock)
+    snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    rows = conn.execute("SELECT ref, data FROM snapshot_row ORDER BY position").fetchall()
+    swapped = [rows[1], rows[0], *rows[2:]]
+    forged_hash = snapshots.rows_hash([data for _, data in swapped], snap)
+    _tamper(register_path, "UPDATE snapshot SET rows_hash = ?", (forged_hash,))
+    raw = sqlite3.connect(register_path)
+    raw.execute("UPDATE snapshot_row SET position = -1 WHERE position = 0")
+    raw.execute("UPDATE snapshot_row SET position = 0 WHERE position = 1")
+    raw.execute("UPDATE snapshot_row SET position = 1 WHERE position = -1")
+    raw.commit()
+    raw.close()
+    problems = verify(conn).problems
+    assert any(
+        f"snapshot #{snap['id']}" in p and "differ from the register rebuilt" in p for p in problems
+    )
+
+
+def test_verify_passes_snapshots_of_odd_text(conn, clock, draft):
+    """verify encodes each replayed row as SQLite wrote it: quotes, escapes, any script."""
+    odd = 'Say "hi" \\ back é 😀 \u2028 </end>'
+    clock.set(dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC))
+    register.add_action(
+        conn,
+        draft("A1", title=odd, description=f"{odd}\ttab\nline two"),
+        author=AUTHOR,
+        clock=clock,
+    )
+    clock.set(dt.datetime(2025, 2, 10, 9, tzinfo=dt.UTC))
+    register.record_note(conn, "A1", f"note: {odd}", author=AUTHOR, clock=clock)
+    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01", clock=clock)
+    snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    data = conn.execute("SELECT data FROM snapshot_row").fetchone()[0]
+    assert json.loads(data)["last_commentary"] == f"note: {odd}"
+    assert verify(conn).ok
+
+
 # --- property: a snapshot is the as-at rebuild at its cut-off ------------------
 
 _steps = st.lists(

@@ -1,0 +1,163 @@
+"""Checking every snapshot inside verify's one pass over the log.
+
+A snapshot's rows are the register as in effect at its cut-off from the entries
+up to its head (db.cycles.snapshots). Along one action's entries the effective
+moment never goes backwards (db.store.log.effective_moment), so the entries a
+snapshot includes of an action are a prefix of them: the action's state in the
+snapshot is its replayed state just before its first entry the snapshot leaves
+out (or its final state if there is none). So verify's replay, entry by entry,
+meets every snapshot's state of every action on the way, and rebuilding each
+snapshot with the as-at SQL (a full rebuild each: tens of seconds on a big
+register) is not needed.
+
+Memory stays flat whatever the number of snapshots: a state met is encoded at
+once and only folded into its snapshot's sum of row digests (SHA-256 of the ref
+and the row, added modulo 2**256: order-free, since states are met in log
+order, not ref order). The stored rows are read a snapshot at a time, in order,
+into the same sum, besides their rows hash and a check that they are in ref
+order: equal sums and counts mean the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from db.cycles.snapshots import SNAPSHOT_FIELDS, Snapshot, rows_hash
+from db.read.queries import with_flags
+from db.store import log
+from db.store.dates import parse_utc_text
+from db.store.projection import Row, ref_key
+
+_MODULUS = 1 << 256
+#: The as-at SQL's json_object output, from Python values: keys in SNAPSHOT_FIELDS'
+#: (sorted) order, no spaces, non-ASCII as it is (tests hold the two to each other).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _digest(ref: str, data: str) -> int:
+    found = hashlib.sha256(f"{ref}\n{data}".encode()).digest()
+    return int.from_bytes(found, "big")
+
+
+class _Cut:
+    """One snapshot being checked: what it includes, and the sum of the rows met."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        head, cut, stale_before = snap["log_head_id"], snap["cut_off"], snap["stale_before"]
+        if not isinstance(head, int) or not isinstance(stale_before, str):
+            raise TypeError(f"head {head!r}, stale before {stale_before!r}")
+        self.snap, self.head, self.cut, self.stale_before = snap, head, cut, stale_before
+        self.today: dt.date = parse_utc_text(cut).date()  # (raises for a garbled cut-off)
+        self.total = self.rows = 0
+
+    def includes(self, entry_id: int, effective_at: str) -> bool:
+        return entry_id <= self.head and effective_at <= self.cut
+
+    def add(self, row: Row) -> None:
+        flagged = with_flags(row, on=self.today, stale_before=self.stale_before)
+        data = _ENCODE({name: flagged[name] for name in SNAPSHOT_FIELDS})
+        self.total = (self.total + _digest(row["ref"], data)) % _MODULUS
+        self.rows += 1
+
+
+class SnapshotPass:
+    """Fed each entry (with its action's state before it) during verify's replay."""
+
+    def __init__(self, snapshots: Iterable[Snapshot]) -> None:
+        self.cuts: list[_Cut] = []
+        self.problems: list[str] = []
+        for snap in snapshots:
+            try:
+                self.cuts.append(_Cut(snap))
+            except (ValueError, TypeError) as exc:  # a garbled cut-off or id: damage or an edit
+                self.problems.append(f"{_name(snap)}: it holds a value of the wrong type ({exc})")
+        # An entry inside the narrowest cuts is in every snapshot, as is the action's
+        # entry before it: no snapshot's state of that action ends there.
+        self.low_head = min((c.head for c in self.cuts), default=0)
+        self.low_cut = min((c.cut for c in self.cuts), default="")
+
+    def before(self, entry: log.LogEntry, row: Row | None) -> None:
+        """`entry` is about to be folded into `row` (its action's state, None if new)."""
+        if row is None or not self.cuts:
+            return
+        effective_at = log.effective_moment(entry.recorded_at, entry.effective_date)
+        if entry.id <= self.low_head and effective_at <= self.low_cut:
+            return
+        last_id, last_at = row["last_entry_id"], row["last_update_at"]
+        for cut in self.cuts:
+            if cut.includes(last_id, last_at) and not cut.includes(entry.id, effective_at):
+                cut.add(row)
+
+    def finish(self, actions: Iterable[Row]) -> None:
+        """Every action's final state: the state of each snapshot that includes all of it."""
+        if not self.cuts:
+            return
+        for row in actions:
+            last_id, last_at = row["last_entry_id"], row["last_update_at"]
+            for cut in self.cuts:
+                if cut.includes(last_id, last_at):
+                    cut.add(row)
+
+    def check(self, conn: sqlite3.Connection) -> list[str]:
+        """Problems with any snapshot: its stored rows against its hash and the replay."""
+        problems = list(self.problems)
+        if not self.cuts:
+            return problems
+        heads = {c.head for c in self.cuts}
+        found = dict(
+            conn.execute(
+                f"SELECT id, hash FROM progress_log WHERE id IN ({', '.join('?' * len(heads))})",
+                sorted(heads),
+            ).fetchall()
+        )
+        for cut in self.cuts:
+            try:
+                problem = _stored_problem(conn, cut, found.get(cut.head, log.GENESIS_HASH))
+            except (ValueError, TypeError) as exc:
+                problem = f"it holds a value of the wrong type ({exc})"
+            if problem:
+                problems.append(f"{_name(cut.snap)}: {problem}")
+        return problems
+
+
+def _name(snap: Snapshot) -> str:
+    return f"snapshot #{snap['id']} ({snap['committee']}, {snap['meeting_date']})"
+
+
+def _stored_problem(conn: sqlite3.Connection, cut: _Cut, head_hash: str) -> str | None:
+    snap = cut.snap
+    seen = _StoredRows()
+    cursor = conn.execute(
+        "SELECT ref, data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snap["id"],)
+    )
+    # The rows stream through the rows hash (a snapshot's rows are never all held).
+    if rows_hash(seen.read(cursor), snap) != snap["rows_hash"] or seen.rows != snap["row_count"]:
+        return "its rows or details do not match its hash: they were altered"
+    if head_hash != snap["log_head_hash"]:
+        return "the log it was taken from is not the log in this register"
+    if not seen.in_order or seen.rows != cut.rows or seen.total % _MODULUS != cut.total:
+        return "its rows differ from the register rebuilt from the log as at its cut-off"
+    return None
+
+
+class _StoredRows:
+    """A snapshot's stored rows as they pass: how many, their digests' sum, their order."""
+
+    def __init__(self) -> None:
+        self.rows = self.total = 0
+        self.in_order = True
+
+    def read(self, cursor: Iterable[tuple[str, str]]) -> Iterator[str]:
+        last = None
+        for ref, data in cursor:
+            self.rows += 1
+            self.total += _digest(ref, data)
+            key = ref_key(ref)
+            if last is not None and key <= last:
+                self.in_order = False
+            last = key
+            yield data
