@@ -24,18 +24,19 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
-from db.cycles.snapshots import SNAPSHOT_FIELDS, Snapshot, rows_hash
+from db.cycles.snapshots import Snapshot, rows_hash
 from db.read.queries import with_flags
 from db.store import log
 from db.store.dates import parse_utc_text
 from db.store.projection import Row, ref_key
 
 _MODULUS = 1 << 256
-#: The as-at SQL's json_object output, from Python values: keys in SNAPSHOT_FIELDS'
-#: (sorted) order, no spaces, non-ASCII as it is (tests hold the two to each other).
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: The as-at SQL's json_object output, from Python values: keys sorted (as in
+#: SNAPSHOT_FIELDS), no spaces, non-ASCII as it is (tests hold the two to each other).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def _digest(ref: str, data: str) -> int:
@@ -54,12 +55,10 @@ class _Cut:
         self.today: dt.date = parse_utc_text(cut).date()  # (raises for a garbled cut-off)
         self.total = self.rows = 0
 
-    def includes(self, entry_id: int, effective_at: str) -> bool:
-        return entry_id <= self.head and effective_at <= self.cut
-
     def add(self, row: Row) -> None:
         flagged = with_flags(row, on=self.today, stale_before=self.stale_before)
-        data = _ENCODE({name: flagged[name] for name in SNAPSHOT_FIELDS})
+        del flagged["ref_key"], flagged["last_update"]  # (the rest is SNAPSHOT_FIELDS)
+        data = _ENCODE(flagged)
         self.total = (self.total + _digest(row["ref"], data)) % _MODULUS
         self.rows += 1
 
@@ -75,32 +74,44 @@ class SnapshotPass:
                 self.cuts.append(_Cut(snap))
             except (ValueError, TypeError) as exc:  # a garbled cut-off or id: damage or an edit
                 self.problems.append(f"{_name(snap)}: it holds a value of the wrong type ({exc})")
-        # An entry inside the narrowest cuts is in every snapshot, as is the action's
-        # entry before it: no snapshot's state of that action ends there.
-        self.low_head = min((c.head for c in self.cuts), default=0)
-        self.low_cut = min((c.cut for c in self.cuts), default="")
+        # Which snapshots include an entry, as a bit mask (bit i: self.cuts[i]), from two
+        # bisections: those whose head is at or after its id, and those whose cut-off is
+        # at or after its effective moment (a loop over the snapshots per entry of the
+        # log cost more than the rest of the check at 20 snapshots).
+        self.everything = (1 << len(self.cuts)) - 1
+        self._heads, self._by_head = _masks([c.head for c in self.cuts])
+        self._cut_offs, self._by_cut = _masks([c.cut for c in self.cuts])
+
+    def _mask(self, entry_id: int, effective_at: str) -> int:
+        return (
+            self._by_head[bisect_left(self._heads, entry_id)]
+            & self._by_cut[bisect_left(self._cut_offs, effective_at)]
+        )
 
     def before(self, entry: log.LogEntry, row: Row | None) -> None:
         """`entry` is about to be folded into `row` (its action's state, None if new)."""
-        if row is None or not self.cuts:
+        if row is None:
             return
-        effective_at = log.effective_moment(entry.recorded_at, entry.effective_date)
-        if entry.id <= self.low_head and effective_at <= self.low_cut:
+        now = self._mask(entry.id, log.effective_moment(entry.recorded_at, entry.effective_date))
+        if now == self.everything:
             return
-        last_id, last_at = row["last_entry_id"], row["last_update_at"]
-        for cut in self.cuts:
-            if cut.includes(last_id, last_at) and not cut.includes(entry.id, effective_at):
-                cut.add(row)
+        # The snapshots that include the action's entry before this one but not this one:
+        # the row as it stands is the action as in each of them.
+        ending = self._mask(row["last_entry_id"], row["last_update_at"]) & ~now
+        self._add(row, ending)
 
     def finish(self, actions: Iterable[Row]) -> None:
         """Every action's final state: the state of each snapshot that includes all of it."""
-        if not self.cuts:
-            return
         for row in actions:
-            last_id, last_at = row["last_entry_id"], row["last_update_at"]
-            for cut in self.cuts:
-                if cut.includes(last_id, last_at):
-                    cut.add(row)
+            self._add(row, self._mask(row["last_entry_id"], row["last_update_at"]))
+
+    def _add(self, row: Row, mask: int) -> None:
+        index = 0
+        while mask:
+            if mask & 1:
+                self.cuts[index].add(row)
+            mask >>= 1
+            index += 1
 
     def check(self, conn: sqlite3.Connection) -> list[str]:
         """Problems with any snapshot: its stored rows against its hash and the replay."""
@@ -122,6 +133,16 @@ class SnapshotPass:
             if problem:
                 problems.append(f"{_name(cut.snap)}: {problem}")
         return problems
+
+
+def _masks(limits: list) -> tuple[list, list[int]]:
+    """(the limits sorted, and for each place a value may bisect to, the bit mask of
+    the snapshots whose limit is at or after it)."""
+    order = sorted(range(len(limits)), key=lambda i: limits[i])
+    masks = [0] * (len(limits) + 1)
+    for place in range(len(order) - 1, -1, -1):
+        masks[place] = masks[place + 1] | (1 << order[place])
+    return [limits[i] for i in order], masks
 
 
 def _name(snap: Snapshot) -> str:
