@@ -106,15 +106,19 @@ def matching_ids(
     *,
     sort: str = "ref",
     descending: bool = False,
+    commentary: bool = True,
 ) -> list[int]:
     """The ids of every matching action, in table order.
 
     For a search, the full-text match is the slow part; reading the ids once gives
     the count and every page (:func:`rows_by_ids`) without matching again.
+    `commentary=False` matches the actions' own text only: on 2,000,000 log entries
+    the commentary match takes seconds, the action text tens of milliseconds.
     """
     flt = flt or ActionFilter()
     on = today()
-    where, params = where_clause(flt, on=on, stale_before=cycle_start(conn, on))
+    stale_before = cycle_start(conn, on)
+    where, params = where_clause(flt, on=on, stale_before=stale_before, commentary=commentary)
     sql = f"SELECT id FROM action{where} ORDER BY {_order(sort, descending)}"
     return [r[0] for r in conn.execute(sql, params)]
 

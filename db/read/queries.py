@@ -136,8 +136,14 @@ def _fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words) or None
 
 
-def where_clause(flt: ActionFilter, *, on: dt.date, stale_before: str) -> tuple[str, list[object]]:
-    """The WHERE clause (with its parameters) choosing the actions `flt` shows."""
+def where_clause(
+    flt: ActionFilter, *, on: dt.date, stale_before: str, commentary: bool = True
+) -> tuple[str, list[object]]:
+    """The WHERE clause (with its parameters) choosing the actions `flt` shows.
+
+    `commentary=False` searches the actions' own text only: the quick first answer
+    the table shows while the search of every log entry's commentary runs.
+    """
     clauses: list[str] = []
     params: list[object] = []
     if flt.statuses:
@@ -161,6 +167,9 @@ def where_clause(flt: ActionFilter, *, on: dt.date, stale_before: str) -> tuple[
         query = _fts_query(flt.search)
         if query is None:
             clauses.append("0")
+        elif not commentary:
+            clauses.append("id IN (SELECT rowid FROM action_fts WHERE action_fts MATCH ?)")
+            params.append(query)
         else:
             clauses.append(
                 "(id IN (SELECT rowid FROM action_fts WHERE action_fts MATCH ?)"

@@ -100,3 +100,25 @@ def test_rag_sorts_by_severity_red_amber_green_then_unrated(mat_conn):
     assert [ref for ref, _ in rags[:3]] == ["A3", "A1", "A2"]
     backward = [r["rag"] for r in page_actions(mat_conn, sort="rag", descending=True, limit=100)]
     assert backward == [None, None, None, "green", "amber", "red"]
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_the_action_text_part_of_a_search_is_the_action_text_matches(mat_conn, flt):
+    quick = matching_ids(mat_conn, flt, commentary=False)
+    if not flt.search:
+        assert quick == matching_ids(mat_conn, flt)
+        return
+    own_text = {
+        r[0]
+        for r in mat_conn.execute(
+            "SELECT rowid FROM action_fts WHERE action_fts MATCH ?", (f'"{flt.search}"*',)
+        )
+    }
+    assert quick == [i for i in matching_ids(mat_conn, flt) if i in own_text]
+
+
+def test_a_word_only_in_the_commentary_is_found_by_the_whole_search_only(mat_conn):
+    # "drafted" is only in A10's note.
+    flt = ActionFilter(search="drafted")
+    assert matching_ids(mat_conn, flt, commentary=False) == []
+    assert [r["ref"] for r in rows_by_ids(mat_conn, matching_ids(mat_conn, flt))] == ["A10"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Static
 
 from db.cycles import meetings
+from db.store import register as writes
 from db.store.connection import open_register
 from tests.tui.tui_helpers import run_async, settle
 from tui.app.app import ActregApp
@@ -17,6 +20,7 @@ from tui.screens.form_screen import FormScreen
 from tui.screens.help import HelpScreen
 from tui.screens.register import next_meeting_part
 from tui.text.formatting import OVERDUE_STYLE, SLIPPED_STYLE
+from tui.widgets import action_table
 from tui.widgets.action_table import ActionTable
 from tui.widgets.register_bar import RegisterBar
 
@@ -409,3 +413,38 @@ async def test_owner_and_directorate_share_the_width_by_content(mat_conn):
             if table.render_line(y).text.startswith("A11 ")
         )
         assert "Agree a single escal" in row and "Director of C" in row, row
+
+
+@run_async
+async def test_a_search_shows_action_text_matches_first_then_the_commentary(mat_conn, monkeypatch):
+    # "procurement" is in A3's title, and (after this note) in A1's commentary only.
+    writes.record_note(mat_conn, "A1", "Procurement route agreed", author="tester")
+    gate = threading.Event()
+    whole = action_table.all_matches
+
+    def held(conn, query):  # the commentary search, held until the test has looked
+        if query.flt.search == "procurement":  # (not one a letter typed earlier)
+            gate.wait(30)
+        return whole(conn, query)
+
+    monkeypatch.setattr(action_table, "all_matches", held)
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ActionTable)
+        try:
+            await pilot.press("slash", *"procurement")
+            for _ in range(500):
+                shown = table.is_current and table.query.flt.search == "procurement"
+                if shown and count_text(app) != "counting…":
+                    break
+                await pilot.pause(0.02)
+            assert table.widening and not table.is_settled
+            assert table.total == 1 and table.row_at(0)["ref"] == "A3"
+            assert count_text(app) == "1 of 6 actions"
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert not table.widening and table.total == 2
+        assert [table.row_at(i)["ref"] for i in range(2)] == ["A1", "A3"]
+        assert table.current_row["ref"] == "A3"  # the cursor stayed on its action

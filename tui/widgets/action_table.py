@@ -96,14 +96,18 @@ def read_first_page(
     """(how many match, the first `rows` rows of `page`, the ids of all matches or None).
 
     A search reads the matching ids once (the full-text match is the slow part) and
-    pages by id; any other query counts and pages with LIMIT/OFFSET on an indexed
-    order. Fewer rows than a page (start-up reads only what fits on the screen) make
-    a short page, which the table completes when a line past its end is wanted.
+    pages by id: here the actions' own text only, so the first rows show at once;
+    the table then widens it to the commentary in the background (:func:`all_matches`).
+    Any other query counts and pages with LIMIT/OFFSET on an indexed order. Fewer
+    rows than a page (start-up reads only what fits on the screen) make a short
+    page, which the table completes when a line past its end is wanted.
     """
     rows = min(rows, PAGE_SIZE)
     start = page * PAGE_SIZE
     if query.flt.search:
-        ids = matching_ids(conn, query.flt, sort=query.sort, descending=query.descending)
+        ids = matching_ids(
+            conn, query.flt, sort=query.sort, descending=query.descending, commentary=False
+        )
         return len(ids), rows_by_ids(conn, ids[start : start + rows]), ids
     total, found = count_and_page(
         conn,
@@ -114,6 +118,13 @@ def read_first_page(
         offset=start,
     )
     return total, found, None
+
+
+def all_matches(conn, query: TableQuery) -> tuple[list[int], list[dict]]:
+    """Every action a search matches, commentary included (in table order), and the
+    rows of the first page."""
+    ids = matching_ids(conn, query.flt, sort=query.sort, descending=query.descending)
+    return ids, rows_by_ids(conn, ids[:PAGE_SIZE])
 
 
 @lru_cache(maxsize=64)
@@ -190,6 +201,7 @@ class ActionTable(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[dict]] = OrderedDict()
         self._pending: set[int] = set()
         self._ids: list[int] | None = None  # every match, in order (searches only)
+        self.widening = False  # a search's commentary match is running in the background
         self._paint: _PaintStyles | None = None
         #: The widest names seen in the growing columns: they only grow, so the
         #: columns do not jump about as the filter or the page changes.
@@ -237,19 +249,44 @@ class ActionTable(ScrollView, can_focus=True):
         if generation != self.generation:
             return
         total, rows, self._ids = result
-        self.total = total
-        self._pages.clear()
-        self._pending.clear()
-        self._pages[page] = rows
-        self._measure(rows)
+        self._show(total, {page: rows}, cursor)
         self.loaded_generation = generation
-        self.cursor = max(0, min(cursor, total - 1))
-        self.virtual_size = Size(self.size.width, total + 1)
         if cursor == 0:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._keep_cursor_visible()
-        self.refresh()
         self.post_message(self.Loaded(self, total))
+        self.widening = bool(self.query.flt.search)
+        if self.widening:  # the rows shown matched in the actions' text: now the commentary
+            run_db(
+                self,
+                partial(self.gateway.read, RELOAD, all_matches, self.query),
+                on_done=partial(self._widened, generation),
+                group=RELOAD,
+                exclusive=True,
+            )
+
+    def _show(self, total: int, pages: dict[int, list[dict]], cursor: int) -> None:
+        self.total = total
+        self._pages.clear()
+        self._pending.clear()
+        self._pages.update(pages)
+        for rows in pages.values():
+            self._measure(rows)
+        self.cursor = max(0, min(cursor, total - 1))
+        self.virtual_size = Size(self.size.width, total + 1)
+        self.refresh()
+
+    def _widened(self, generation: int, result: tuple[list[int], list[dict]]) -> None:
+        """Every match of the search has come: the cursor stays on its action."""
+        if generation != self.generation:
+            return
+        ids, rows = result
+        here = self.current_row
+        self._ids, self.widening = ids, False
+        cursor = ids.index(here["id"]) if here and here["id"] in ids else 0
+        self._show(len(ids), {0: rows}, cursor)
+        self._keep_cursor_visible()
+        self.post_message(self.Loaded(self, len(ids)))
 
     def _has_page(self, page: int) -> bool:
         """Whether every row of `page` is here (start-up may have read only a screenful)."""
@@ -318,8 +355,10 @@ class ActionTable(ScrollView, can_focus=True):
 
     @property
     def is_settled(self) -> bool:
-        """True when the last reload has arrived and no page is being fetched."""
-        return self.loaded_generation == self.generation and not self._pending
+        """True when the last reload has arrived (a search's commentary too) and no page
+        is being fetched."""
+        current = self.loaded_generation == self.generation
+        return current and not self._pending and not self.widening
 
     # --- cursor and scrolling --------------------------------------------------
 
