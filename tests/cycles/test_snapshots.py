@@ -222,6 +222,48 @@ def test_verify_catches_snapshot_rows_reordered_with_a_matching_hash(
     )
 
 
+def test_verify_names_the_one_forged_snapshot_of_two_that_saw_the_same_state(
+    conn, clock, draft, register_path
+):
+    """Two snapshots after every write see the same rows: verify shares their encoding,
+    and still checks each against its own stored rows."""
+    _history(conn, clock, draft)
+    clock.set(dt.datetime(2025, 4, 20, tzinfo=dt.UTC))
+    for meeting, deadline in (("2025-04-08", "2025-04-01"), ("2025-04-15", "2025-04-10")):
+        meetings.add_meeting(conn, meeting, deadline=deadline, clock=clock)
+        first = snapshots.take_snapshot(conn, meeting, author=AUTHOR, clock=clock)
+    second = first
+    first = snapshots.list_snapshots(conn)[0]
+    assert verify(conn).ok
+    rows = [
+        d
+        for (d,) in conn.execute(
+            "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position",
+            (second["id"],),
+        )
+    ]
+    forged = [r.replace('"amber"', '"green"') for r in rows]
+    assert forged != rows
+    _tamper(
+        register_path,
+        "UPDATE snapshot SET rows_hash = ? WHERE id = ?",
+        (snapshots.rows_hash(forged, second), second["id"]),
+    )
+    raw = sqlite3.connect(register_path)
+    for position, data in enumerate(forged):
+        raw.execute(
+            "UPDATE snapshot_row SET data = ? WHERE snapshot_id = ? AND position = ?",
+            (data, second["id"], position),
+        )
+    raw.commit()
+    raw.close()
+    problems = [p for p in verify(conn).problems if p.startswith("snapshot #")]
+    assert len(problems) == 1
+    assert f"snapshot #{second['id']}" in problems[0]
+    assert "differ from the register rebuilt" in problems[0]
+    assert f"snapshot #{first['id']}" not in problems[0]
+
+
 def test_verify_passes_snapshots_of_odd_text(conn, clock, draft):
     """verify encodes each replayed row as SQLite wrote it: quotes, escapes, any script."""
     odd = 'Say "hi" \\ back é 😀 \u2028 </end>'
