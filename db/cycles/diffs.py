@@ -59,6 +59,10 @@ _EDITED_FIELDS = {
     "target_date_text": "Target as written",
 }
 _WITHDRAWN = {"superseded", "cancelled"}
+#: What :func:`compare` reads of the earlier table's rows (and the export's summary
+#: tables and moved targets, which read id, status, rag and target_date of them).
+COMPARED_FIELDS = ("id", "status", "rag", "target_date", "version", "last_update_at",
+                   *_EDITED_FIELDS)  # fmt: skip
 
 
 @dataclass

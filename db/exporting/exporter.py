@@ -48,7 +48,7 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
     diff = compared = previous = previous_rows = None
     if earlier:
         previous = max(earlier, key=lambda s: s["cut_off"])
-        previous_rows = _rows(conn, previous["id"])
+        previous_rows = _earlier_rows(conn, previous["id"], rows)
         diff = diffs.compare(
             previous_rows, rows,
             from_label=f"{previous['committee']} {previous['meeting_date']}",
@@ -90,6 +90,23 @@ def _rows(conn: sqlite3.Connection, snapshot_id: int) -> list[dict]:
     """A snapshot's rows, with any character a format cannot hold replaced (see writable_text)."""
     rows = snapshots.snapshot_rows(conn, snapshot_id)
     return writable(rows) if snapshot_needs_replacing(conn, snapshot_id) else rows
+
+
+def _earlier_rows(conn: sqlite3.Connection, snapshot_id: int, rows: list[dict]) -> list[dict]:
+    """The earlier snapshot's rows, holding only what the comparison and the summary tables
+    read of them (diffs.COMPARED_FIELDS), each value that did not change the very object
+    the current row holds. Two whole snapshots of 100,000 rows were most of an export's
+    peak memory (bench/README.md)."""
+    now = {row["id"]: row for row in rows}
+    out = []
+    for row in _rows(conn, snapshot_id):
+        current = now.get(row["id"], row)
+        kept = {}
+        for key in diffs.COMPARED_FIELDS:
+            value = row.get(key)
+            kept[key] = current.get(key) if current.get(key) == value else value
+        out.append(kept)
+    return out
 
 
 def default_filename(table: ExportTable, fmt: str, part: str = "appendix") -> str:

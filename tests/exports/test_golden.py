@@ -53,3 +53,15 @@ def test_each_formats_other_layout_matches_its_golden(table, fmt, layout, tmp_pa
     """The goldens above are each format's default layout (paper; XLSX full)."""
     suffix = fmt if fmt in TEXT_FORMATS else f"{fmt}.json"
     golden(f"meeting2-{layout}.{suffix}", _export(table, fmt, tmp_path, layout))
+
+
+@pytest.mark.parametrize("chunk", (1, 2, 3))
+def test_markdown_written_a_few_rows_at_a_time_matches_its_golden(
+    table, chunk, tmp_path, golden, monkeypatch
+):
+    # At 100,000 actions the table goes to tabulate in chunks of rows (for memory); its
+    # columns must stay as wide as the widest cell in any chunk.
+    from db.exporting import markdown
+
+    monkeypatch.setattr(markdown, "_CHUNK", chunk)
+    golden("meeting2.md", _export(table, "md", tmp_path))
