@@ -264,6 +264,18 @@ def test_verify_names_the_one_forged_snapshot_of_two_that_saw_the_same_state(
     assert f"snapshot #{first['id']}" not in problems[0]
 
 
+def test_verify_names_a_snapshot_row_of_the_wrong_type(conn, clock, draft, register_path):
+    """Bytes where a row's text belongs: named, never a crash."""
+    _history(conn, clock, draft)
+    meetings.add_meeting(conn, "2025-03-11", deadline="2025-03-01", clock=clock)
+    snap = snapshots.take_snapshot(conn, "2025-03-11", author=AUTHOR, clock=clock)
+    _tamper(register_path, "UPDATE snapshot_row SET data = ? WHERE ref = 'A2'", (b"\x00{}",))
+    problems = verify(conn).problems
+    assert any(
+        f"snapshot #{snap['id']}" in p and "holds a value of the wrong type" in p for p in problems
+    )
+
+
 def test_verify_passes_snapshots_of_odd_text(conn, clock, draft):
     """verify encodes each replayed row as SQLite wrote it: quotes, escapes, any script."""
     odd = 'Say "hi" \\ back é 😀 \u2028 </end>'
