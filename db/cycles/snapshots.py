@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TypedDict
 
 from db.cycles.meetings import Meeting, find_meeting
@@ -240,6 +240,11 @@ def meeting_snapshot(
 
 def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
     """The snapshot's rows, in order, as dicts of SNAPSHOT_FIELDS."""
+    return list(each_snapshot_row(conn, snapshot_id))
+
+
+def each_snapshot_row(conn: sqlite3.Connection, snapshot_id: int) -> Iterator[Row]:
+    """The snapshot's rows, in order, one at a time (for readers that keep only part of each)."""
     cursor = conn.execute(
         "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snapshot_id,)
     )
@@ -249,7 +254,8 @@ def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
     # when rows are read: importing it costs more than `actreg list`'s whole start-up.
     from pydantic_core import from_json
 
-    return [from_json(data) for (data,) in cursor]
+    for (data,) in cursor:
+        yield from_json(data)
 
 
 def reconstructed_on(conn: sqlite3.Connection, snap: Mapping) -> str | None:

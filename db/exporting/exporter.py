@@ -99,7 +99,9 @@ def _earlier_rows(conn: sqlite3.Connection, snapshot_id: int, rows: list[dict]) 
     peak memory (bench/README.md)."""
     now = {row["id"]: row for row in rows}
     out = []
-    for row in _rows(conn, snapshot_id):
+    replace = snapshot_needs_replacing(conn, snapshot_id)
+    for row in snapshots.each_snapshot_row(conn, snapshot_id):
+        row = writable(row) if replace else row
         current = now.get(row["id"], row)
         kept = {}
         for key in diffs.COMPARED_FIELDS:
