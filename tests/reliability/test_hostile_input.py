@@ -103,12 +103,14 @@ def _check_exports(conn, tmp: Path, ref: str, key: str, stored: str | None) -> N
             r"[+-]?[\d.]+([eE][+-]?\d+)?", value
         ), value
 
-    page = html.render(table, LAYOUTS["paper"])
+    html.write(table, tmp / "x.html", WriteOptions(LAYOUTS["paper"]))
+    page = (tmp / "x.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower()
     if stored and key in {c.key for c in PAPER_COLUMNS}:
         assert html_escape(stored) in page
 
-    text = markdown.render(table, LAYOUTS["paper"])
+    markdown.write(table, tmp / "x.md", WriteOptions(LAYOUTS["paper"]))
+    text = (tmp / "x.md").read_text(encoding="utf-8")
     lines = text.split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("| Ref"))
     body = lines[start : start + 2 + len(table.rows)]
