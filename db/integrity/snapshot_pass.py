@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from db.cycles.snapshots import SNAPSHOT_FIELDS, Snapshot, rows_hash
 from db.read.queries import with_flags
@@ -114,7 +114,8 @@ class SnapshotPass:
                 flags = (flagged["days_overdue"], flagged["slipped"], flagged["stale"])
                 digest = met.get(flags)
                 if digest is None:
-                    data = self._encode({name: flagged[name] for name in SNAPSHOT_FIELDS})
+                    fields: Mapping[str, object] = flagged  # read by name from a list of names
+                    data = self._encode({name: fields[name] for name in SNAPSHOT_FIELDS})
                     digest = met[flags] = _digest(row["ref"], data)
                 cut.total += digest
                 cut.rows += 1
