@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 from db.errors import InputError
+from db.plural import plural
 from db.store.clock import today
 from db.store.connection import setting
 from db.store.values import label
@@ -30,10 +31,6 @@ def run(args: argparse.Namespace) -> int:
     if args.files and args.step != "collect":
         raise UsageError(f"round {args.step} takes no file names (only round collect does)")
     return handler(args)
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _addresses(path: str | None) -> dict[str, str]:
@@ -96,15 +93,15 @@ def _start(args: argparse.Namespace) -> int:
     actions = sum(len(r.actions) for r in started.requests)
     print(
         f"Started the update round for the {found['committee']} on {found['meeting_date']}: "
-        f"{_plural(len(started.requests), 'owner')}, {_plural(actions, 'action')}; "
+        f"{plural(len(started.requests), 'owner')}, {plural(actions, 'action')}; "
         f"replies by {started.return_by}."
     )
     print(
-        f"Wrote {_plural(len(started.requests), 'workbook')} and "
-        f"{_plural(len(started.requests), 'email draft')} in {started.folder}:"
+        f"Wrote {plural(len(started.requests), 'workbook')} and "
+        f"{plural(len(started.requests), 'email draft')} in {started.folder}:"
     )
     for request in started.requests[:LISTED]:
-        print(f"  {request.path.name}  ({_plural(len(request.actions), 'action')})")
+        print(f"  {request.path.name}  ({plural(len(request.actions), 'action')})")
     if len(started.requests) > LISTED:
         print(
             f"  ... and {len(started.requests) - LISTED:,} more (`actreg round status` lists all)"
@@ -165,7 +162,7 @@ def _status(args: argparse.Namespace) -> int:
     back = sum(1 for o in owners if o.returned_at)
     late = sum(1 for o in owners if o.state == "late")
     print(
-        f"\n{back} of {_plural(len(owners), 'owner')} returned; "
+        f"\n{back} of {plural(len(owners), 'owner')} returned; "
         f"{len(owners) - back} outstanding ({late} late)."
     )
     return 0
@@ -214,8 +211,8 @@ def _chase(args: argparse.Namespace) -> int:
         )
     actions = sum(len(s.actions) for s in chased)
     print(
-        f"Chased {_plural(len(chased), 'owner')} ({_plural(actions, 'action')}; the chase is "
-        f"recorded on each). Wrote {_plural(len(chased), 'reminder draft')} in {folder}:"
+        f"Chased {plural(len(chased), 'owner')} ({plural(actions, 'action')}; the chase is "
+        f"recorded on each). Wrote {plural(len(chased), 'reminder draft')} in {folder}:"
     )
     for s in chased[:LISTED]:
         print(f"  {s.owner}: {', '.join(s.actions)}")
@@ -241,7 +238,7 @@ def _collect(args: argparse.Namespace) -> int:
             print(f"{result.path.name}: already collected; nothing changed.")
             continue
         print(
-            f"{result.path.name}: {_plural(len(result.submissions), 'submission')} from "
+            f"{result.path.name}: {plural(len(result.submissions), 'submission')} from "
             f"{result.owner}"
             + (
                 f" (superseding {', '.join(map(str, result.superseded))})"
@@ -253,7 +250,7 @@ def _collect(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(f"  kept for review: {problem.text()}")
     waiting = len(review.waiting_submissions(conn))
-    print(f"{_plural(waiting, 'submission')} waiting for review (`actreg round review`).")
+    print(f"{plural(waiting, 'submission')} waiting for review (`actreg round review`).")
     return 0
 
 
@@ -309,7 +306,7 @@ def _review(args: argparse.Namespace) -> int:
         if sub.changed_since_sent:
             flags.append("changed since sent")
         if sub.problems:
-            flags.append(_plural(len(sub.problems), "problem"))
+            flags.append(plural(len(sub.problems), "problem"))
         if sub.committee:
             flags.append(f"new date goes to the committee ({sub.committee})")
         print(
@@ -321,7 +318,7 @@ def _review(args: argparse.Namespace) -> int:
         for problem in sub.problems:
             print(f"      problem in {problem['column']!r}: {problem['why']}")
     print(
-        f"\n{_plural(len(waiting), 'submission')} waiting. Decide each with "
+        f"\n{plural(len(waiting), 'submission')} waiting. Decide each with "
         "`actreg round review --accept ID [--set FIELD=VALUE]` or `--reject ID --reason TEXT`."
     )
     return 0
