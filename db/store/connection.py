@@ -227,12 +227,17 @@ def _writable(path: Path) -> str | None:
 
 
 def open_register(
-    path: str | Path, *, readonly: bool = False, check_pages: bool = True
+    path: str | Path,
+    *,
+    readonly: bool = False,
+    check_pages: bool = True,
+    announce: Callable[[str], None] | None = None,
 ) -> RegisterConnection:
     """Open an existing register; read-only (with a notice) if the file cannot be written.
 
     `check_pages=False` skips the quick_check on opening, for `verify`, which
     runs its own and reports what it finds rather than refusing the file.
+    `announce` is told, before it starts, of an upgrade that will take a while.
     """
     path = Path(path)
     check_register_file(path)
@@ -248,7 +253,7 @@ def open_register(
             _check_holds_register(conn, path)
             _choose_journal(conn, path)
         conn.path = path
-        _check_schema(conn, path)
+        _check_schema(conn, path, announce)
         if check_pages:
             _check_pages(conn, path)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -397,7 +402,9 @@ def _check_holds_register(conn: RegisterConnection, path: Path) -> None:
         )
 
 
-def _check_schema(conn: RegisterConnection, path: Path) -> None:
+def _check_schema(
+    conn: RegisterConnection, path: Path, announce: Callable[[str], None] | None = None
+) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     newest = schema_version()
     if version > newest:
@@ -413,6 +420,14 @@ def _check_schema(conn: RegisterConnection, path: Path) -> None:
                 f"{path} needs upgrading to schema version {newest}, but it is read-only."
             )
         backup = path.with_name(f"{path.name}.v{version}-{time.strftime('%Y%m%d%H%M%S')}.bak")
+        if version > 0 and announce is not None:
+            # Minutes for a register of millions of entries: say so before the wait.
+            size = path.stat().st_size
+            shown = f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size // 1024:,} KB"
+            announce(
+                f"Upgrading {path} ({shown}) from schema {version} to {newest}, "
+                "after backing it up. A big register takes a few minutes: please wait."
+            )
         if version > 0:
             # A migration rewrites tables: keep the old file first.
             backup_to(conn, backup)

@@ -1,4 +1,4 @@
-"""Migration 3: effective dates on log entries, and the register's own rows in the chain.
+"""Upgrade 5: effective dates on log entries, and the register's own rows in the chain.
 
 The log table is rebuilt (SQLite cannot change a column's constraints in place):
 entries gain ``effective_date`` (their recorded day: nothing was backdated
@@ -99,9 +99,8 @@ def add_effective_dates(conn: sqlite3.Connection, split_sql) -> None:
     columns = [row[1] for row in conn.execute("PRAGMA table_info(progress_log)")]
     if "effective_date" in columns:
         return  # (a register created from this schema.sql has it already)
-    # The action table's last_entry_id refers to the log: checked at COMMIT, when the
-    # rebuilt log holds every entry again.
-    conn.execute("PRAGMA defer_foreign_keys = ON")
+    # Run with foreign keys off (Upgrade.rebuilds_table): the action table's
+    # last_entry_id refers to the log, checked before COMMIT by the caller.
     conn.execute(_COPY_OUT)
     conn.execute("DROP TABLE progress_log")
     statements = split_sql(LOG_SCHEMA)

@@ -46,6 +46,8 @@ class Upgrade(NamedTuple):
     version: int
     name: str
     step: str | Callable[[sqlite3.Connection], None]
+    #: The step drops and rebuilds a table others refer to: run with foreign keys off.
+    rebuilds_table: bool = False
 
 
 #: Ordered upgrade steps: append new ones at the end (see the module docstring).
@@ -241,6 +243,7 @@ UPGRADES: list[Upgrade] = [
         5,
         "effective dates on log entries; settings, committees, meetings, snapshots in the chain",
         lambda conn: add_effective_dates(conn, split_sql),
+        rebuilds_table=True,
     ),
 ]
 
@@ -263,31 +266,52 @@ def migrate(conn: sqlite3.Connection) -> None:
     """Bring a file to schema_version(): schema.sql whole if empty, else each step it lacks."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current == 0:
-        _commit_step(conn, schema_sql(), schema_version())
+        _commit_step(conn, Upgrade(schema_version(), "the whole schema", schema_sql()))
         return
     for upgrade in UPGRADES:
         if upgrade.version > current:
-            _commit_step(conn, upgrade.step, upgrade.version)
+            _commit_step(conn, upgrade)
 
 
-def _commit_step(
-    conn: sqlite3.Connection, step: str | Callable[[sqlite3.Connection], None], version: int
-) -> None:
+def _commit_step(conn: sqlite3.Connection, upgrade: Upgrade) -> None:
+    if upgrade.rebuilds_table:
+        # SQLite's recipe for rebuilding a table (sqlite.org/lang_altertable.html, "other
+        # kinds of table schema changes"). With foreign keys on, DROP TABLE first deletes
+        # every row, checking each against the tables that refer to it: a scan of every
+        # action per log entry, hours on a big register. (A no-op inside a transaction.)
+        conn.execute("PRAGMA foreign_keys = OFF")
     try:
         conn.execute("BEGIN IMMEDIATE")
-        if isinstance(step, str):
+        if isinstance(upgrade.step, str):
             # executescript would COMMIT first; run the statements one by one instead.
-            for statement in split_sql(step):
+            for statement in split_sql(upgrade.step):
                 conn.execute(statement)
         else:
-            step(conn)
+            upgrade.step(conn)
+        if upgrade.rebuilds_table:
+            _check_references(conn, upgrade)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute(f"PRAGMA user_version = {upgrade.version}")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        if upgrade.rebuilds_table:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_references(conn: sqlite3.Connection, upgrade: Upgrade) -> None:
+    """What foreign keys would have refused while they were off: refuse it now, before COMMIT."""
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise ActregError(
+            f"Upgrade to schema version {upgrade.version} ({upgrade.name}) stopped: row "
+            f"{rowid} of {table} refers to a row of {parent} that does not exist "
+            f"({len(broken):,} such rows); this upgrade was undone."
+        )
 
 
 def split_sql(script: str) -> list[str]:

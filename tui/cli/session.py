@@ -43,10 +43,14 @@ def author(args: argparse.Namespace) -> str:
 
 def open_for_verb(args: argparse.Namespace, *, check_pages: bool = True) -> RegisterConnection:
     """Open the register a verb works on, saying once on stderr what the user should know."""
-    conn = open_register(register_path(args), check_pages=check_pages)
+    conn = open_register(register_path(args), check_pages=check_pages, announce=_say)
     for notice in conn.notices:  # read-only, network folder, upgraded: say so once
         print(f"actreg: note: {notice}", file=sys.stderr)
     return conn
+
+
+def _say(text: str) -> None:
+    print(f"actreg: {text}", file=sys.stderr, flush=True)
 
 
 def new_register_path(args: argparse.Namespace) -> Path:
