@@ -50,7 +50,7 @@ def round_requests(conn: sqlite3.Connection, rows: list[dict], meeting_date: str
     """The requests an update round made by `cut_off` that wait for this meeting, or None
     when no round had asked for any (then the moved targets stand in for them)."""
     meeting = find_meeting(conn, meeting_date, committee)
-    waiting = [r for r in pending_extensions(conn, meeting) if r["requested_at"] <= cut_off]
+    waiting = pending_extensions(conn, meeting, as_at=cut_off)
     if not waiting:
         return None
     ids = {str(r["ref"]).casefold(): r["id"] for r in rows}

@@ -60,12 +60,14 @@ def _meeting_row(
 
 
 def pending_extensions(
-    conn: sqlite3.Connection, meeting: int | str | meetings.Meeting
+    conn: sqlite3.Connection, meeting: int | str | meetings.Meeting, *, as_at: str | None = None
 ) -> list[dict]:
     """The extension requests a meeting is asked to decide: every request made for it or
     an earlier meeting that no meeting has decided yet, in ref order.
 
     `meeting` is a meeting id, its date (YYYY-MM-DD) or a meeting dict (with "id").
+    `as_at` (a UTC time, as recorded): the requests made by then and not decided by
+    then, so a pack frozen at its cut-off lists the same requests after the decision.
     Each request: ref, title, owner, priority, original_target_date, current_target
     (when requested), target_date (now), proposed_date, revisions (so far, when
     requested), reason, why_committee, requested_by, requested_at, meeting_date.
@@ -77,10 +79,11 @@ def pending_extensions(
         " e.why_committee, e.requested_by, e.requested_at, m.meeting_date"
         " FROM extension_request e JOIN action a ON a.id = e.action_id"
         " JOIN meeting m ON m.id = e.meeting_id"
-        " WHERE m.meeting_date <= ?"
-        " AND NOT EXISTS (SELECT 1 FROM extension_decision d WHERE d.extension_id = e.id)"
+        " WHERE m.meeting_date <= :day AND (:as_at IS NULL OR e.requested_at <= :as_at)"
+        " AND NOT EXISTS (SELECT 1 FROM extension_decision d WHERE d.extension_id = e.id"
+        "                 AND (:as_at IS NULL OR d.recorded_at <= :as_at))"
         " ORDER BY a.ref_key, e.id",
-        (day,),
+        {"day": day, "as_at": as_at},
     ).fetchall()
     return [dict(zip(_COLUMNS, r, strict=True)) for r in rows]
 

@@ -428,6 +428,14 @@ def test_a_whole_round(run, demo, tmp_path):
     none_left = run("decide", c, "refuse", "--meeting", meeting, db=demo, env=ENV, check_exit=1)
     assert "no extension request waiting" in none_left.stderr
 
+    # The pack is frozen at its cut-off: exported again after the decision, it still
+    # lists the request the committee was asked to decide.
+    again = tmp_path / "extensions-again.csv"
+    run("export", "--meeting", meeting, "--format", "csv", "--table", "extensions", "-o", again,
+        db=demo, env=ENV)  # fmt: skip
+    with open(again, encoding="utf-8-sig", newline="") as handle:
+        assert [row for row in csv.reader(handle) if row and not row[0].startswith("#")] == table
+
     assert "Register OK" in run("verify", db=demo, env=ENV).stdout
 
 

@@ -103,6 +103,7 @@ def test_pending_extensions_then_the_committee_decides(register, tmp_path):
     assert pending_extensions(conn, meeting_id[0]) == pending  # by id as well as by date
     assert pending_extensions(conn, LATER) == pending  # undecided: still waiting later on
 
+    before_decisions = conn.execute("SELECT max(requested_at) FROM extension_request").fetchone()
     decide_extension(conn, "A1", meeting=SOON, decision="approve", author="clerk", minute="M/12")
     row = get_action(conn, "A1")
     assert row["target_date"] == "2027-06-30" and row["target_revisions"] == 1
@@ -116,6 +117,13 @@ def test_pending_extensions_then_the_committee_decides(register, tmp_path):
     entry = action_log(conn, row["id"])[0]
     assert "refused the extension to 2027-05-31" in entry.commentary
     assert pending_extensions(conn, SOON) == []
+    # As the pack's cut-off saw them, before the meeting: both still waiting.
+    as_then = pending_extensions(conn, SOON, as_at=before_decisions[0])
+    assert [(p["ref"], p["proposed_date"]) for p in as_then] == [
+        ("A1", "2027-06-30"),
+        ("A3", "2027-05-31"),
+    ]
+    assert pending_extensions(conn, SOON, as_at="2000-01-01T00:00:00.000000Z") == []
 
     with pytest.raises(InputError, match="no extension request waiting"):
         decide_extension(conn, "A3", meeting=SOON, decision="approve", author="clerk")
