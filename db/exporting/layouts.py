@@ -76,11 +76,22 @@ def long_date(value: object) -> object:
     return value
 
 
+def target_wording(row: dict) -> str | None:
+    """On paper, a target with no date shows what was written instead ("TBC", "ongoing"):
+    an empty cell would tell the committee the action has no target at all."""
+    return None if row["target_date"] else row.get("target_date_text") or None
+
+
 def layout_column(table: ExportTable, layout: Layout, key: str) -> list[object]:
     """One column of the layout for every row (the column-at-a-time path, for CSV)."""
     values = table.column(key)
     if key == "rag" and layout.name == "paper":
         return [NOT_RATED if v is None else v for v in values]
+    if layout.long_dates and key == "target_date":
+        return [
+            long_date(v) if v else target_wording(r)
+            for v, r in zip(values, table.rows, strict=True)
+        ]
     if layout.long_dates and key in DATE_KEYS:
         return list(map(long_date, values))
     return values
@@ -94,6 +105,8 @@ def layout_cells(table: ExportTable, layout: Layout, row: dict) -> list[object]:
         value = cells[column.key]
         if column.key == "rag" and layout.name == "paper" and value is None:
             value = NOT_RATED
+        elif layout.long_dates and column.key == "target_date" and not value:
+            value = target_wording(row)
         elif layout.long_dates and column.key in DATE_KEYS:
             value = long_date(value)
         out.append(value)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from db.exporting import charts as pack_charts
 from db.exporting.format_names import TABLE_KEYS
-from db.exporting.layouts import DATE_KEYS, NOT_RATED, Layout, WriteOptions
+from db.exporting.layouts import DATE_KEYS, NOT_RATED, Layout, WriteOptions, target_wording
 from db.exporting.summary import Count, Percent, SummaryTable
 from db.exporting.table import ExportTable, change_counts
 from db.store.dates import parse_utc_text
@@ -144,6 +144,10 @@ def _actions(wb, table: ExportTable, layout: Layout, styles_for) -> None:
             value = values[key]
             if key == "rag" and layout.name == "paper" and value is None:
                 value = NOT_RATED
+            if key == "target_date" and layout.long_dates and not value:
+                value = target_wording(row)  # (text: no date to write)
+                out.append(put(col, "text", base, _fit(value), "s") if value else None)
+                continue
             if value is None or value == "":
                 out.append(None)
             elif key in DATE_KEYS:
