@@ -11,14 +11,17 @@ page, all of the provenance.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 
+from db.exporting import docx_rows
 from db.exporting.charts import charts, series
 from db.exporting.format_names import TABLE_KEYS
 from db.exporting.layouts import Layout, WriteOptions, layout_cells, summary_cell
 from db.exporting.summary import SummaryTable
 from db.exporting.table import ExportTable, change_counts, cut_off_words
 from db.store.dates import parse_utc_text
+from db.store.temp_files import create_temp
 
 #: Column widths in millimetres; they fill A4 landscape less two 12.7 mm margins.
 _WIDTHS_MM = {"ref": 12, "title": 46, "owner": 24, "directorate": 26, "status": 22,
@@ -191,7 +194,7 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm, Pt
-    from docx.text.run import Run
+    from lxml import etree
 
     layout = options.layout
     doc = Document()
@@ -249,16 +252,9 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     grid, _ = _grid(doc, [c.header for c in columns], widths, small, centred=True)
     keys = [c.key for c in columns]
     proto_tr = _prototype(grid, widths, small, bold=[k == "rag" for k in keys])
-    rag_at = keys.index("rag") if "rag" in keys else None
-    target_at = keys.index("target_date") if "target_date" in keys else None
-    for row in table.rows:
-        values = layout_cells(table, layout, row)
-        tr = _append(grid, proto_tr, ["" if v is None else str(v) for v in values])
-        runs = [tc.p_lst[0].r_lst[0] for tc in tr.tc_lst]
-        if rag_at is not None and row["rag"] in _RAG_SHADES:
-            _shade(tr.tc_lst[rag_at], _RAG_SHADES[row["rag"]])
-        if target_at is not None and row["overdue"]:
-            Run(runs[target_at], None).bold = True
+    templates = _cell_templates(proto_tr, keys, doc.element.nsmap)
+    # The rows go in after the document is saved (see docx_rows): here, their place.
+    grid._tbl.append(etree.Comment(docx_rows.MARKER))
 
     # The last page: everything needed to check this table against the register.
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -284,4 +280,48 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     _field(pages, "PAGE")
     pages.add_run(" of ")
     _field(pages, "NUMPAGES")
-    doc.save(str(path))
+    skeleton = create_temp(path, "export")
+    try:
+        doc.save(str(skeleton))
+        del doc  # (the tree of everything but the rows; the rows never join it)
+        docx_rows.splice(skeleton, path, lambda: _rows_xml(table, layout, templates))
+    finally:
+        skeleton.unlink(missing_ok=True)
+
+
+def _cell_templates(proto_tr, keys: list[str], nsmap) -> list[docx_rows.CellTemplate]:
+    """Each column's cell of the prototype row, as docx_rows writes it: the RAG column
+    also shaded in each RAG's colour, the target date also bold (overdue)."""
+    from docx.text.run import Run
+
+    templates = []
+    for key, tc in zip(keys, proto_tr.tc_lst, strict=True):
+        variants: dict[object, object] = {None: tc}
+        if key == "rag":
+            for rag, fill in _RAG_SHADES.items():
+                variants[rag] = shaded = copy.deepcopy(tc)
+                _shade(shaded, fill)
+        elif key == "target_date":
+            variants[True] = bold = copy.deepcopy(tc)
+            Run(bold.p_lst[0].r_lst[0], None).bold = True
+        templates.append(docx_rows.CellTemplate(variants, nsmap))
+    return templates
+
+
+def _rows_xml(table: ExportTable, layout: Layout, templates) -> Iterator[str]:
+    """Each appendix row as a w:tr, in the table's order."""
+    keys = [c.key for c in layout.columns]
+    rag_at = keys.index("rag") if "rag" in keys else None
+    target_at = keys.index("target_date") if "target_date" in keys else None
+    plain: list[object] = [None] * len(keys)
+    for row in table.rows:
+        values = layout_cells(table, layout, row)
+        variants = plain
+        if rag_at is not None and row["rag"] in _RAG_SHADES:
+            variants = plain.copy()
+            variants[rag_at] = row["rag"]
+        if target_at is not None and row["overdue"]:
+            variants = variants.copy() if variants is plain else variants
+            variants[target_at] = True
+        texts = ["" if v is None else str(v) for v in values]
+        yield docx_rows.row_xml(templates, variants, texts)
