@@ -80,6 +80,12 @@ def _targets(row: ImportRow) -> tuple[tuple[str | None, str | None], tuple | Non
     return (revised or target or (None, None)), None
 
 
+def _status_wording(row: ImportRow) -> list[str]:
+    """The tracker's own word for the status, when it says more than the status ("On hold")."""
+    word = row.texts.get("status")
+    return [f"Status in the tracker: {word}."] if word else []
+
+
 def _progress(row: ImportRow) -> str | None:
     parts = [str(row.values["progress"])] if row.values.get("progress") else []
     if row.values.get("next_steps"):
@@ -115,7 +121,8 @@ def decide(
             target_date_text=first[1],
         )
         created = draft.model_dump()
-        ops = ActionOps(row.number, row.ref, None, created, "\n".join(row.extra) or None)
+        kept = [*_status_wording(row), *row.extra]
+        ops = ActionOps(row.number, row.ref, None, created, "\n".join(kept) or None)
         if v.get("rag") and (v.get("rag_reason") or ops.commentary):
             # Set below with its own reason (or none): the creation's commentary (the
             # columns kept by --keep-unmapped) would otherwise become the RAG reason.
@@ -134,6 +141,8 @@ def decide(
             if name == "rag":
                 reason = v.get("rag_reason") or note
                 ops.changes.append(("import", "rag", str(v["rag"]), str(reason)))
+            elif name == "status" and (said := _status_wording(row)):
+                ops.changes.append(("import", name, encode(v[name]), f"{note}. {said[0]}"))
             else:
                 ops.changes.append(("import", name, encode(v[name]), note))
         first, current = (current or first), None

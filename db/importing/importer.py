@@ -63,6 +63,12 @@ IMPORT_STATUS_ALIASES = {
     "completed awaiting evidence": "implemented", "on hold": "in_progress",
     "delayed": "in_progress", "not yet due": "not_started",
 }  # fmt: skip
+#: Tracker statuses that say more than the status they are read as: their wording is
+#: kept in the action's log ("On hold" is in progress, but the committee should see why).
+STATUS_WORDS_KEPT = frozenset({
+    "on hold", "delayed", "not yet due", "complete awaiting evidence",
+    "completed awaiting evidence",
+})  # fmt: skip
 #: How trackers record a recommendation's acceptance ("Agreed", "In full", "Noted").
 IMPORT_ACCEPTANCE_ALIASES = {
     "in full": "accepted", "accepted in full": "accepted", "agreed": "accepted",
@@ -325,6 +331,8 @@ def _check_row(plan, number, cells, existing, keep_unmapped) -> ImportRow | None
             text = cell_text(cell)
             if name in _CHECKS:
                 values[name] = _CHECKS[name](text)
+                if name == "status" and _fold(text) in STATUS_WORDS_KEPT:
+                    texts["status"] = " ".join(text.split())
             elif name in _LONG:
                 values[name] = clean_long(text) if text.strip() else None
             else:

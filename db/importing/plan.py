@@ -14,7 +14,8 @@ class ImportRow:
     values: dict[str, object]
     """Checked values by import field; only non-empty cells of mapped columns."""
     texts: dict[str, str | None] = field(default_factory=dict)
-    """The wording of each date cell, when it is not the ISO date itself."""
+    """The wording of each date cell, when it is not the ISO date itself, and of a status
+    that says more than the status it is read as ("On hold")."""
     extra: list[str] = field(default_factory=list)
     """'Column: value' lines of unmapped columns (--keep-unmapped)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from db.errors import InputError
+from db.read.queries import action_log, get_action
 from tests.importing.conftest import problems_of
 
 HEADER = "Recommendation number,Theme,Recommendation,Status,Lead officer,Accepted,Target date"
@@ -82,6 +83,33 @@ def test_a_published_tracker_imports_without_any_mapping(conn, do_import, tracke
         ), number
         # the wording is always kept when it is not the ISO date itself
         assert got["target_date_text"] == target, number
+
+
+def test_a_status_that_says_more_than_its_status_keeps_its_words_in_the_log(
+    conn, do_import, tracker, tmp_path
+):
+    do_import(tracker)
+
+    def said(ref: str) -> list[str]:
+        return [e.commentary or "" for e in action_log(conn, get_action(conn, ref)["id"])]
+
+    assert "Status in the tracker: On hold." in said("3")
+    assert "Status in the tracker: Not yet due." in said("4")
+    assert "Status in the tracker: Complete – awaiting evidence." in said("5")
+    assert "Status in the tracker: Delayed." in said("6")
+    for plain in ("1", "2", "8", "9"):  # Done, Ongoing, In progress, Not started
+        assert not any("Status in the tracker" in c for c in said(plain)), plain
+
+    # The next edition has action 9 started but on hold: its status entry says so.
+    lines = tracker.read_text(encoding="utf-8").splitlines()
+    assert lines[9].startswith("9,")
+    lines[9] = lines[9].replace(",Not started,", ",On hold,")
+    later = tmp_path / "tracker-next.csv"
+    later.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    do_import(later)
+    (entry,) = [e for e in action_log(conn, get_action(conn, "9")["id"]) if e.kind == "import"]
+    assert (entry.field, entry.new_value) == ("status", "in_progress")
+    assert entry.commentary == "Imported from tracker-next.csv. Status in the tracker: On hold."
 
 
 def test_the_report_says_which_column_became_what_and_why(conn, do_import, tracker):
