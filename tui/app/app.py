@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen
 
 from db.store.connection import RegisterConnection
@@ -22,12 +22,13 @@ from tui.screens.form_screen import FormScreen
 from tui.screens.help import HelpScreen
 from tui.screens.import_dialog import ImportScreen
 from tui.screens.meetings import MeetingsScreen
-from tui.screens.register import RegisterScreen, start_first_read
+from tui.screens.register import SEARCH_BOX_KEYS, RegisterScreen, start_first_read
 from tui.screens.round_review import RoundReviewScreen
 from tui.screens.snapshot_view import SnapshotScreen
 from tui.screens.triage import TriageScreen, TriageSummary, start_triage
 from tui.screens.verify_screen import VerifyScreen
 from tui.widgets.action_table import ActionTable
+from tui.widgets.lines_view import SCROLL_KEYS
 
 
 class ActregApp(KeyHolding):
@@ -116,22 +117,13 @@ class ActregApp(KeyHolding):
 
 
 def key_sections():
-    """Every screen's keys, for the help screen (read from the bindings themselves)."""
+    """Every screen's keys, for the help screen: the bindings their COMMAND_LIST gives."""
     return [
         ("Everywhere", ActregApp.BINDINGS),
         ("Register (home)", RegisterScreen.BINDINGS),
         ("Register table", ActionTable.BINDINGS),
-        ("Search box", [Binding("enter", "", "Back to the table"), Binding("escape", "", "Clear")]),
-        (
-            "Action card",
-            [
-                *ActionScreen.BINDINGS,
-                Binding("up", "", "Scroll up"),
-                Binding("down", "", "Scroll down"),
-                Binding("pageup", "", "Page up"),
-                Binding("pagedown", "", "Page down"),
-            ],
-        ),
+        ("Search box", bindings(SEARCH_BOX_KEYS)),
+        ("Action card", [*ActionScreen.BINDINGS, *bindings(SCROLL_KEYS)]),
         ("Edit keys (on the card or the selected row)", EDIT_BINDINGS),
         ("Filter menu (f)", FilterMenu.BINDINGS),
         ("Triage session (t)", TriageScreen.BINDINGS),

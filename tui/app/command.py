@@ -1,10 +1,12 @@
 """One declaration per command: its key, binding, key-bar label, help line and palette entry.
 
-A screen (or the app) lists its commands in ``COMMAND_LIST`` and takes its
-``BINDINGS`` from them, so nothing about one key is written twice: the key bar
-shows ``label``, the help screen and the key's tooltip show ``help``, and the
-command palette (tui.app.commands) offers every command with a ``name`` on the
-screen that lists it, with the keys that run it there.
+Every screen, widget and the app list their keys in ``COMMAND_LIST`` and take
+their ``BINDINGS`` from it (``BINDINGS = bindings(COMMAND_LIST)``), so nothing
+about one key is written twice: the key bar shows ``label`` and keeps the keys
+with a ``bar_rank`` when it is narrow, the help screen and the key's tooltip show
+``help``, and the command palette (tui.app.commands) offers every command with a
+``name`` on the screen that lists it, with the keys that run it there.
+tests/tui/test_command_registry.py walks every class in tui/ to keep it so.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ class Command:
     show: bool = True
     #: Run as the key is read, before the widget with focus sees it.
     priority: bool = False
+    #: When the key bar is too narrow for every key, the keys with a rank stay,
+    #: lowest rank first; the rest fill what room is left (`?` lists them all).
+    bar_rank: int | None = None
 
     def binding(self) -> Binding:
         assert self.key is not None, f"{self.action} has no key"

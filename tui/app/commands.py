@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from tui.app.command import Command
+from tui.app.command import Command, bindings
 from tui.screens.action import ActionScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen
@@ -57,7 +57,7 @@ def entries(commands: tuple[Command, ...], owner: str) -> tuple[PaletteEntry, ..
 
 #: The app's own keys and commands (ActregApp.COMMAND_LIST): on every screen.
 APP_COMMAND_LIST: tuple[Command, ...] = (
-    Command("q", "quit", "Quit", ""),  # (the palette's Quit is Textual's own)
+    Command("q", "quit", "Quit", "Quit"),  # (the palette's Quit is Textual's own)
     Command(
         "question_mark",
         "help",
@@ -73,6 +73,7 @@ APP_COMMAND_LIST: tuple[Command, ...] = (
         "Triage session on the home filter",
         name="Triage",
         palette_help="Walk the filtered actions one at a time",
+        bar_rank=6,  # on the register, the one screen it works on: after its Update (5)
     ),
     Command(
         "m",
@@ -147,9 +148,11 @@ def keys_for(action: str, screen: Screen, app: App) -> str:
     """The keys that run `action` ("screen.open", "app.help") here, as the key bar shows
     them: "o, ⏎". A screen may bind an app action too ("app.verify" on the register)."""
     owner, _, call = action.partition(".")
+    on_screen = Binding.make_bindings(bindings(getattr(type(screen), "COMMAND_LIST", ())))
     if owner == "screen":
-        found = [b for b in Binding.make_bindings(type(screen).BINDINGS) if b.action == call]
+        found = [b for b in on_screen if b.action == call]
     else:
-        found = [b for b in Binding.make_bindings(type(screen).BINDINGS) if b.action == action]
-        found += [b for b in Binding.make_bindings(type(app).BINDINGS) if b.action == call]
+        found = [b for b in on_screen if b.action == action]
+        on_app = Binding.make_bindings(bindings(getattr(type(app), "COMMAND_LIST", ())))
+        found += [b for b in on_app if b.action == call]
     return ", ".join(dict.fromkeys(app.get_key_display(b) for b in found))

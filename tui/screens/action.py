@@ -29,20 +29,12 @@ class ActionScreen(ActionEditing, Screen):
     ActionScreen #card { height: 1fr; padding: 0 1; }
     """
 
+    # bar_rank: the keys the key bar keeps when it is narrow (80 columns): Edit, Quit go to `?`.
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
-        Command("escape", "back", "Back", "Back to the register"),
+        Command("escape", "back", "Back", "Back to the register", bar_rank=1),
         *EDIT_COMMANDS,
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
-    #: The keys the key bar keeps when it is narrow (80 columns): Edit, Quit go to `?`.
-    KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
-        "back",
-        "form('update')",
-        "form('close')",
-        "form('redate')",
-        "form('rag')",
-        "form('status')",
-    )
 
     def __init__(self, ref: str) -> None:
         super().__init__()

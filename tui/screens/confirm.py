@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.app.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS
 from tui.widgets.key_bar import KeyBar
 
@@ -20,11 +21,12 @@ class ConfirmScreen(ModalScreen[bool]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "No"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("y", "answer(True)", "Yes", "Yes"),
+        Command("n", "answer(False)", "No", "No"),
+        Command("escape", "answer(False)", "No", "No"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()

@@ -4,15 +4,22 @@ The CSS is kept here, not in an app-wide stylesheet, so it is parsed only when a
 dialog is first shown, not on every start-up.
 """
 
-from textual.binding import Binding
+from tui.app.command import Command
 
 #: tab / shift+tab between a dialog's fields. Priority bindings: the app moves the
 #: focus as it reads tab, before it hands the keys after it to a field, so letters
 #: typed (or pasted) straight after tab reach the next field, not the one tab left.
-FIELD_KEYS = [
-    Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-    Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
-]
+FIELD_COMMANDS = (
+    Command("tab", "app.focus_next", "Next field", "Next field", show=False, priority=True),
+    Command(
+        "shift+tab",
+        "app.focus_previous",
+        "Previous field",
+        "Previous field",
+        show=False,
+        priority=True,
+    ),
+)
 
 #: The share of the screen (above the key bar) a dialog may take: its max-height below.
 DIALOG_MAX_HEIGHT = 0.9

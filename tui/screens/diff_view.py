@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from db.cycles.diffs import diff
 from db.errors import ActregError
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.text.meeting_text import diff_lines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView
@@ -21,9 +22,10 @@ from tui.widgets.title_bar import TitleBar
 class DiffScreen(Screen):
     """Counts per category, then each change grouped by category (ref, title, detail)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the meetings"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("escape", "back", "Back", "Back to the meetings"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     AUTO_FOCUS = "#diff"
     DEFAULT_CSS = """

@@ -10,6 +10,7 @@ from tui.screens.action_forms import ACTION_FORMS
 from tui.screens.form_screen import FormResult, Saved, Stale
 
 #: The forms that act on one action: the register's selected row, or the card's action.
+#: Their bar_rank is the card's (after its Back, 1); the register ranks its own.
 EDIT_COMMANDS = (
     Command(
         "u",
@@ -18,6 +19,7 @@ EDIT_COMMANDS = (
         "Progress update: note, status, RAG, percent",
         name="Progress update",
         palette_help="Record a note, status, RAG or percent",
+        bar_rank=2,
     ),
     Command(
         "e",
@@ -34,6 +36,7 @@ EDIT_COMMANDS = (
         "Move the target date (with a reason)",
         name="Move target date",
         palette_help="Re-date the action, with a reason",
+        bar_rank=4,
     ),
     Command(
         "s",
@@ -42,6 +45,7 @@ EDIT_COMMANDS = (
         "Change the status",
         name="Change status",
         palette_help="Set the status",
+        bar_rank=6,
     ),
     Command(
         "r",
@@ -50,6 +54,7 @@ EDIT_COMMANDS = (
         "Set the RAG rating (with a reason)",
         name="Set RAG",
         palette_help="Re-rate the action, with a reason",
+        bar_rank=5,
     ),
     Command(
         "c",
@@ -57,6 +62,7 @@ EDIT_COMMANDS = (
         "Close",
         "Close as verified, with evidence",
         name="Close action",
+        bar_rank=3,
     ),
 )
 EDIT_BINDINGS = bindings(EDIT_COMMANDS)

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, LoadingIndicator, Select, Static
@@ -23,8 +23,9 @@ from db.exporting.layouts import DEFAULT_LAYOUT
 from db.exporting.table import ExportTable
 from db.plural import plural
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
 
@@ -78,11 +79,12 @@ class ExportScreen(ModalScreen[Path | None]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS + EXPORT_CSS
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "export", "Export", priority=True, tooltip="Write the file"),
-        Binding("escape", "close", "Close"),
-        *FIELD_KEYS,
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("ctrl+s", "export", "Export", "Write the file", priority=True),
+        Command("escape", "close", "Close", "Close"),
+        *FIELD_COMMANDS,
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, meeting: dict) -> None:
         super().__init__()

@@ -6,14 +6,15 @@ from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
 from db.read.queries import ActionFilter
+from tui.app.command import Command, bindings
 from tui.screens.action_forms import RAG_OPTIONS, STATUS_OPTIONS
-from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
 
@@ -41,11 +42,12 @@ class FilterMenu(ModalScreen[ActionFilter | None]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "apply", "Apply", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        *FIELD_KEYS,
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("ctrl+s", "apply", "Apply", "Apply", priority=True),
+        Command("escape", "cancel", "Cancel", "Cancel"),
+        *FIELD_COMMANDS,
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(
         self, flt: ActionFilter, values: dict[str, list[str]], *, opened: str | None = None

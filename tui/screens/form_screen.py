@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -26,8 +26,9 @@ from db.errors import ActregError, InputError, StaleVersion
 from db.read.paging import distinct_values
 from db.store.values import label
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.dialog import DIALOG_CSS, DIALOG_MAX_HEIGHT, FIELD_KEYS
+from tui.screens.dialog import DIALOG_CSS, DIALOG_MAX_HEIGHT, FIELD_COMMANDS
 from tui.widgets.choice_select import ChoiceSelect
 from tui.widgets.key_bar import KeyBar
 
@@ -78,11 +79,12 @@ class FormScreen(ModalScreen[FormResult]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        *FIELD_KEYS,
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("ctrl+s", "save", "Save", "Save", priority=True),
+        Command("escape", "cancel", "Cancel", "Cancel"),
+        *FIELD_COMMANDS,
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(
         self,

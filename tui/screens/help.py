@@ -1,4 +1,4 @@
-"""Every key of every screen, read from the screens' own bindings."""
+"""Every key of every screen, read from the screens' own bindings (their COMMAND_LIST)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.app.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS
 from tui.text.keys import describe_key
 from tui.widgets.key_bar import KeyBar
@@ -25,11 +26,12 @@ FORM_KEYS = [
 class HelpScreen(ModalScreen[None]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("q", "dismiss", "Close", show=False),
-        Binding("question_mark", "dismiss", "Close", show=False),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("escape", "dismiss", "Close", "Close"),
+        Command("q", "dismiss", "Close", "Close", show=False),
+        Command("question_mark", "dismiss", "Close", "Close", show=False),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()

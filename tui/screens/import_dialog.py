@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, LoadingIndicator, Static
 
 from db.errors import ActregError, InputError
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.app.gateway import RegisterGateway
-from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # db.importing.importer is imported when a file is first read, not at start-up
@@ -124,24 +125,25 @@ class ImportScreen(ModalScreen["ImportResult | None"]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS + IMPORT_CSS
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command(
             "ctrl+s",
             "confirm",
             "Preview / Import",
+            "Dry run first (enter); once the preview is shown, import for real",
             priority=True,
-            tooltip="Dry run first (enter); once the preview is shown, import for real",
         ),
-        Binding(
+        Command(
             "ctrl+t",
             "toggle_skip",
             "Skip invalid rows",
+            "Import the valid rows, skipping the rows in error (toggle)",
             priority=True,
-            tooltip="Import the valid rows, skipping the rows in error (toggle)",
         ),
-        Binding("escape", "close", "Cancel", tooltip="Close; nothing is imported"),
-        *FIELD_KEYS,
-    ]
+        Command("escape", "close", "Cancel", "Close; nothing is imported"),
+        *FIELD_COMMANDS,
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     AUTO_FOCUS = "#import-file"
 

@@ -62,14 +62,16 @@ class MeetingsScreen(Screen):
     #pack-preview { height: auto; max-height: 60%; padding: 0 1; border-top: solid $primary; }
     """
 
+    # bar_rank: the keys the key bar keeps when it is narrow (80 columns); the rest go to `?`.
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
-        Command("escape", "back", "Back", "Back to the register"),
+        Command("escape", "back", "Back", "Back to the register", bar_rank=1),
         Command(
             "a",
             "add",
             "Add meeting",
             "Add a committee meeting",
             name="Add a meeting",
+            bar_rank=6,
             palette_help="Schedule a committee meeting",
         ),
         Command(
@@ -78,6 +80,7 @@ class MeetingsScreen(Screen):
             "Snapshot",
             "Freeze the register for the selected meeting",
             name="Take a snapshot",
+            bar_rank=5,
         ),
         Command(
             "o,enter",
@@ -85,6 +88,7 @@ class MeetingsScreen(Screen):
             "Open",
             "Open the meeting's snapshot",
             name="Open the snapshot",
+            bar_rank=2,
             palette_help="The selected meeting's frozen table",
         ),
         Command(
@@ -93,6 +97,7 @@ class MeetingsScreen(Screen):
             "Changes",
             "What changed since the previous snapshot",
             name="Changes since the last snapshot",
+            bar_rank=3,
             palette_help="What changed before this meeting",
         ),
         Command(
@@ -101,19 +106,11 @@ class MeetingsScreen(Screen):
             "Export",
             "Export the meeting's snapshot (CSV, XLSX, …)",
             name="Export the snapshot",
+            bar_rank=4,
             palette_help="CSV, Markdown, HTML, XLSX or DOCX",
         ),
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
-    #: The keys the key bar keeps when it is narrow (80 columns): the rest go to `?`.
-    KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
-        "back",
-        "open",
-        "changes",
-        "export",
-        "snapshot",
-        "add",
-    )
 
     AUTO_FOCUS = "#meetings"
 

@@ -137,9 +137,18 @@ def start_first_read(gateway: RegisterGateway, rows: int = PAGE_SIZE) -> Future:
     return future
 
 
+#: What the register's enter and esc do while the search box has the focus: for the
+#: help screen (the bindings are the screen's own, `open` and `clear`).
+SEARCH_BOX_KEYS = (
+    Command("enter", "open", "Back to the table", "Back to the table"),
+    Command("escape", "clear", "Clear", "Clear"),
+)
+
+
 class RegisterScreen(ActionEditing, Screen):
     """The table of actions, filtered and sorted; enter opens one."""
 
+    # bar_rank: the keys the key bar keeps when it is narrow (80 columns); the rest go to `?`.
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
         # Priority, like "/": enter in the search box applies it and goes back to the
         # table as the key is read, so an enter typed straight after it opens the card.
@@ -149,6 +158,7 @@ class RegisterScreen(ActionEditing, Screen):
             "Open",
             "Open the selected action's card",
             name="Open action",
+            bar_rank=1,
             priority=True,
         ),
         # A priority binding runs as the app reads the key, before it hands the keys
@@ -161,6 +171,7 @@ class RegisterScreen(ActionEditing, Screen):
             "Search refs, titles, descriptions, commentary",
             name="Search",
             palette_help="Search titles, descriptions and commentary",
+            bar_rank=2,
             priority=True,
         ),
         Command(
@@ -170,6 +181,7 @@ class RegisterScreen(ActionEditing, Screen):
             "Only overdue actions (toggle)",
             name="Toggle overdue filter",
             palette_help="Only actions past their target",
+            bar_rank=7,
         ),
         Command(
             "w",
@@ -198,6 +210,7 @@ class RegisterScreen(ActionEditing, Screen):
             "Filter by status, RAG, owner, directorate, theme",
             name="Filter menu",
             palette_help="Filter by status, RAG, owner, directorate or theme",
+            bar_rank=3,
         ),
         # A key each for the lists the menu holds: it opens with that list's choices shown.
         *(
@@ -248,6 +261,7 @@ class RegisterScreen(ActionEditing, Screen):
             "Add a new action",
             name="New action",
             palette_help="Add an action to the register",
+            bar_rank=4,
         ),
         Command(
             "i",
@@ -274,20 +288,13 @@ class RegisterScreen(ActionEditing, Screen):
             show=False,
         ),
         # On the home screen only 'update' is in the key bar; the rest act on the row too.
-        *(c if c.key == "u" else replace(c, show=False) for c in EDIT_COMMANDS),
+        # (Triage, the app's, has rank 6 in the key bar: tui.app.commands.)
+        *(
+            replace(c, bar_rank=5) if c.key == "u" else replace(c, show=False, bar_rank=None)
+            for c in EDIT_COMMANDS
+        ),
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
-
-    #: The keys the key bar keeps when it is narrow (80 columns): the rest go to `?`.
-    KEY_BAR_FIRST: ClassVar[tuple[str, ...]] = (
-        "open",
-        "search",
-        "filter_menu",
-        "new",
-        "form('update')",
-        "triage",
-        "toggle('overdue')",
-    )
 
     AUTO_FOCUS = "#actions"
 

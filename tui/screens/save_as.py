@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from tui.screens.dialog import DIALOG_CSS, FIELD_KEYS
+from tui.app.command import Command, bindings
+from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.key_bar import KeyBar
 
 
@@ -42,11 +43,12 @@ class SaveAsScreen(ModalScreen[Path | None]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Write", priority=True, tooltip="Write the file here"),
-        Binding("escape", "cancel", "Cancel", tooltip="Write nothing"),
-        *FIELD_KEYS,
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("ctrl+s", "save", "Write", "Write the file here", priority=True),
+        Command("escape", "cancel", "Cancel", "Write nothing"),
+        *FIELD_COMMANDS,
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, heading: str, folder: Path, name: str) -> None:
         super().__init__()

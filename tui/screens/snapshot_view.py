@@ -6,13 +6,14 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
 from db.cycles.snapshots import snapshot_rows
 from db.plural import plural
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.text.formatting import when
 from tui.text.meeting_text import moment
 from tui.widgets.frozen_table import FrozenTable
@@ -33,9 +34,10 @@ def snapshot_heading(snap: dict) -> str:
 class SnapshotScreen(Screen):
     """The rows a snapshot froze; nothing here can change them."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the meetings"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("escape", "back", "Back", "Back to the meetings"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     DEFAULT_CSS = """
     #snapshot-heading { height: auto; background: $primary 40%; padding: 0 1; }

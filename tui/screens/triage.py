@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -35,6 +35,7 @@ from db.read.queries import ActionFilter, action_log, get_action, ref_of
 from db.store.connection import setting
 from db.store.register import correct_entries, record_chase, record_note, set_rag
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.app.triage_session import (
     DECISION_WORDS,
     UNDO_REASON,
@@ -155,20 +156,21 @@ class TriageScreen(Screen):
     #triage-keys { height: auto; color: $text-muted; padding: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u", "note", "Note", tooltip="Record a progress note"),
-        Binding("g", "rag('green')", "Green", tooltip="Set RAG green (asks the reason)"),
-        Binding("a", "rag('amber')", "Amber", tooltip="Set RAG amber (asks the reason)"),
-        Binding("r", "rag('red')", "Red", tooltip="Set RAG red (asks the reason)"),
-        Binding("s", "status", "Status", tooltip="Change the status"),
-        Binding("d", "redate", "Re-date", tooltip="Move the target date (date and reason)"),
-        Binding("v", "close", "Close", tooltip="Verify and close, with evidence"),
-        Binding("x", "chase", "Chased", tooltip="Record that the owner was chased (no prompt)"),
-        Binding("space,j", "next", "Next", tooltip="Next card (after the last: the summary)"),
-        Binding("k", "previous", "Prev", tooltip="Previous card"),
-        Binding("z", "undo", "Undo", tooltip="Undo this session's last decision (corrections)"),
-        Binding("escape", "end", "End", tooltip="End the session and show its summary"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("u", "note", "Note", "Record a progress note"),
+        Command("g", "rag('green')", "Green", "Set RAG green (asks the reason)"),
+        Command("a", "rag('amber')", "Amber", "Set RAG amber (asks the reason)"),
+        Command("r", "rag('red')", "Red", "Set RAG red (asks the reason)"),
+        Command("s", "status", "Status", "Change the status"),
+        Command("d", "redate", "Re-date", "Move the target date (date and reason)"),
+        Command("v", "close", "Close", "Verify and close, with evidence"),
+        Command("x", "chase", "Chased", "Record that the owner was chased (no prompt)"),
+        Command("space,j", "next", "Next", "Next card (after the last: the summary)"),
+        Command("k", "previous", "Prev", "Previous card"),
+        Command("z", "undo", "Undo", "Undo this session's last decision (corrections)"),
+        Command("escape", "end", "End", "End the session and show its summary"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, queue: list[int]) -> None:
         super().__init__()
@@ -423,11 +425,12 @@ def _intro(row: dict) -> str:
 class TriageSummary(Screen):
     """What the session did; `w` writes the Markdown summary for the minutes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "write", "Write summary", tooltip="Write the Markdown summary (for minutes)"),
-        Binding("escape", "back", "Back", tooltip="Back to the register"),
-        Binding("q", "back", "Back", show=False, tooltip="Back to the register"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("w", "write", "Write summary", "Write the Markdown summary (for minutes)"),
+        Command("escape", "back", "Back", "Back to the register"),
+        Command("q", "back", "Back", "Back to the register", show=False),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, session: TriageSession) -> None:
         super().__init__()

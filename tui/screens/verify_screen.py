@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -22,6 +22,7 @@ from db.errors import ActregError
 from db.integrity.verifier import VerifyReport, verify
 from db.plural import plural
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS
 from tui.widgets.key_bar import KeyBar
 
@@ -71,10 +72,11 @@ class VerifyScreen(ModalScreen[VerifyReport | None]):
     SCOPED_CSS = False
     DEFAULT_CSS = DIALOG_CSS + VERIFY_CSS
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "run", "Verify", priority=True, tooltip="Run the check (again)"),
-        Binding("escape", "close", "Close", tooltip="Close (a running check is left to finish)"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("ctrl+r", "run", "Verify", "Run the check (again)", priority=True),
+        Command("escape", "close", "Close", "Close (a running check is left to finish)"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     class Progress(Message):
         """Posted from the worker thread by verify's progress callback."""

@@ -17,7 +17,7 @@ from typing import ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -31,6 +31,7 @@ from db.read.paging import (
 )
 from db.read.queries import ActionFilter
 from tui.app.background import run_db
+from tui.app.command import Command, bindings
 from tui.text.formatting import (
     OVERDUE_STYLE,
     RAG_LETTERS,
@@ -163,14 +164,15 @@ class ActionTable(ScrollView, can_focus=True):
         "action-table--cursor",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, tooltip="Previous action"),
-        Binding("down", "cursor(1)", "Down", show=False, tooltip="Next action"),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False, tooltip="First action"),
-        Binding("end", "jump(-1)", "Last", show=False, tooltip="Last action"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("up", "cursor(-1)", "Up", "Previous action", show=False),
+        Command("down", "cursor(1)", "Down", "Next action", show=False),
+        Command("pageup", "page(-1)", "Page up", "Page up", show=False),
+        Command("pagedown", "page(1)", "Page down", "Page down", show=False),
+        Command("home", "jump(0)", "First", "First action", show=False),
+        Command("end", "jump(-1)", "Last", "Last action", show=False),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     DEFAULT_CSS = """
     ActionTable {

@@ -6,14 +6,16 @@ draws the whole line as one widget. ``Footer`` mounts a widget per key, and only
 after the first frame: on the register it was a tenth of start-up, and the first
 frame had no keys in it. Clicking a key presses it; hovering shows its tooltip.
 
-When the line is too narrow for every key, a screen's ``KEY_BAR_FIRST`` (its
-actions, most needed first) say which keys stay: those are placed first, the
-rest fill what room is left, and all are drawn in the screens' binding order.
-Keys left out are still listed by ``?``, which stays at the right edge.
+When the line is too narrow for every key, the commands declared with a
+``bar_rank`` (tui.app.command; the screen's and the app's) say which keys stay,
+lowest rank first: those are placed first, the rest fill what room is left, and
+all are drawn in the screens' binding order. Keys left out are still listed by
+``?``, which stays at the right edge.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
@@ -36,6 +38,14 @@ PINNED_ACTIONS = frozenset({"help"})
 
 #: A key to show: (its binding, whether it works now, its tooltip).
 _Shown = tuple[Binding, bool, str]
+
+
+@cache
+def bar_ranks(screen_class: type, app_class: type) -> dict[str, int]:
+    """Each ranked action's rank on this screen: the app's commands, then the screen's
+    own (which win where both rank one action). Read once per screen class."""
+    commands = (*getattr(app_class, "COMMAND_LIST", ()), *getattr(screen_class, "COMMAND_LIST", ()))
+    return {c.action: c.bar_rank for c in commands if c.bar_rank is not None}
 
 
 class _Key(NamedTuple):
@@ -143,17 +153,15 @@ class KeyBar(Widget, can_focus=False):
 
     def _fitting(self, left: list[_Shown], widths: list[int], room: int) -> set[int]:
         """Which of `left` to show in `room` cells: the screen's most needed first."""
-        first = list(getattr(self.screen, "KEY_BAR_FIRST", ()))
+        ranks = bar_ranks(type(self.screen), type(self.app))
         actions = [binding.action for binding, _, _ in left]
-        ranked = sorted(
-            range(len(left)),
-            key=lambda i: (first.index(actions[i]) if actions[i] in first else len(first), i),
-        )
+        unranked = max(ranks.values(), default=0) + 1
+        ranked = sorted(range(len(left)), key=lambda i: (ranks.get(actions[i], unranked), i))
         chosen: set[int] = set()
         used = 0
         for index in ranked:
             if used + widths[index] > room:
-                if actions[index] in first:
+                if actions[index] in ranks:
                     continue  # a smaller key further down the ranking may still fit
                 break  # the rest keep their order: none jumps ahead of one cut
             chosen.add(index)

@@ -10,13 +10,24 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.command import Command, bindings
+
 #: Cells a right or left moves a wide view by.
 SIDE_STEP = 10
+
+
+#: The keys every Textual ScrollView has (bound by Textual, not here): for the help screen.
+SCROLL_KEYS = (
+    Command("up", "scroll_up", "Scroll up", "Scroll up"),
+    Command("down", "scroll_down", "Scroll down", "Scroll down"),
+    Command("pageup", "page_up", "Page up", "Page up"),
+    Command("pagedown", "page_down", "Page down", "Page down"),
+)
 
 
 class LinesView(ScrollView, can_focus=True):
@@ -28,14 +39,15 @@ class LinesView(ScrollView, can_focus=True):
     """
 
     #: In a view that is not wide, End and Home go to the last and first line.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "side(1)", "Scroll right", show=False, tooltip="Along the lines"),
-        Binding("left", "side(-1)", "Scroll left", show=False, tooltip="Back along the lines"),
-        Binding("end", "line_end", "Line ends", show=False, tooltip="The ends of the lines"),
-        Binding("home", "line_start", "Line starts", show=False, tooltip="The starts"),
-        Binding("ctrl+end", "scroll_end", "Last line", show=False),
-        Binding("ctrl+home", "scroll_home", "First line", show=False),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("right", "side(1)", "Scroll right", "Along the lines", show=False),
+        Command("left", "side(-1)", "Scroll left", "Back along the lines", show=False),
+        Command("end", "line_end", "Line ends", "The ends of the lines", show=False),
+        Command("home", "line_start", "Line starts", "The starts", show=False),
+        Command("ctrl+end", "scroll_end", "Last line", "Last line", show=False),
+        Command("ctrl+home", "scroll_home", "First line", "First line", show=False),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, *, id: str | None = None, wide: bool = False) -> None:
         super().__init__(id=id, classes="-wide" if wide else None)

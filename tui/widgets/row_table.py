@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import DataTable
+
+from tui.app.command import Command, bindings
 
 
 class RowTable(DataTable):
     """A row-cursor DataTable whose first column stays put (see the module)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "first_row", "First", show=False, tooltip="First row"),
-        Binding("end", "last_row", "Last", show=False, tooltip="Last row"),
-    ]
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("home", "first_row", "First", "First row", show=False),
+        Command("end", "last_row", "Last", "Last row", show=False),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, fixed_columns=1)
