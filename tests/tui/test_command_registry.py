@@ -17,6 +17,7 @@ import pytest
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from tests.tui.tui_helpers import run_async, settle
 from tui.app.app import ActregApp, key_sections
 from tui.app.command import Command, bindings
 
@@ -136,3 +137,39 @@ def test_the_help_screen_lists_each_command_as_declared():
         for command in commands:
             if command.key is not None:
                 assert lines[command.key] == command.help, (title, command.key)
+
+
+def test_only_the_apps_commands_say_where_they_work():
+    # A screen's command works on the screens that list it; the app's say which screens.
+    app_commands = set(ActregApp.COMMAND_LIST)
+    for where, command in COMMANDS:
+        if command.works_on is not None:
+            assert command in app_commands, f"{where}: {command.action}"
+    limited = {c.action for c in ActregApp.COMMAND_LIST if c.works_on is not None}
+    assert limited == {"triage", "meetings", "verify", "review"}
+
+
+@run_async
+async def test_each_app_command_works_where_its_declaration_says(mat_conn):
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+
+        def working() -> set[str]:
+            return {
+                a for a in ("triage", "meetings", "verify", "review") if app.allows(a, app.screen)
+            }
+
+        assert working() == {"triage", "meetings", "verify", "review"}  # the register
+        await pilot.press("enter")  # the card: no triage (it starts from the register)
+        await settle(pilot)
+        assert working() == {"meetings", "verify", "review"}
+        await pilot.press("escape", "m")  # the meetings screen: not a second one
+        await settle(pilot)
+        assert working() == {"verify", "review"}
+        await pilot.press("question_mark")  # a dialog: none of them
+        await settle(pilot)
+        assert working() == set()
+        await pilot.press("escape", "escape", "R")  # the review: not a second one
+        await settle(pilot)
+        assert working() == {"meetings", "verify"}

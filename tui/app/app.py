@@ -6,11 +6,11 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from db.store.connection import RegisterConnection
 from tui.app.command import Command, bindings
-from tui.app.commands import APP_COMMAND_LIST, ActregCommands
+from tui.app.commands import APP_COMMAND_BY_ACTION, APP_COMMAND_LIST, ActregCommands
 from tui.app.gateway import RegisterGateway
 from tui.app.held_keys import KeyHolding
 from tui.screens.action import ActionScreen
@@ -75,21 +75,10 @@ class ActregApp(KeyHolding):
         )
 
     def allows(self, action: str, screen: Screen) -> bool:
-        """Whether an app-wide action does anything on `screen`: the key bar and the
-        palette offer it only where it does."""
-        if action == "triage":  # a session starts from the register's filter
-            return isinstance(screen, RegisterScreen)
-        if action == "meetings":
-            return not isinstance(screen, ModalScreen) and not any(
-                isinstance(s, MeetingsScreen) for s in self.screen_stack
-            )
-        if action == "verify":
-            return not isinstance(screen, ModalScreen)
-        if action == "review":
-            return not isinstance(screen, ModalScreen) and not any(
-                isinstance(s, RoundReviewScreen) for s in self.screen_stack
-            )
-        return True
+        """Whether an app-wide action does anything on `screen` (its command's
+        `works_on`): the key bar and the palette offer it only where it does."""
+        command = APP_COMMAND_BY_ACTION.get(action)
+        return command is None or command.works_on is None or command.works_on(self, screen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.allows(action, self.screen)

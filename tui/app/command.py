@@ -5,16 +5,19 @@ their ``BINDINGS`` from it (``BINDINGS = bindings(COMMAND_LIST)``), so nothing
 about one key is written twice: the key bar shows ``label`` and keeps the keys
 with a ``bar_rank`` when it is narrow, the help screen and the key's tooltip show
 ``help``, and the command palette (tui.app.commands) offers every command with a
-``name`` on the screen that lists it, with the keys that run it there.
+``name`` on the screen that lists it, with the keys that run it there; an app
+command's ``works_on`` says on which screens it does anything.
 tests/tui/test_command_registry.py walks every class in tui/ to keep it so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class Command:
     #: When the key bar is too narrow for every key, the keys with a rank stay,
     #: lowest rank first; the rest fill what room is left (`?` lists them all).
     bar_rank: int | None = None
+    #: Where one of the app's commands works, given the app and the screen: the key bar
+    #: and the palette offer it only there. None: everywhere. (A screen's command works
+    #: on the screens that list it.)
+    works_on: Callable[[App, Screen], bool] | None = None
 
     def binding(self) -> Binding:
         assert self.key is not None, f"{self.action} has no key"

@@ -12,13 +12,14 @@ key a screen shows has a command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from tui.app.command import Command, bindings
 from tui.screens.action import ActionScreen
@@ -55,7 +56,28 @@ def entries(commands: tuple[Command, ...], owner: str) -> tuple[PaletteEntry, ..
     )
 
 
-#: The app's own keys and commands (ActregApp.COMMAND_LIST): on every screen.
+def on_the_register(app: App, screen: Screen) -> bool:
+    """Triage: a session starts from the register's filter."""
+    return isinstance(screen, RegisterScreen)
+
+
+def not_in_a_dialog(app: App, screen: Screen) -> bool:
+    return not isinstance(screen, ModalScreen)
+
+
+def not_in_a_dialog_nor_open(opens: type[Screen]) -> Callable[[App, Screen], bool]:
+    """Works outside dialogs while no `opens` screen is on the stack (one at a time)."""
+
+    def works_on(app: App, screen: Screen) -> bool:
+        return not_in_a_dialog(app, screen) and not any(
+            isinstance(s, opens) for s in app.screen_stack
+        )
+
+    return works_on
+
+
+#: The app's own keys and commands (ActregApp.COMMAND_LIST): on every screen where
+#: their `works_on` lets them.
 APP_COMMAND_LIST: tuple[Command, ...] = (
     Command("q", "quit", "Quit", "Quit"),  # (the palette's Quit is Textual's own)
     Command(
@@ -74,6 +96,7 @@ APP_COMMAND_LIST: tuple[Command, ...] = (
         name="Triage",
         palette_help="Walk the filtered actions one at a time",
         bar_rank=6,  # on the register, the one screen it works on: after its Update (5)
+        works_on=on_the_register,
     ),
     Command(
         "m",
@@ -81,6 +104,7 @@ APP_COMMAND_LIST: tuple[Command, ...] = (
         "Meetings",
         "Meetings, snapshots, changes and exports",
         name="Meetings and snapshots",
+        works_on=not_in_a_dialog_nor_open(MeetingsScreen),
     ),
     Command(
         "ctrl+p",
@@ -96,6 +120,7 @@ APP_COMMAND_LIST: tuple[Command, ...] = (
         "Verify",
         "Check the register has not been altered; optionally find an expected hash",
         name="Verify the register: hash chain, projection, snapshots",
+        works_on=not_in_a_dialog,
     ),
     Command(
         None,
@@ -103,6 +128,7 @@ APP_COMMAND_LIST: tuple[Command, ...] = (
         "Review returns",
         "The update round: accept, edit or reject what owners returned",
         name="Review returned updates",
+        works_on=not_in_a_dialog_nor_open(RoundReviewScreen),
     ),
 )
 
@@ -112,6 +138,8 @@ SCREEN_COMMANDS: dict[type[Screen], tuple[PaletteEntry, ...]] = {
     cls: entries(getattr(cls, "COMMAND_LIST", ()), "screen") for cls in SCREENS
 }
 APP_COMMANDS = entries(APP_COMMAND_LIST, "app")
+#: The app's commands by their action, for where each works.
+APP_COMMAND_BY_ACTION: dict[str, Command] = {c.action: c for c in APP_COMMAND_LIST}
 #: Every palette entry.
 COMMANDS: tuple[PaletteEntry, ...] = (
     *dict.fromkeys(c for commands in SCREEN_COMMANDS.values() for c in commands),
