@@ -27,12 +27,14 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 
 from db.cycles.snapshots import SNAPSHOT_FIELDS, Snapshot, rows_hash
-from db.read.queries import with_flags
+from db.read.queries import dated_flags, with_flags
 from db.store import log
 from db.store.dates import parse_utc_text
 from db.store.projection import Row, ref_key
 
 _MODULUS = 1 << 256
+_BEYOND = float("inf")  # (after the last snapshot's head)
+_JSON = {True: b"true", False: b"false"}
 
 
 def _digest(ref: str, data: bytes) -> int:
@@ -77,6 +79,10 @@ class SnapshotPass:
         self.everything = (1 << len(self.cuts)) - 1
         self._heads, self._by_head = _masks([c.head for c in self.cuts])
         self._cut_offs, self._by_cut = _masks([c.cut for c in self.cuts])
+        # The entries come in id order, so the snapshots whose head is at or after the
+        # entry's id change only when the pass goes beyond a head: kept, not bisected.
+        self._head_mask, self._next_head = 0, 0
+        self._last: dict[int, int] = {}  # action id -> the mask of its last entry met
 
     def _mask(self, entry_id: int, effective_at: str) -> int:
         return (
@@ -84,17 +90,23 @@ class SnapshotPass:
             & self._by_cut[bisect_left(self._cut_offs, effective_at)]
         )
 
-    def before(self, entry: log.LogEntry, row: Row | None) -> None:
-        """`entry` is about to be folded into `row` (its action's state, None if new)."""
-        if row is None:
-            return
-        now = self._mask(entry.id, log.effective_moment(entry.recorded_at, entry.effective_date))
-        if now == self.everything:
-            return
-        # The snapshots that include the action's entry before this one but not this one:
-        # the row as it stands is the action as in each of them.
-        ending = self._mask(row["last_entry_id"], row["last_update_at"]) & ~now
-        self._add(row, ending)
+    def before(self, action_id: int, entry_id: int, moment: str, row: Row | None) -> None:
+        """The entry `entry_id` of `action_id`, effective at `moment`, is about to be
+        folded into `row` (the action as it stands, None if new). Entries come in id order."""
+        if entry_id > self._next_head:
+            place = bisect_left(self._heads, entry_id)
+            self._head_mask = self._by_head[place]
+            self._next_head = self._heads[place] if place < len(self._heads) else _BEYOND
+        now = self._head_mask
+        if now:
+            now &= self._by_cut[bisect_left(self._cut_offs, moment)]
+        last = self._last.get(action_id)
+        if last != now:
+            self._last[action_id] = now
+            # The snapshots that include the action's entry before this one but not this
+            # one: the row as it stands is the action as in each of them.
+            if row is not None and last is not None and last & ~now:
+                self._add(row, last & ~now)
 
     def finish(self, actions: Iterable[Row]) -> None:
         """Every action's final state: the state of each snapshot that includes all of it."""
@@ -103,24 +115,56 @@ class SnapshotPass:
 
     def _add(self, row: Row, mask: int) -> None:
         """`row` is the action as in each snapshot of `mask`: fold its row into their sums."""
-        # Snapshots that see the same state with the same flags (a finished action, in
-        # every snapshot after it) share one encoding: the flags are all that differ.
-        met: dict[tuple, int] = {}
+        # The snapshots share the row but for the flags that depend on the day (days
+        # overdue, overdue, stale): the row is encoded once, and each other snapshot's
+        # text is that encoding with its own flags put in (the same bytes: a test holds
+        # the two to each other). Snapshots with the same flags share the digest too.
+        met: dict[tuple[int, bool], int] = {}
+        pieces: list[bytes] | None = None
         index = 0
         while mask:
             if mask & 1:
                 cut = self.cuts[index]
-                flagged = with_flags(row, on=cut.today, stale_before=cut.stale_before)
-                flags = (flagged["days_overdue"], flagged["slipped"], flagged["stale"])
+                flags = dated_flags(row, cut.today, cut.stale_before)
                 digest = met.get(flags)
                 if digest is None:
-                    fields: Mapping[str, object] = flagged  # read by name from a list of names
-                    data = self._encode({name: fields[name] for name in SNAPSHOT_FIELDS})
-                    digest = met[flags] = _digest(row["ref"], data)
+                    if pieces is None:
+                        pieces, data = self._pieces(row, cut, flags)
+                    else:
+                        days, stale = flags
+                        data = b"".join((
+                            pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
+                            pieces[2], _JSON[stale], pieces[3],
+                        ))  # fmt: skip
+                    digest = met[flags] = int.from_bytes(hashlib.sha256(data).digest(), "big")
                 cut.total += digest
                 cut.rows += 1
             mask >>= 1
             index += 1
+
+    def _pieces(self, row: Row, cut: _Cut, flags: tuple[int, bool]) -> tuple[list[bytes], bytes]:
+        """(the digested text of `row` in `cut` cut around its three dated flags, and
+        the whole of it): ref, a newline, and the row's JSON, as _digest digests."""
+        flagged: Mapping[str, object] = with_flags(row, on=cut.today, stale_before=cut.stale_before)
+        data = self._encode({name: flagged[name] for name in SNAPSHOT_FIELDS})
+        days, stale = flags
+        pieces, done = [], 0
+        # Each flag's key is found where it stands as a key: inside a string value a
+        # quote is always escaped, so `,"stale":` can only be the key itself.
+        for key, value in (
+            (b',"days_overdue":', b"%d" % days),
+            (b',"overdue":', _JSON[days > 0]),
+            (b',"stale":', _JSON[stale]),
+        ):
+            start = data.index(key, done) + len(key)
+            if data[start : start + len(value)] != value:
+                raise ValueError(f"the row of {row['ref']!r} does not encode its flags as expected")
+            pieces.append(data[done:start])
+            done = start + len(value)
+        pieces.append(data[done:])
+        pieces[0] = str(row["ref"]).encode() + b"\n" + pieces[0]
+        return pieces, b"".join((pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
+                                 pieces[2], _JSON[stale], pieces[3]))  # fmt: skip
 
     def check(self, conn: sqlite3.Connection) -> list[str]:
         """Problems with any snapshot: its stored rows against its hash and the replay."""

@@ -26,6 +26,7 @@ from db.integrity.search_index import search_index_problems
 from db.integrity.snapshot_pass import SnapshotPass
 from db.integrity.time_order import time_order_problems
 from db.store import log
+from db.store.log import END_OF_DAY
 from db.store.projection import ACTION_COLUMNS, Replayer
 
 Progress = Callable[[int, int], None]
@@ -89,23 +90,23 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     head_id = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()[0]
     # Every snapshot is checked on the same pass: its rows are states the replay meets.
     snapshots = list_snapshots(conn)
-    chain, replay = ChainCheck(expect), _Replay(SnapshotPass(snapshots))
-    chain.feed(replay.feed(log.entries(conn, up_to=head_id), head_id, progress))
-    report.entries = chain.entries
-    report.head_hash = chain.head_hash
-    if chain.problem:
-        report.problems.append(chain.problem)
+    walk = LogPass(expect, SnapshotPass(snapshots))
+    walk.feed(log.entries(conn, up_to=head_id), head_id, progress)
+    report.entries = walk.entries
+    report.head_hash = walk.head_hash
+    if walk.problem:
+        report.problems.append(walk.problem)
     if expect is not None:
-        report.expected_found = chain.expected_found
-    if replay.stuck is not None:  # the table cannot be compared with a replay that stopped
-        report.problems.append(replay.stuck)
+        report.expected_found = walk.expected_found
+    if walk.stuck is not None:  # the table cannot be compared with a replay that stopped
+        report.problems.append(walk.stuck)
         return
     if progress:
         progress(head_id, head_id)
-    replay.snapshots.finish(replay.replayer.actions.values())
-    snapshot_check = replay.snapshots
-    report.actions, mismatches = _compare_projection(conn, replay.replayer.actions)
-    del replay  # (the replayed rows are compared: their memory goes before the next checks)
+    walk.snapshots.finish(walk.replayer.actions.values())
+    snapshot_check = walk.snapshots
+    report.actions, mismatches = _compare_projection(conn, walk.replayer.actions)
+    del walk  # (the replayed rows are compared: their memory goes before the next checks)
     counted = conn.execute("SELECT n FROM action_count").fetchone()
     if counted is None or counted[0] != report.actions:
         kept = "missing" if counted is None else counted[0]
@@ -128,66 +129,52 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     report.problems += check_register_rows(conn)
 
 
-class _Replay:
-    """Folds each entry into its action as the chain check reads it (one pass)."""
+def _quick_check(conn) -> str:
+    result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    return "ok" if result == ["ok"] else "; ".join(result[:5])
 
-    def __init__(self, snapshots: SnapshotPass) -> None:
+
+class LogPass:
+    """verify's one pass over the log: each entry read once, its place in the chain and
+    its hash checked (ids contiguous, each follows the last, hashes true), and folded
+    into its action, meeting on the way each snapshot's state of each action."""
+
+    def __init__(self, expect: str | None, snapshots: SnapshotPass) -> None:
+        self.expect = expect
+        self.expected_found = False
+        self.head_hash = log.GENESIS_HASH
+        self.problem: str | None = None  # the first break in the chain
+        self.entries = 0
         self.replayer = Replayer()
         self.snapshots = snapshots
         self.stuck: str | None = None  # why the fold stopped, at the first entry it cannot fold
 
     def feed(
         self, entries: Iterable[log.LogEntry], head_id: int, progress: Progress | None
-    ) -> Iterable[log.LogEntry]:
-        """Pass `entries` on unchanged, folding each (and reporting progress) on the way."""
-        apply = self.replayer.apply  # (bound once: this loop runs for every entry of the log)
+    ) -> None:
+        """Check and fold `entries`, the whole log in chain order."""
+        # Locals, and the per-entry steps written out in one loop: it runs two million
+        # times on a big register, and a call or a generator per entry per step was
+        # most of verify's time.
+        prev_id, prev_hash, expect = 0, log.GENESIS_HASH, self.expect
+        found, problem, stuck = False, None, None
+        expected_hash, apply = log.expected_hash, self.replayer.apply
         actions = self.replayer.actions
         # Without snapshots the loop does not look at them at all (most registers).
         before = self.snapshots.before if self.snapshots.cuts else None
-        for count, entry in enumerate(entries, start=1):
-            if progress and not count % PROGRESS_EVERY:
-                progress(entry.id, head_id)
-            if self.stuck is None:
-                try:
-                    if before is not None and entry.action_id is not None:
-                        before(entry, actions.get(entry.action_id))
-                    apply(entry)
-                except (ValueError, KeyError, TypeError) as exc:
-                    self.stuck = f"entry #{entry.id} ({entry.uuid}) cannot be replayed: {exc}"
-            yield entry
-
-
-def _quick_check(conn) -> str:
-    result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    return "ok" if result == ["ok"] else "; ".join(result[:5])
-
-
-class ChainCheck:
-    """Walks the chain entry by entry: ids contiguous, each follows the last, hashes true."""
-
-    def __init__(self, expect: str | None) -> None:
-        self.expect = expect
-        self.expected_found = False
-        self.prev_id, self.head_hash = 0, log.GENESIS_HASH
-        self.problem: str | None = None
-        self.entries = 0
-
-    def feed(self, entries: Iterable[log.LogEntry]) -> None:
-        """Check `entries`, in chain order, following on from what was fed before."""
-        # Locals and one inlined test per entry: this loop runs two million times.
-        prev_id, prev_hash, expect = self.prev_id, self.head_hash, self.expect
-        found, problem, expected_hash = self.expected_found, self.problem, log.expected_hash
-        count = self.entries
+        count = 0
         for entry in entries:
             count += 1
-            entry_id, entry_hash = entry.id, entry.hash
+            entry_id, entry_hash = entry[0], entry[13]
+            if progress and not count % PROGRESS_EVERY:
+                progress(entry_id, head_id)
             if entry_hash == expect:
                 found = True
             if problem is None:
                 try:
                     sound = (
                         entry_id == prev_id + 1
-                        and entry.prev_hash == prev_hash
+                        and entry[12] == prev_hash
                         and expected_hash(entry) == entry_hash
                     )
                     if not sound:
@@ -195,8 +182,17 @@ class ChainCheck:
                 except TypeError:  # bytes or numbers where text belongs: cannot be hashed
                     problem = _type_problem(entry)
             prev_id, prev_hash = entry_id, entry_hash
-        self.prev_id, self.head_hash, self.entries = prev_id, prev_hash, count
-        self.expected_found, self.problem = found, problem
+            if stuck is None and entry[2] is not None:
+                try:
+                    if before is not None:
+                        recorded, effective = entry[9], entry[11]
+                        moment = recorded if effective == recorded[:10] else effective + END_OF_DAY
+                        before(entry[2], entry_id, moment, actions.get(entry[2]))
+                    apply(entry)
+                except (ValueError, KeyError, TypeError) as exc:
+                    stuck = f"entry #{entry_id} ({entry[1]}) cannot be replayed: {exc}"
+        self.head_hash, self.entries = prev_hash, count
+        self.expected_found, self.problem, self.stuck = found, problem, stuck
 
 
 def _type_problem(entry: log.LogEntry) -> str:

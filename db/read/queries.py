@@ -118,16 +118,23 @@ def with_flags(row: Row, *, on: dt.date, stale_before: str) -> ActionRow:
 
 
 def _add_flags(out: dict[str, Any], on: dt.date, stale_before: str) -> ActionRow:
-    open_ = out["status"] not in FINISHED_STATUSES
-    target = out["target_date"]
-    days = (on - dt.date.fromisoformat(target)).days if (open_ and target) else 0
-    out["overdue"] = days > 0
-    out["days_overdue"] = max(days, 0)
-    original = out["original_target_date"]
+    days_overdue, stale = dated_flags(out, on, stale_before)
+    out["overdue"] = days_overdue > 0
+    out["days_overdue"] = days_overdue
+    target, original = out["target_date"], out["original_target_date"]
     out["slipped"] = bool(target and original and target > original)
-    out["stale"] = bool(open_ and (out["last_update_at"] or "") < stale_before)
+    out["stale"] = stale
     out["last_update"] = out["last_update_at"]
     return cast(ActionRow, out)
+
+
+def dated_flags(row: Row, on: dt.date, stale_before: str) -> tuple[int, bool]:
+    """(days overdue, stale) of `row` on the day `on`: the flags that depend on the day
+    (overdue is days overdue > 0; slipped depends on the row alone)."""
+    open_ = row["status"] not in FINISHED_STATUSES
+    target = row["target_date"]
+    days = (on - dt.date.fromisoformat(target)).days if (open_ and target) else 0
+    return max(days, 0), bool(open_ and (row["last_update_at"] or "") < stale_before)
 
 
 def _fts_query(text: str) -> str | None:

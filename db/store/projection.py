@@ -117,44 +117,48 @@ def apply_entry(
     counted field is target_revisions: +1 per re-date, -1 when a correction
     takes a re-date back (`superseded` is the entry a correction corrects).
     """
-    if entry.kind == "created":
+    # verify folds every entry of the log through here: the entry is unpacked once into
+    # locals and the helpers below (is_redate, undoes_redate, is_progress_commentary,
+    # decode, effective_moment) are written out inline; tests hold them to each other.
+    (entry_id, uuid, action_id, kind, field, _old, new_value, commentary,
+     _author, recorded, supersedes, effective, _prev, _hash) = entry  # fmt: skip
+    if kind == "created":
         new = _created(entry)
     else:
         if row is None:
-            raise ValueError(
-                f"entry {entry.uuid} changes action {entry.action_id} before it exists"
-            )
+            raise ValueError(f"entry {uuid} changes action {action_id} before it exists")
         new = row if in_place else dict(row)
-        field = entry.field
         if field is not None and field != "commentary":
             if field not in SETTABLE_FIELDS:
-                raise ValueError(f"entry {entry.uuid} sets {field!r}, which no entry may set")
-            new[field] = decode(field, entry.new_value)
-            if field == "ref":
-                new["ref_key"] = ref_key(str(entry.new_value))
-            elif field == "rag":
-                new["rag_reason"] = entry.commentary
-        if is_redate(entry):
-            new["target_revisions"] = int(new["target_revisions"]) + 1
-        elif superseded is not None and undoes_redate(entry, superseded):
-            new["target_revisions"] = max(0, int(new["target_revisions"]) - 1)
-    # When it took effect (db.store.log.effective_moment, inlined: verify folds every entry).
-    recorded = entry.recorded_at
-    moment = (
-        recorded if entry.effective_date == recorded[:10] else entry.effective_date + END_OF_DAY
-    )
+                raise ValueError(f"entry {uuid} sets {field!r}, which no entry may set")
+            if field in _INT_FIELDS and new_value is not None:
+                new[field] = int(new_value)
+            else:
+                new[field] = new_value
+                if field == "ref":
+                    new["ref_key"] = ref_key(str(new_value))
+                elif field == "rag":
+                    new["rag_reason"] = commentary
+                elif field == "target_date":
+                    if kind in REDATE_KINDS:
+                        new["target_revisions"] = int(new["target_revisions"]) + 1
+                    elif superseded is not None and undoes_redate(entry, superseded):
+                        new["target_revisions"] = max(0, int(new["target_revisions"]) - 1)
+    # When it took effect (db.store.log.effective_moment, inlined).
+    moment = recorded if effective == recorded[:10] else effective + END_OF_DAY
     new["version"] = int(new["version"]) + 1
-    new["last_entry_id"] = entry.id
+    new["last_entry_id"] = entry_id
     new["last_update_at"] = moment
-    if entry.field == "commentary":
+    if field == "commentary":
         # A corrected note: its new text shows only if it is still the latest
         # commentary (correcting an older note must not bury a newer one).
-        if entry.supersedes == new["last_commentary_entry"]:
-            new["last_commentary"] = entry.new_value
-    elif is_progress_commentary(entry):
-        new["last_commentary"] = entry.commentary
+        if supersedes == new["last_commentary_entry"]:
+            new["last_commentary"] = new_value
+    elif commentary and kind not in NOT_PROGRESS_KINDS and (kind != "import" or field is None):
+        # (is_progress_commentary)
+        new["last_commentary"] = commentary
         new["last_commentary_at"] = moment
-        new["last_commentary_entry"] = entry.uuid
+        new["last_commentary_entry"] = uuid
     return new
 
 
@@ -218,29 +222,38 @@ class Replayer:
 
     def __init__(self) -> None:
         self.actions: dict[int, Row] = {}
-        self._redates: dict[str, LogEntry] = {}
+        # Of each re-date, only what undoes_redate reads of it: its old value (a log
+        # holds a great many re-dates; a whole entry each would be most of the memory).
+        self._redates: dict[str, str | None] = {}
 
     def apply(self, entry: LogEntry) -> Row | None:
         """Fold one entry into its action; an entry about the register itself (no
         action: a meeting, a setting, a snapshot) is not part of any action."""
-        if entry.action_id is None:
+        action_id = entry[2]
+        if action_id is None:
             return None
-        if is_redate(entry):
-            # Only what undoes_redate reads is kept: a log holds a great many re-dates.
-            self._redates[entry.uuid] = entry._replace(
-                uuid=None, commentary=None, author=None, recorded_at=None,
-                new_value=None, prev_hash=None, hash=None,
-            )  # fmt: skip
-        superseded = self._redates.get(entry.supersedes) if entry.supersedes else None
+        field = entry[4]
+        if field == "target_date" and entry[3] in REDATE_KINDS:  # (is_redate)
+            self._redates[entry[1]] = entry[5]
+        supersedes = entry[10]
+        superseded = None
+        if supersedes and supersedes in self._redates:
+            superseded = _REDATE._replace(old_value=self._redates[supersedes])
         # The replayer owns its rows, so it may change them in place (no copy per entry).
-        row = apply_entry(self.actions.get(entry.action_id), entry, superseded, in_place=True)
-        self.actions[entry.action_id] = row
-        if entry.kind == "created":
+        row = apply_entry(self.actions.get(action_id), entry, superseded, in_place=True)
+        self.actions[action_id] = row
+        if entry[3] == "created":
             for name in SHARED_VALUE_FIELDS:
                 _share(row, name)
-        elif entry.field in SHARED_VALUE_FIELDS:
-            _share(row, entry.field)
+        elif field in SHARED_VALUE_FIELDS:
+            _share(row, field)
         return row
+
+
+#: What the replayer knows of a re-date a correction names (with its old value).
+_REDATE = LogEntry(
+    0, "", 0, "target_date", "target_date", None, None, None, "", "", None, "", "", ""
+)
 
 
 def _share(row: Row, name: str) -> None:

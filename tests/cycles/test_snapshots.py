@@ -385,3 +385,95 @@ def test_snapshot_equals_the_projection_as_it_stood_at_the_cut_off(tmp_path_fact
         remember()
     assert verify(conn).ok
     conn.close()
+
+
+def test_verify_names_a_snapshot_given_another_snapshots_days_overdue(
+    conn, clock, draft, register_path
+):
+    """Two snapshots see A1 unchanged but overdue by different days: verify encodes the row
+    once and puts each snapshot's own flags in, and still tells the two apart."""
+    _history(conn, clock, draft)  # A1 due 2025-04-30, open
+    clock.set(dt.datetime(2025, 5, 25, tzinfo=dt.UTC))
+    for meeting, deadline in (("2025-05-13", "2025-05-10"), ("2025-05-22", "2025-05-20")):
+        meetings.add_meeting(conn, meeting, deadline=deadline, clock=clock)
+        snapshots.take_snapshot(conn, meeting, author=AUTHOR, clock=clock)
+    _first, second = snapshots.list_snapshots(conn)
+    assert verify(conn).ok
+    rows = [
+        d
+        for (d,) in conn.execute(
+            "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position",
+            (second["id"],),
+        )
+    ]
+    assert '"days_overdue":20,' in rows[0]
+    forged = [rows[0].replace('"days_overdue":20,', '"days_overdue":10,'), *rows[1:]]
+    _tamper(
+        register_path,
+        "UPDATE snapshot SET rows_hash = ? WHERE id = ?",
+        (snapshots.rows_hash(forged, second), second["id"]),
+    )
+    raw = sqlite3.connect(register_path)
+    raw.execute(
+        "UPDATE snapshot_row SET data = ? WHERE snapshot_id = ? AND position = 0",
+        (forged[0], second["id"]),
+    )
+    raw.commit()
+    raw.close()
+    problems = [p for p in verify(conn).problems if p.startswith("snapshot #")]
+    assert len(problems) == 1
+    assert f"snapshot #{second['id']}" in problems[0]
+    assert "differ from the register rebuilt" in problems[0]
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ['","stale":true,"', ',"days_overdue":3,', '\\",\\"overdue\\":false', "é 😀 \u2028"]
+)
+
+
+@given(
+    text=st.lists(_TEXT, min_size=4, max_size=4),
+    status=st.sampled_from(["not_started", "in_progress", "closed"]),
+    target=st.none() | st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
+    update=st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
+    days=st.lists(st.integers(0, 900), min_size=1, max_size=6),
+)
+def test_verify_encodes_a_state_seen_by_many_snapshots_as_each_would_alone(
+    text, status, target, update, days
+):
+    """The replay's row in each snapshot, made from one encoding with each snapshot's
+    dated flags put in, is byte for byte the row encoded whole with that snapshot's flags:
+    whatever text the row holds (even text that looks like a flag)."""
+    import hashlib
+
+    from pydantic_core import to_json
+
+    from db.integrity.snapshot_pass import SnapshotPass
+
+    row = dict.fromkeys(ACTION_COLUMNS)
+    row.update(
+        id=1, ref=text[0] or "A1", title=text[1], description=text[2], last_commentary=text[3],
+        status=status, percent_complete=40, target_revisions=1, version=3, last_entry_id=7,
+        target_date=target and target.isoformat(), original_target_date="2024-06-30",
+        last_update_at=f"{update.isoformat()}T10:00:00.000000Z", created_at="2024-01-01",
+    )  # fmt: skip
+    start = dt.date(2024, 1, 1)
+    cuts = [start + dt.timedelta(days=d) for d in days]
+    snaps = [
+        {
+            "id": i, "committee": "GAC", "meeting_date": cut.isoformat(), "log_head_id": 7,
+            "cut_off": f"{cut.isoformat()}T23:59:59.999999Z",
+            "stale_before": (cut - dt.timedelta(days=90)).isoformat(),
+        }
+        for i, cut in enumerate(cuts)
+    ]  # fmt: skip
+    checked = SnapshotPass(snaps)  # type: ignore[arg-type]
+    checked.finish([row])
+    for snap, cut, seen in zip(snaps, cuts, checked.cuts, strict=True):
+        if row["last_update_at"] > snap["cut_off"]:
+            assert seen.rows == 0  # (the state is after this snapshot's cut-off)
+            continue
+        flagged = with_flags(row, on=cut, stale_before=snap["stale_before"])
+        data = to_json({name: flagged[name] for name in snapshots.SNAPSHOT_FIELDS})
+        whole = hashlib.sha256(str(row["ref"]).encode() + b"\n" + data).digest()
+        assert (seen.rows, seen.total) == (1, int.from_bytes(whole, "big"))

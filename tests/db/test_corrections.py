@@ -162,3 +162,24 @@ def test_correct_entries_records_nothing_if_one_is_refused(a1, clock, register_s
         )
 
     assert register_state(a1) == before
+
+
+def test_verify_holds_a_taken_back_re_date_to_the_projection(a1, clock, register_path):
+    """verify remembers of each re-date only what a correction that takes it back reads
+    (its old value): the projection's count of revisions is still held to the log."""
+    import sqlite3
+
+    clock.advance()
+    register.move_target_date(a1, "A1", "2025-06-30", reason="late", author="Jo", clock=clock)
+    clock.advance()
+    register.move_target_date(a1, "A1", "2025-07-31", reason="later", author="Jo", clock=clock)
+    correct(a1, clock, last_entry(a1, "target_date"), "2025-06-30", reason="wrong month")
+    assert verifier.verify(a1).ok
+    raw = sqlite3.connect(register_path)
+    raw.execute(
+        "UPDATE action SET target_revisions = 2"
+    )  # as if the correction counted for nothing
+    raw.commit()
+    raw.close()
+    problems = verifier.verify(a1).problems
+    assert any("target_revisions is 2 in the table but the log says 1" in p for p in problems)
