@@ -102,8 +102,9 @@ END;
 -- The append-only progress log. Each entry's hash is SHA-256 over the
 -- previous entry's hash and a canonical encoding of the entry (db/store/log.py).
 -- Entries about an action name it; entries about the register itself (a setting,
--- a committee, a meeting, a snapshot taken) have no action and carry the row as
--- it now stands, so verify can tell any of those tables apart from its history.
+-- a committee, a meeting, a snapshot taken, a row of an update round: version 6)
+-- have no action and carry the row as it now stands, so verify can tell any of
+-- those tables apart from its history (db/store/events.py).
 CREATE TABLE progress_log (
     id          INTEGER PRIMARY KEY,   -- chain order
     uuid        TEXT NOT NULL UNIQUE,
@@ -112,7 +113,10 @@ CREATE TABLE progress_log (
     kind        TEXT NOT NULL
                 CHECK (kind IN ('created', 'note', 'status', 'rag', 'target_date', 'field_edit',
                                 'evidence', 'correction', 'chased', 'import',
-                                'setting', 'committee', 'meeting', 'snapshot')),
+                                'setting', 'committee', 'meeting', 'snapshot',
+                                'round', 'round_request', 'round_request_action', 'round_chase',
+                                'round_return', 'submission', 'submission_decision',
+                                'extension_request', 'extension_decision')),
     field       TEXT,
     old_value   TEXT,
     new_value   TEXT,
@@ -126,7 +130,12 @@ CREATE TABLE progress_log (
                        AND effective_date <= substr(recorded_at, 1, 10)),
     prev_hash   TEXT NOT NULL,
     hash        TEXT NOT NULL UNIQUE,
-    CHECK ((action_id IS NULL) = (kind IN ('setting', 'committee', 'meeting', 'snapshot')))
+    -- An entry about the register itself (its kind names the table) has no action.
+    CHECK ((action_id IS NULL) = (kind IN ('setting', 'committee', 'meeting', 'snapshot',
+                                           'round', 'round_request', 'round_request_action',
+                                           'round_chase', 'round_return', 'submission',
+                                           'submission_decision', 'extension_request',
+                                           'extension_decision')))
 );
 
 CREATE INDEX progress_log_action   ON progress_log (action_id, id);
@@ -271,8 +280,8 @@ END;
 
 -- The update round (db/rounds): a request to every owner with open actions, what
 -- they return kept verbatim as submissions, each decided once, and the extension
--- requests the register's policy reserves for the committee. Returns,
--- submissions, decisions and extension requests are append-only.
+-- requests the register's policy reserves for the committee. Every table of the
+-- round is append-only, and every row added is an entry in the chain (version 6).
 CREATE TABLE round (
     id          INTEGER PRIMARY KEY,
     meeting_id  INTEGER NOT NULL REFERENCES meeting (id),
@@ -415,4 +424,45 @@ END;
 CREATE TRIGGER extension_decision_no_delete BEFORE DELETE ON extension_decision
 BEGIN
     SELECT RAISE(ABORT, 'extension_decision is append-only: rows cannot be deleted');
+END;
+
+-- The round, its requests, their actions and chases: append-only too (version 6).
+CREATE TRIGGER round_no_update BEFORE UPDATE ON round
+BEGIN
+    SELECT RAISE(ABORT, 'round is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER round_no_delete BEFORE DELETE ON round
+BEGIN
+    SELECT RAISE(ABORT, 'round is append-only: rows cannot be deleted');
+END;
+
+CREATE TRIGGER round_request_no_update BEFORE UPDATE ON round_request
+BEGIN
+    SELECT RAISE(ABORT, 'round_request is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER round_request_no_delete BEFORE DELETE ON round_request
+BEGIN
+    SELECT RAISE(ABORT, 'round_request is append-only: rows cannot be deleted');
+END;
+
+CREATE TRIGGER round_request_action_no_update BEFORE UPDATE ON round_request_action
+BEGIN
+    SELECT RAISE(ABORT, 'round_request_action is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER round_request_action_no_delete BEFORE DELETE ON round_request_action
+BEGIN
+    SELECT RAISE(ABORT, 'round_request_action is append-only: rows cannot be deleted');
+END;
+
+CREATE TRIGGER round_chase_no_update BEFORE UPDATE ON round_chase
+BEGIN
+    SELECT RAISE(ABORT, 'round_chase is append-only: rows cannot be changed');
+END;
+
+CREATE TRIGGER round_chase_no_delete BEFORE DELETE ON round_chase
+BEGIN
+    SELECT RAISE(ABORT, 'round_chase is append-only: rows cannot be deleted');
 END;

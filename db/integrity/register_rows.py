@@ -1,5 +1,5 @@
-"""verify's check of the register's own rows (settings, committees, meetings, snapshots)
-against the entries that recorded them (db.store.events).
+"""verify's check of the register's own rows (settings, committees, meetings, snapshots,
+the update round's tables) against the entries that recorded them (db.store.events).
 
 The newest entry for each row carries the row as it must stand, so folding those
 entries in chain order gives exactly what each table must hold: a row deleted,
@@ -34,7 +34,7 @@ def recorded_rows(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
 
 
 def check_register_rows(conn: sqlite3.Connection) -> list[str]:
-    """How the settings, committee, meeting and snapshot tables differ from the log."""
+    """How the settings, committee, meeting, snapshot and round tables differ from the log."""
     if conn.execute("SELECT 1 FROM progress_log LIMIT 1").fetchone() is None:
         return []  # an empty register: its first entry will record what it holds
     problems = []
@@ -67,7 +67,11 @@ def check_register_rows(conn: sqlite3.Connection) -> list[str]:
 
 
 def _order(key: str) -> tuple:
-    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+    """Keys in number order (7 before 10; 3/9 before 3/41), any other text after them."""
+    parts = key.split("/")
+    if all(part.isdigit() for part in parts):
+        return (0, tuple(map(int, parts)), "")
+    return (1, (), key)
 
 
 def _name(kind: str, key: str, row: str) -> str:
@@ -81,6 +85,10 @@ def _name(kind: str, key: str, row: str) -> str:
         return f"meeting #{key} ({values.get('meeting_date', '?')})"
     if kind == "committee":
         return f"committee #{key} ({values.get('name', '?')})"
+    if kind == "submission":
+        return f"submission #{key} (returned by {values.get('owner', '?')})"
+    if kind == "extension_request":
+        return f"extension_request #{key} (asked by {values.get('requested_by', '?')})"
     return f"{kind} #{key}"
 
 

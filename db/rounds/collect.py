@@ -18,6 +18,8 @@ from pathlib import Path
 
 from db.errors import InputError
 from db.rounds.returned import Problem, ReturnedWorkbook, read_return
+from db.store import events
+from db.store.chain import ChainWriter
 from db.store.clock import Clock, utc_now
 from db.store.connection import setting, write_transaction
 from db.store.dates import utc_text
@@ -76,12 +78,17 @@ def collect_files(
             raise InputError(found)
     received = utc_text(clock())
     with write_transaction(conn):
+        w = ChainWriter(conn, author, clock)
         for returned, request_id, result in zip(read, requests, results, strict=True):
-            _record(conn, returned, request_id, result, author, received)
+            _record(w, returned, request_id, result, author, received)
     return results
 
 
-def _record(conn, returned: ReturnedWorkbook, request_id, result: Collected, author, received):
+def _record(
+    w: ChainWriter, returned: ReturnedWorkbook, request_id, result: Collected, author, received
+):
+    """Every row kept, each an entry in the chain (db.store.events) as it is added."""
+    conn = w.conn
     digest = returned.content_hash
     if _known(conn, returned, request_id):  # (also the same answers twice in one collect)
         result.already = True
@@ -91,6 +98,7 @@ def _record(conn, returned: ReturnedWorkbook, request_id, result: Collected, aut
         " VALUES (?, ?, ?, ?, ?)",
         (request_id, returned.path.name, digest, received, author),
     ).lastrowid
+    events.record_row(w, "round_return", return_id)
     for row in returned.rows:
         for earlier in _waiting(conn, row.action_id):
             conn.execute(
@@ -99,6 +107,7 @@ def _record(conn, returned: ReturnedWorkbook, request_id, result: Collected, aut
                 " VALUES (?, 'superseded', ?, ?, ?)",
                 (earlier, received, author, f"superseded by the return of {returned.path.name}"),
             )
+            events.record_row(w, "submission_decision", earlier)
             result.superseded.append(earlier)
         version = conn.execute(
             "SELECT version FROM action WHERE id = ?", (row.action_id,)
@@ -106,23 +115,23 @@ def _record(conn, returned: ReturnedWorkbook, request_id, result: Collected, aut
         problems = [
             {"row": p.row, "column": p.column, "field": p.key, "why": p.why} for p in row.problems
         ]
-        result.submissions.append(
-            conn.execute(
-                "INSERT INTO submission (return_id, action_id, owner, received_at, sent_version,"
-                " version_at_receipt, cells, proposed, problems) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    return_id,
-                    row.action_id,
-                    returned.owner,
-                    received,
-                    row.sent_version,
-                    version,
-                    json.dumps(row.cells, ensure_ascii=False),
-                    json.dumps(row.proposed, ensure_ascii=False),
-                    json.dumps(problems, ensure_ascii=False),
-                ),
-            ).lastrowid
-        )
+        submission_id = conn.execute(
+            "INSERT INTO submission (return_id, action_id, owner, received_at, sent_version,"
+            " version_at_receipt, cells, proposed, problems) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                return_id,
+                row.action_id,
+                returned.owner,
+                received,
+                row.sent_version,
+                version,
+                json.dumps(row.cells, ensure_ascii=False),
+                json.dumps(row.proposed, ensure_ascii=False),
+                json.dumps(problems, ensure_ascii=False),
+            ),
+        ).lastrowid
+        events.record_row(w, "submission", submission_id)
+        result.submissions.append(submission_id)
 
 
 def _known(conn: sqlite3.Connection, returned: ReturnedWorkbook, request_id: int) -> bool:

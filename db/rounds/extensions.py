@@ -2,7 +2,8 @@
 
 An approval moves the target date (the reason names the meeting and its
 minute); a refusal keeps it. Both are entries in the action's log, and the
-decision itself is kept beside the request (append-only).
+decision itself is kept beside the request (append-only, and an entry in the chain:
+db.store.events).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import sqlite3
 
 from db.cycles import meetings
 from db.errors import InputError, NotFound
-from db.store import register
+from db.store import events, register
+from db.store.chain import ChainWriter
 from db.store.clock import Clock, today, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import utc_text
@@ -177,4 +179,6 @@ def decide_extension(
                 author=author,
                 clock=clock,
             )
+        w = ChainWriter(conn, author, clock)  # (after the action's entries above)
+        events.record_row(w, "extension_decision", request["id"])
     return {**request, "decision": wanted, "meeting": found, "minute": minute}

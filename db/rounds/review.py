@@ -17,7 +17,8 @@ from db.errors import InputError, NotFound
 from db.rounds.columns import INPUT_COLUMNS, PROPOSED_FIELDS
 from db.rounds.policy import load_policy, why_committee
 from db.rounds.returned import read_value
-from db.store import register
+from db.store import events, register
+from db.store.chain import ChainWriter
 from db.store.clock import Clock, utc_now
 from db.store.connection import write_transaction
 from db.store.dates import utc_text
@@ -219,6 +220,11 @@ def accept_submission(
                 json.dumps(applied, ensure_ascii=False, sort_keys=True),
             ),
         )
+        # In the chain after the owner's entries _apply recorded (a writer from the head now).
+        w = ChainWriter(conn, author, clock)
+        if "extension_request" in applied:
+            events.record_row(w, "extension_request", applied["extension_request"]["id"])
+        events.record_row(w, "submission_decision", sub.id)
     return applied
 
 
@@ -322,4 +328,5 @@ def reject_submission(
             " reason) VALUES (?, 'rejected', ?, ?, ?)",
             (sub.id, utc_text(clock()), author, reason),
         )
+        events.record_row(ChainWriter(conn, author, clock), "submission_decision", sub.id)
     return get_submission(conn, submission_id)

@@ -1,9 +1,10 @@
 """Starting an update round: a request workbook for every owner with open actions.
 
 The round, its requests and the version of every action sent are recorded in
-one transaction; the workbooks are written under temporary names first and
-renamed into place only once that transaction has committed, so a failed start
-leaves neither a half-recorded round nor stray files.
+one transaction, each row an entry in the chain (db.store.events); the workbooks
+are written under temporary names first and renamed into place only once that
+transaction has committed, so a failed start leaves neither a half-recorded round
+nor stray files.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 from db.cycles import meetings
 from db.errors import ActregError, InputError
 from db.rounds.workbook import RequestedAction, RequestSheet, write_request
-from db.store import register
+from db.store import events, register
+from db.store.chain import ChainWriter
 from db.store.clock import Clock, today, utc_now
 from db.store.connection import setting, write_transaction
 from db.store.dates import parse_day, utc_text
@@ -188,16 +190,19 @@ def _unique_names(asked: dict, meeting_date: str) -> dict[str, str]:
 
 def _record(conn, found, token, reply, author, clock, requests: list[Request]) -> int:
     with write_transaction(conn):
+        w = ChainWriter(conn, author, clock)
         round_id = conn.execute(
             "INSERT INTO round (meeting_id, token, started_at, started_by, return_by, folder)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (found["id"], token, utc_text(clock()), author, reply, str(requests[0].path.parent)),
         ).lastrowid
+        events.record_row(w, "round", round_id)
         for request in requests:
             request_id = conn.execute(
                 "INSERT INTO round_request (round_id, owner, workbook) VALUES (?, ?, ?)",
                 (round_id, request.owner, request.path.name),
             ).lastrowid
+            events.record_row(w, "round_request", request_id)
             conn.executemany(
                 "INSERT INTO round_request_action (request_id, action_id, position, version)"
                 " VALUES (?, ?, ?, ?)",
@@ -206,4 +211,5 @@ def _record(conn, found, token, reply, author, clock, requests: list[Request]) -
                     for position, a in enumerate(request.actions)
                 ],
             )
+            events.record_new_rows(w, "round_request_action", "request_id = ?", (request_id,))
     return round_id

@@ -9,8 +9,9 @@ recorded day). Then one entry for the settings and one per committee, meeting an
 snapshot the file already holds puts them in the chain, so from now on removing or altering
 any of them is detected. The file was backed up before (db.store.connection).
 
-The statements below are exactly schema.sql's for the log (a test compares a
-migrated file's schema with a new one's): they are this migration's, frozen.
+The statements below were exactly schema.sql's for the log at version 5 (a test
+compares a migrated file's schema with a new one's): they are this migration's,
+frozen; upgrade 6 rebuilt the log again (db.store.round_chain_migration).
 """
 
 from __future__ import annotations
@@ -20,20 +21,20 @@ import sqlite3
 from db.store import events
 from db.store.chain import ChainWriter
 from db.store.clock import utc_now
+from db.store.log_rebuild import ASIDE, rebuild_log
 
 #: Who the entries recording the existing rows are by.
 UPGRADE_AUTHOR = "actreg upgrade"
 
-_COPY_OUT = "CREATE TABLE progress_log_before_3 AS SELECT * FROM progress_log"
-_COPY_IN = """
+_COPY_IN = f"""
 INSERT INTO progress_log (id, uuid, action_id, kind, field, old_value, new_value, commentary,
                           author, recorded_at, supersedes, effective_date, prev_hash, hash)
 SELECT id, uuid, action_id, kind, field, old_value, new_value, commentary,
        author, recorded_at, supersedes, substr(recorded_at, 1, 10), prev_hash, hash
-FROM progress_log_before_3 ORDER BY id
+FROM {ASIDE} ORDER BY id
 """
 
-#: The log table, its indexes and triggers, as schema.sql has them.
+#: The log table, its indexes and triggers, as schema.sql had them at version 5.
 LOG_SCHEMA = """
 CREATE TABLE progress_log (
     id          INTEGER PRIMARY KEY,   -- chain order
@@ -99,25 +100,11 @@ def add_effective_dates(conn: sqlite3.Connection, split_sql) -> None:
     columns = [row[1] for row in conn.execute("PRAGMA table_info(progress_log)")]
     if "effective_date" in columns:
         return  # (a register created from this schema.sql has it already)
-    # Run with foreign keys off (Upgrade.rebuilds_table): the action table's
-    # last_entry_id refers to the log, checked before COMMIT by the caller.
-    conn.execute(_COPY_OUT)
-    conn.execute("DROP TABLE progress_log")
-    statements = split_sql(LOG_SCHEMA)
-    tables = [x for x in statements if x.startswith("CREATE TABLE")]
-    conn.execute(tables[0])
-    conn.execute(_COPY_IN)
-    conn.execute("DROP TABLE progress_log_before_3")
-    # The indexes and triggers after the copy: the triggers must not see copied entries
-    # (the search index of commentary already holds them).
-    for statement in statements:
-        if not statement.startswith("CREATE TABLE"):
-            conn.execute(statement)
+    rebuild_log(conn, split_sql, LOG_SCHEMA, _COPY_IN)
     chain_was_empty = conn.execute("SELECT count(*) FROM progress_log").fetchone()[0] == 0
-    rows = {kind: events.table_rows(conn, kind) for kind in events.EVENT_TABLES}
-    if chain_was_empty and not any(rows[k] for k in ("committee", "meeting", "snapshot")):
+    kinds = ("committee", "meeting", "snapshot")
+    if chain_was_empty and not any(events.table_rows(conn, k) for k in kinds):
         return  # nothing in the chain to protect yet: the first entry records the settings
     # A writer on an empty chain records the settings itself (db.store.chain).
-    kinds = ("committee", "meeting", "snapshot")
     writer = ChainWriter(conn, UPGRADE_AUTHOR, utc_now)
     events.record_every_row(writer, ("setting", *kinds) if not chain_was_empty else kinds)

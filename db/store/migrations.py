@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from db.errors import ActregError
 from db.store.effective_dates_migration import add_effective_dates
+from db.store.round_chain_migration import put_rounds_in_chain
 
 #: PRAGMA application_id of every actreg register: "ACTR".
 APPLICATION_ID = 0x41435452
@@ -243,6 +244,12 @@ UPGRADES: list[Upgrade] = [
         5,
         "effective dates on log entries; settings, committees, meetings, snapshots in the chain",
         lambda conn: add_effective_dates(conn, split_sql),
+        rebuilds_table=True,
+    ),
+    Upgrade(
+        6,
+        "the update round's requests, returns, submissions and decisions in the chain",
+        lambda conn: put_rounds_in_chain(conn, split_sql),
         rebuilds_table=True,
     ),
 ]

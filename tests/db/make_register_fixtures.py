@@ -1,4 +1,4 @@
-"""Write the old-version register fixtures: tests/db/fixtures/register-v1.db and -v2.db.
+"""Write the old-version register fixtures: tests/db/fixtures/register-vN.db.
 
 Run ``python -m tests.db.make_register_fixtures [VERSION ...]`` from a git
 checkout (no versions: every one up to the newest). The files are committed:
@@ -6,11 +6,16 @@ they stand for registers written by the actreg of each version, which the
 migration tests upgrade. Adding migration N, write only version N - 1's file.
 
 Each file is built from the schema exactly as that version shipped it (version
-1: schema.sql at commit V1_COMMIT; version 2: that plus upgrade step 2, which is
-never edited), then filled with the rows of a small register made through the
-public API today: a few actions with updates, a meeting and its snapshot. The
-column lists of the old tables choose what is copied, so the data is what an
-actreg of that version could have written.
+1: schema.sql at commit V1_COMMIT; version N: that plus upgrade steps 2 to N,
+which are never edited, a Python step run on the empty file), then filled with
+the rows of a small register made through the public API today: a few actions
+with updates, a meeting and its snapshot, and an update round for that meeting
+(returns collected, one accepted with a date for the committee, one rejected,
+an owner chased, the committee's decision). The column lists of the old tables
+choose what is copied, so the data is what an actreg of that version could have
+written. (So write version N - 1's file before migration N changes what the API
+writes: the old schema refuses what it cannot hold, such as a kind of log entry
+it does not know.)
 """
 
 from __future__ import annotations
@@ -23,9 +28,15 @@ import tempfile
 from pathlib import Path
 
 from db.cycles import meetings, snapshots
+from db.rounds.collect import collect_files
+from db.rounds.extensions import decide_extension
+from db.rounds.review import accept_submission, reject_submission, waiting_submissions
+from db.rounds.start import start_round
+from db.rounds.status import chase_outstanding, current_round
 from db.store import register
 from db.store.connection import create_register
 from db.store.migrations import APPLICATION_ID, UPGRADES, schema_version, split_sql
+from tests.rounds import owner as owner_does
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -91,12 +102,55 @@ def build_source(path: Path) -> None:
         )
         snapshots.take_snapshot(conn, "2026-03-20", author="Officer", clock=clock)
         register.record_note(conn, "A10", "Scoping started.", author="Ali Khan", clock=clock)
+        _update_round(conn, path.parent / "round", clock)
     finally:
         conn.close()
 
 
-def old_schema(version: int) -> list[str]:
-    """The statements that created a register of `version`, as that version did."""
+def _update_round(conn, folder: Path, clock) -> None:
+    """A round for the March meeting: every table of the round gets rows."""
+    started = start_round(conn, folder=folder, author="Officer", meeting="2026-03-20", clock=clock)
+    books = {request.owner: request.path for request in started.requests}
+    back = folder / "returned"
+    back.mkdir()
+    returned = [
+        owner_does.fill(
+            books["Jo Bloggs"],
+            {
+                "A1": {
+                    "Progress update": "Consultation closed; the scheme goes to Council.",
+                    "Proposed new target date": "31/12/2026",  # six months: the committee's
+                    "Reason for new date": "Council meets in December",
+                }
+            },
+            save_as=back / books["Jo Bloggs"].name,
+        ),
+        owner_does.fill(
+            books["Siân Evans"],
+            {"A2": {"Progress update": "Trainer booked.", "New status": "Implemented"}},
+            save_as=back / books["Siân Evans"].name,
+        ),
+    ]
+    collect_files(conn, returned, author="Officer", clock=clock)
+    by_ref = {sub.ref: sub for sub in waiting_submissions(conn)}
+    accept_submission(conn, by_ref["A1"].id, author="Officer", clock=clock)
+    reject_submission(
+        conn, by_ref["A2"].id, author="Officer", reason="No training record yet", clock=clock
+    )
+    chase_outstanding(conn, current_round(conn), author="Officer", clock=clock)
+    decide_extension(
+        conn,
+        "A1",
+        meeting="2026-03-20",
+        decision="refuse",
+        author="Clerk",
+        minute="GAC/26/14",
+        clock=clock,
+    )
+
+
+def build_schema(out: sqlite3.Connection, version: int) -> None:
+    """Create, in `out`'s open transaction, a register of `version` as that version did."""
     shipped = subprocess.run(
         ["git", "show", f"{V1_COMMIT}:schema.sql"],
         cwd=REPO,
@@ -104,12 +158,16 @@ def old_schema(version: int) -> list[str]:
         capture_output=True,
         text=True,
     ).stdout
-    statements = split_sql(shipped)
+    for statement in split_sql(shipped):
+        out.execute(statement)
     for upgrade in UPGRADES:
-        if upgrade.version <= version:
-            assert isinstance(upgrade.step, str), "a Python step cannot build a fixture"
-            statements += split_sql(upgrade.step)
-    return statements
+        if upgrade.version > version:
+            break
+        if isinstance(upgrade.step, str):
+            for statement in split_sql(upgrade.step):
+                out.execute(statement)
+        else:
+            upgrade.step(out)
 
 
 def write_fixture(source: Path, version: int) -> Path:
@@ -120,8 +178,7 @@ def write_fixture(source: Path, version: int) -> Path:
         out.execute("PRAGMA page_size = 1024")  # small committed files
         out.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         out.execute("BEGIN")
-        for statement in old_schema(version):
-            out.execute(statement)
+        build_schema(out, version)
         out.execute("ATTACH DATABASE ? AS src", (str(source),))
         tables = [
             name

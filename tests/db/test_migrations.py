@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ import pytest
 from db.integrity import verifier
 from db.store import migrations, register
 from db.store.connection import create_register, open_register
+from db.store.events import EVENT_TABLES, ROUND_KINDS
+from db.store.log import EVENT_KINDS
 from db.store.migrations import APPLICATION_ID, schema_version
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -88,6 +91,35 @@ def test_the_fixtures_are_registers_of_their_version_with_actions_a_meeting_and_
             plain.close()
 
 
+def test_upgrading_puts_every_row_of_an_update_round_in_the_chain(tmp_path: Path):
+    """Version 5 kept the round's rows outside the chain: version 6 records each one,
+    so altering an owner's submission afterwards is found (tests/history/test_round_chain)."""
+    path = copy_fixture(5, tmp_path / "old")
+    before = table_contents(path)
+    held = {kind: len(before[EVENT_TABLES[kind].table]) for kind in ROUND_KINDS}
+    assert all(held.values()), held  # the fixture has rows in every table of the round
+    with closing(open_register(path)) as conn:
+        recorded = dict(
+            conn.execute(
+                "SELECT kind, count(*) FROM progress_log WHERE action_id IS NULL"
+                " AND author = 'actreg upgrade' GROUP BY kind"
+            ).fetchall()
+        )
+        assert recorded == held
+        report = verifier.verify(conn)
+        assert report.ok, report.problems
+    plain = sqlite3.connect(path)
+    try:
+        plain.execute("DROP TRIGGER submission_no_update")
+        plain.execute("UPDATE submission SET cells = '{}' WHERE id = 1")
+        plain.commit()
+    finally:
+        plain.close()
+    with closing(open_register(path)) as conn:
+        problems = verifier.verify(conn).problems
+    assert any(p.startswith("the submission table does not match the log") for p in problems)
+
+
 def test_there_is_a_fixture_of_every_older_version():
     assert set(range(1, schema_version())) <= set(OLD_VERSIONS)
     assert max(OLD_VERSIONS) <= schema_version()
@@ -144,12 +176,16 @@ def test_an_old_register_is_upgraded_to_the_schema_of_a_new_one(
         if table != "progress_log":
             assert after[table] == rows, table
     assert after["action_count"] == [(1, 3)]
-    # Version 3: every entry kept (hash and all), effective on its recorded day; then one
-    # entry each for the settings, committees, meetings and snapshots puts them in the chain.
-    old_entries = {(*e[:11], e[9][:10], *e[11:]) for e in before["progress_log"]}
+    # Every entry kept (hash and all); before version 5, effective on its recorded day.
+    # Then one entry each for the settings, committees, meetings and snapshots (version 5)
+    # and the update round's rows (version 6) puts them in the chain.
+    if version < 5:
+        old_entries = {(*e[:11], e[9][:10], *e[11:]) for e in before["progress_log"]}
+    else:
+        old_entries = set(before["progress_log"])
     added = set(after["progress_log"]) - old_entries
     assert old_entries <= set(after["progress_log"])
-    assert {e[3] for e in added} <= {"setting", "committee", "meeting", "snapshot"}
+    assert {e[3] for e in added} <= set(EVENT_KINDS)
     assert all(e[2] is None for e in added)
     assert min(e[0] for e in added) == len(old_entries) + 1
 
