@@ -10,6 +10,7 @@ its cut-off (late entries: the earlier pack could not show them) are listed too.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from db.cycles import snapshots
@@ -102,11 +103,15 @@ class Diff:
 
 def compare(before: list[dict], after: list[dict], **labels) -> Diff:
     """Compare two frozen tables (rows with SNAPSHOT_FIELDS), action by action."""
-    diff = Diff(**labels)
     earlier = {row["id"]: row for row in before}
-    for row in after:
-        old = earlier.get(row["id"])
-        diff.changes += _changes(old, row)
+    changes = (change for row in after for change in row_changes(earlier.get(row["id"]), row))
+    return collect(changes, **labels)
+
+
+def collect(changes: Iterable[Change], **labels) -> Diff:
+    """The diff of `changes` (each from :func:`row_changes`), in report order."""
+    diff = Diff(**labels)
+    diff.changes += changes
     order = list(CATEGORIES)
     diff.changes.sort(key=lambda c: (order.index(c.category), _natural(c)))
     return diff
@@ -116,7 +121,9 @@ def _natural(change: Change) -> str:
     return ref_key(change.ref)
 
 
-def _changes(old: dict | None, new: dict) -> list[Change]:
+def row_changes(old: dict | None, new: dict) -> list[Change]:
+    """What changed in one action between two frozen rows of it (`old` None: it is new)."""
+
     def change(category, before, after, detail):
         return Change(category, new["ref"], new["title"], before, after, detail, new["id"])
 

@@ -245,8 +245,16 @@ def snapshot_rows(conn: sqlite3.Connection, snapshot_id: int) -> list[Row]:
 
 def each_snapshot_row(conn: sqlite3.Connection, snapshot_id: int) -> Iterator[Row]:
     """The snapshot's rows, in order, one at a time (for readers that keep only part of each)."""
+    for _, row in each_placed_row(conn, snapshot_id):
+        yield row
+
+
+def each_placed_row(conn: sqlite3.Connection, snapshot_id: int) -> Iterator[tuple[int, Row]]:
+    """(position, row) of each of the snapshot's rows, in order: a reader that keeps only a
+    little of each row can come back for one with :func:`snapshot_row_at`."""
     cursor = conn.execute(
-        "SELECT data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snapshot_id,)
+        "SELECT position, data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position",
+        (snapshot_id,),
     )
     # pydantic's JSON parser (pydantic_core, installed with pydantic) reads these rows
     # twice as fast as json.loads, to the same values (tests/cycles/test_snapshots.py):
@@ -254,8 +262,21 @@ def each_snapshot_row(conn: sqlite3.Connection, snapshot_id: int) -> Iterator[Ro
     # when rows are read: importing it costs more than `actreg list`'s whole start-up.
     from pydantic_core import from_json
 
-    for (data,) in cursor:
-        yield from_json(data)
+    for position, data in cursor:
+        yield position, from_json(data)
+
+
+def snapshot_row_at(conn: sqlite3.Connection, snapshot_id: int, position: int) -> Row:
+    """The snapshot's row at `position` (see each_placed_row)."""
+    from pydantic_core import from_json
+
+    found = conn.execute(
+        "SELECT data FROM snapshot_row WHERE snapshot_id = ? AND position = ?",
+        (snapshot_id, position),
+    ).fetchone()
+    if found is None:
+        raise NotFound(f"snapshot #{snapshot_id} has no row at position {position}")
+    return from_json(found[0])
 
 
 def reconstructed_on(conn: sqlite3.Connection, snap: Mapping) -> str | None:

@@ -106,9 +106,15 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
             for row in _summary_rows(table, options.part, layout):
                 handle.write(format_row(row))
             return
-        # The table is built a column at a time (see ExportTable.column); zip() turns the
-        # columns into rows.
-        columns = [_texts(layout_column(table, layout, c.key)) for c in layout.columns]
+        # The table is built a column at a time (see ExportTable.column), a chunk of rows
+        # at a time; zip() turns the columns into rows.
         handle.write(format_row([c.header for c in layout.columns]))
-        for text in _records(zip(*columns, strict=True), _CRLF):
-            handle.write(text)
+        rows = iter(table.rows)
+        while chunk := list(islice(rows, _CHUNK)):
+            columns = [_texts(layout_column(table, layout, c.key, chunk)) for c in layout.columns]
+            for text in _records(zip(*columns, strict=True), _CRLF):
+                handle.write(text)
+
+
+#: Rows read and written at a time.
+_CHUNK = 10_000

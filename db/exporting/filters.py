@@ -8,6 +8,7 @@ the headline still counts the closed and the unchanged actions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from db.cycles import diffs
@@ -26,22 +27,33 @@ class Filters:
     open_only: bool = False
     changed_since_last: bool = False
 
-    def scope(self, rows: list[dict]) -> list[dict]:
-        """The actions the pack covers; a name that matches none is refused, listing those
-        that would (so a misspelt directorate never gives an empty pack silently)."""
-        for key, label in _SCOPES:
-            wanted = getattr(self, key)
-            if wanted is None:
-                continue
-            folded = wanted.strip().casefold()
-            matching = [r for r in rows if (r[key] or "").strip().casefold() == folded]
-            if not matching and rows:
-                names = sorted({r[key] for r in rows if r[key]}, key=str.casefold)
-                shown = ", ".join(names) if names else "none is set"
-                raise InputError(f"--{key}: no action has the {label} {wanted!r}; "
+    def scope(self, rows: Iterable[dict]) -> Iterator[dict]:
+        """The actions the pack covers, one at a time as `rows` gives them. Once they are
+        all read, a name that matched none is refused, listing those that would have (so
+        a misspelt directorate never gives an empty pack silently)."""
+        wanted = [(key, label, getattr(self, key)) for key, label in _SCOPES
+                  if getattr(self, key) is not None]  # fmt: skip
+        folded = [name.strip().casefold() for _, _, name in wanted]
+        reached = [False] * len(wanted)  # a row got as far as this name...
+        matched = [False] * len(wanted)  # ...and one had it
+        names: list[set[str]] = [set() for _ in wanted]  # those the rows that got there have
+        for row in rows:
+            for level, ((key, _, _), name) in enumerate(zip(wanted, folded, strict=True)):
+                reached[level] = True
+                value = row[key]
+                if value:
+                    names[level].add(value)
+                if (value or "").strip().casefold() != name:
+                    break
+                matched[level] = True
+            else:
+                yield row
+        for (key, label, name), got_there, found, seen in zip(wanted, reached, matched, names,
+                                                              strict=True):  # fmt: skip
+            if got_there and not found:
+                shown = ", ".join(sorted(seen, key=str.casefold)) if seen else "none is set"
+                raise InputError(f"--{key}: no action has the {label} {name!r}; "
                                  f"the {label}s are: {shown}")  # fmt: skip
-            rows = matching
-        return rows
 
     def appendix(self, rows: list[dict], diff: diffs.Diff | None) -> list[dict]:
         """The appendix rows of the scoped actions."""

@@ -82,16 +82,14 @@ def target_wording(row: dict) -> str | None:
     return None if row["target_date"] else row.get("target_date_text") or None
 
 
-def layout_column(table: ExportTable, layout: Layout, key: str) -> list[object]:
-    """One column of the layout for every row (the column-at-a-time path, for CSV)."""
-    values = table.column(key)
+def layout_column(table: ExportTable, layout: Layout, key: str, rows: list[dict]
+                  ) -> list[object]:  # fmt: skip
+    """One column of the layout for each of `rows` (the column-at-a-time path, for CSV)."""
+    values = table.column(key, rows)
     if key == "rag" and layout.name == "paper":
         return [NOT_RATED if v is None else v for v in values]
     if layout.long_dates and key == "target_date":
-        return [
-            long_date(v) if v else target_wording(r)
-            for v, r in zip(values, table.rows, strict=True)
-        ]
+        return [long_date(v) if v else target_wording(r) for v, r in zip(values, rows, strict=True)]
     if layout.long_dates and key in DATE_KEYS:
         return list(map(long_date, values))
     return values

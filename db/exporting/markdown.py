@@ -11,8 +11,9 @@ renderer shows the text as it was typed, never as markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from db.exporting.format_names import TABLE_KEYS
@@ -60,7 +61,7 @@ def _summaries(table: ExportTable, layout: Layout) -> list[str]:
 _CHUNK = 5_000
 
 
-def _chunked_grid(headers: list[str], rows: Sequence[dict],
+def _chunked_grid(headers: list[str], rows: Iterable[dict],
                   cells: Callable[[dict], list[object]]) -> Iterator[str]:  # fmt: skip
     """The lines of `_grid(headers, [cells(r) for r in rows])`, `_CHUNK` rows at a time.
 
@@ -68,17 +69,27 @@ def _chunked_grid(headers: list[str], rows: Sequence[dict],
     most of the export's peak memory. A pipe table pads every column to its widest cell,
     so the first pass reads the widths off each chunk's separator line; the second gives
     each chunk one more row whose cells are exactly those widths, and drops that row.
+    `rows` is gone through twice (an AppendixRows reads the snapshot again).
     """
-    chunks = [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)] or [rows]
     widths = [0] * len(headers)
-    for chunk in chunks:
+    for chunk in _chunks(rows):
         separator = _grid(headers, [cells(r) for r in chunk]).split("\n", 2)[1]
         found = [len(dashes) - 2 for dashes in separator.strip("|").split("|")]
         widths = list(map(max, widths, found))
     widest = ["x" * width for width in widths]
-    for number, chunk in enumerate(chunks):
+    for number, chunk in enumerate(_chunks(rows)):
         lines = _grid(headers, [*map(cells, chunk), widest]).split("\n")
         yield from lines[0 if number == 0 else 2 : -1]
+
+
+def _chunks(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    """`rows` `_CHUNK` at a time; one empty chunk when there are none (the header still
+    goes out)."""
+    rows = iter(rows)
+    chunk = list(islice(rows, _CHUNK))
+    yield chunk
+    while chunk := list(islice(rows, _CHUNK)):
+        yield chunk
 
 
 def _head(table: ExportTable, layout: Layout) -> list[str]:

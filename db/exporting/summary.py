@@ -31,6 +31,13 @@ BANDS = (("1–30 days", 1, 30), ("31–90 days", 31, 90), ("91–180 days", 91,
          ("Over 180 days", 181, None))  # fmt: skip
 
 
+#: What build() and the extension tables (db.exporting.extensions) read of each row: an
+#: export keeps only these of the current snapshot's rows while it builds the pack.
+ROW_FIELDS = ("id", "ref", "title", "owner", "directorate", "source", "priority", "status",
+              "rag", "target_date", "original_target_date", "target_revisions",
+              "completed_date", "evidence", "overdue", "days_overdue")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Count:
     """A count with its change since the last meeting (None: no earlier snapshot)."""

@@ -8,7 +8,7 @@ The writers beside this module are pure functions of it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -93,7 +93,9 @@ class ExportTable:
     log_head_hash: str
     taken_at: str
     taken_by: str
-    rows: list[dict]
+    rows: Collection[dict]
+    """The appendix's rows, in order: a list, or (from build_table) an AppendixRows that
+    reads them from the register again on each pass, one at a time."""
     changes: dict[int, str] = field(default_factory=dict)
     """Action id -> the "change since last meeting" text."""
     diff: diffs.Diff | None = None
@@ -155,14 +157,14 @@ class ExportTable:
         out["change"] = self.changes.get(row["id"], NO_CHANGE)
         return out
 
-    def column(self, key: str) -> list[object]:
-        """One column of :meth:`cells` for every row: ``[cells(r)[key] for r in rows]``.
+    def column(self, key: str, rows: list[dict]) -> list[object]:
+        """One column of :meth:`cells` for each of `rows` (some of this table's rows):
+        ``[cells(r)[key] for r in rows]``.
 
         For writers of the whole table on big registers (CSV): picking one key out of
         every row and looking its labels up runs in C (map, itemgetter, dict.get),
         where cells() copies every row into a new dict first.
         """
-        rows = self.rows
         if key in _LABELS:
             raw = list(map(itemgetter(key), rows))
             return list(map(_LABELS[key].get, raw, raw))
