@@ -5,7 +5,6 @@ Pure functions with no clock: what 'now' and 'today' are lives in db.store.clock
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
@@ -28,10 +27,14 @@ _CLOCK_TIME = re.compile(r"\d:\d\d")
 #: far enough from year 1 that date arithmetic (stale windows) cannot overflow.
 FIRST_YEAR, LAST_YEAR = 1900, 9999
 
+#: (English whatever the locale: the names a UK register's trackers are written in;
+#: spelled out rather than read from `calendar`, which `actreg list` need not import.)
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
+                "august", "september", "october", "november", "december")  # fmt: skip
 MONTHS = {
     name: number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+    for number, month in enumerate(_MONTH_NAMES, start=1)
+    for name in (month, month[:3])
 }
 MONTHS["sept"] = 9
 #: A month's name or its abbreviation, with an optional full stop ("Sept.").

@@ -15,10 +15,8 @@ array, so the two encodings can never collide).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-import uuid as uuidlib
 from functools import partial
 from typing import NamedTuple
 
@@ -117,8 +115,20 @@ _fast_json = _load_fast_json
 _FastJsonError: type[Exception] | tuple = ()  # (set with _fast_json; catches nothing before)
 
 
+def _load_sha256(data: bytes):
+    """hashlib (OpenSSL) is imported on the first hash too, for the same reason."""
+    global _sha256
+    from hashlib import sha256
+
+    _sha256 = sha256
+    return sha256(data)
+
+
+_sha256 = _load_sha256
+
+
 def compute_hash(prev_hash: str, content: tuple) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(content)).hexdigest()
+    return _sha256(prev_hash.encode("ascii") + b"\n" + canonical(content)).hexdigest()
 
 
 def content_of(entry: LogEntry) -> tuple:
@@ -184,7 +194,9 @@ def make_entry(
     effective_date: str | None = None,
 ) -> LogEntry:
     """A new entry after (prev_id, prev_hash); effective on its recorded day unless told."""
-    entry_uuid = str(uuidlib.uuid4())
+    from uuid import uuid4  # (uuid brings platform: only writes need it)
+
+    entry_uuid = str(uuid4())
     content = (
         entry_uuid,
         action_id,

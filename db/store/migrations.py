@@ -31,8 +31,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from db.errors import ActregError
-from db.store.effective_dates_migration import add_effective_dates
-from db.store.round_chain_migration import put_rounds_in_chain
 
 #: PRAGMA application_id of every actreg register: "ACTR".
 APPLICATION_ID = 0x41435452
@@ -243,16 +241,31 @@ UPGRADES: list[Upgrade] = [
     Upgrade(
         5,
         "effective dates on log entries; settings, committees, meetings, snapshots in the chain",
-        lambda conn: add_effective_dates(conn, split_sql),
+        lambda conn: _add_effective_dates(conn),
         rebuilds_table=True,
     ),
     Upgrade(
         6,
         "the update round's requests, returns, submissions and decisions in the chain",
-        lambda conn: put_rounds_in_chain(conn, split_sql),
+        lambda conn: _put_rounds_in_chain(conn),
         rebuilds_table=True,
     ),
 ]
+
+
+def _add_effective_dates(conn: sqlite3.Connection) -> None:
+    # Imported only when a version-4 file is upgraded: the chain writer it brings
+    # is not needed to open a current register (it slowed every `actreg list`).
+    from db.store.effective_dates_migration import add_effective_dates
+
+    add_effective_dates(conn, split_sql)
+
+
+def _put_rounds_in_chain(conn: sqlite3.Connection) -> None:
+    # (Only a version-5 file needs it: imported then, for the same reason.)
+    from db.store.round_chain_migration import put_rounds_in_chain
+
+    put_rounds_in_chain(conn, split_sql)
 
 
 def schema_version() -> int:

@@ -12,10 +12,10 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
+from importlib import import_module
 
 from db.errors import ActregError
 from db.store.connection import RegisterConnection
-from tui.cli import cycle_verbs, import_verbs, query_verbs, round_verbs, triage_verbs, verbs
 from tui.cli.session import UsageError, author, open_for_verb
 
 
@@ -43,7 +43,57 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"actreg: usage error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Where each command is declared and handled, in the order `actreg --help` lists
+#: them: (module, its function that adds the commands' parsers, the commands).
+#: A run imports only the module of the command it names and builds only that
+#: command's parser (every verb's takes argparse about 20 ms, and their modules
+#: bring the cycle, import and update-round code): `actreg list` starts sooner.
+#: ``tests/cli/test_cli_help.py`` holds this table to what each module declares.
+VERB_HOMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "tui.cli.verbs",
+        "add_parsers",
+        (
+            "init",
+            "demo",
+            "add",
+            "update",
+            "edit",
+            "evidence",
+            "close",
+            "correct",
+            "list",
+            "show",
+            "verify",
+        ),
+    ),
+    ("tui.cli.cycle_verbs", "add_parsers", ("meeting", "snapshot", "diff", "export")),
+    ("tui.cli.import_verbs", "add_parsers", ("import",)),
+    ("tui.cli.triage_verbs", "add_parsers", ("triage",)),
+    ("tui.cli.query_verbs", "add_parsers", ("query",)),
+    ("tui.cli.round_verbs", "add_parsers", ("round", "decide")),
+    ("tui.cli.verbs", "add_file_parsers", ("backup", "restore")),
+)
+_VERB_NAMES = frozenset(name for _, _, names in VERB_HOMES for name in names)
+#: The global options that take a value, and the shortest abbreviation argparse takes.
+_VALUED = (("--db", 3), ("--author", 3))
+
+
+class _NotBuilt:
+    """What a command's arguments are added to when this run does not build its
+    parser (an ArgumentParser each would cost a gettext look-up and more)."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+
+_NOT_BUILT = _NotBuilt()
+
+
+def build_parser(
+    only: str | None = None, *, parser_class: type[_Parser] = _Parser
+) -> argparse.ArgumentParser:
+    """The `actreg` parser: every command's, or (`only`) one command's, or none (``""``)."""
     # The global options work before or after the verb (`actreg --db f list`
     # and `actreg list --db f`); SUPPRESS keeps the verb's copy from
     # overwriting a value given before it.
@@ -61,151 +111,68 @@ def build_parser() -> argparse.ArgumentParser:
         help="who is making the change (default: $ACTREG_AUTHOR, then your login)",
     )
 
-    parser = _Parser(
+    parser = parser_class(
         prog="actreg",
         description="A register of management actions for governance committees. "
         "With no command, opens the register in the terminal UI.",
         parents=[shared],
     )
     parser.add_argument("--version", action=_Version, help="show the version and exit")
-    sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=parser_class)
 
-    def verb(name: str, handler, help: str) -> argparse.ArgumentParser:
+    def verb(name: str, handler, help: str) -> argparse.ArgumentParser | _NotBuilt:
+        if only is not None and name != only:  # declared beside the chosen one
+            return _NOT_BUILT
         # argparse %-formats the help of each choice: a bare % ("date, %") crashed --help.
         p = sub.add_parser(name, help=help.replace("%", "%%"), description=help, parents=[shared])
         p.set_defaults(handler=handler)
         return p
 
-    p = verb("init", verbs.init, "create a new, empty register")
-    p.add_argument("--name", default="Management Action Table", help="the register's name")
-    p.add_argument("--organisation", default="", help="the organisation it belongs to")
-
-    verb("demo", verbs.demo, "create a demo register with a year of history")
-
-    p = verb("add", verbs.add, "add an action")
-    p.add_argument("--ref", required=True, help="unique reference, e.g. A1 or 2.3")
-    p.add_argument("--title", required=True)
-    p.add_argument("--owner", required=True, help="the officer responsible")
-    p.add_argument(
-        "--target", required=True, metavar="DATE", help="original target date, e.g. 28/02/2027"
-    )
-    p.add_argument("--directorate")
-    p.add_argument("--theme")
-    p.add_argument("--priority", default="medium", help="high, medium or low")
-    p.add_argument(
-        "--acceptance", default="accepted", help="accepted, in principle or not accepted"
-    )
-    p.add_argument("--description")
-    p.add_argument("--source", help="the review or report the action answers")
-    p.add_argument("--recommendation", help="the recommendation's number in the source")
-    p.add_argument("--criterion", help="how we will know it is done")
-    p.add_argument("--note", help="commentary recorded with the new action")
-    _on(p)
-
-    p = verb("update", verbs.update, "record progress: a note and/or new status, RAG, date, %")
-    p.add_argument("ref")
-    p.add_argument("--note")
-    p.add_argument("--status", help="not started, in progress, implemented, closed, ...")
-    p.add_argument("--rag", help="red, amber or green (needs --reason)")
-    p.add_argument("--target", metavar="DATE", help="new target date, day first (needs --reason)")
-    p.add_argument("--percent", help="percent complete, 0-100")
-    p.add_argument("--reason", help="why the RAG, date or status changed")
-    _expect_version(p)
-    _on(p)
-
-    p = verb("edit", verbs.edit, "change one field of an action, with a reason")
-    p.add_argument("ref")
-    p.add_argument("field", help="title, owner, directorate, theme, description, priority, ...")
-    p.add_argument("value")
-    p.add_argument("--reason", required=True)
-    _expect_version(p)
-    _on(p)
-
-    p = verb("evidence", verbs.evidence, "record evidence that work was done")
-    p.add_argument("ref")
-    p.add_argument("evidence", help="a reference: report, minute, link")
-    p.add_argument("--note")
-    _expect_version(p)
-    _on(p)
-
-    p = verb("close", verbs.close, "close an action as verified (needs evidence)")
-    p.add_argument("ref")
-    p.add_argument("--evidence")
-    p.add_argument("--note")
-    p.add_argument(
-        "--rag",
-        help="settle the RAG as it closes: green, amber or none (default: a red rating is "
-        "cleared, with the reason logged)",
-    )
-    _expect_version(p)
-    _on(p)
-
-    p = verb("correct", verbs.correct, "correct an earlier log entry (appends a correction)")
-    p.add_argument("entry", help="the entry's id (shown by `actreg show`)")
-    p.add_argument("--value", help="the right value (or the corrected note text)")
-    p.add_argument("--reason", required=True)
-
-    p = verb("list", verbs.list_, "list actions, filtered")
-    p.add_argument("--status", action="append", help="repeat for several")
-    p.add_argument("--rag", action="append", help="repeat for several")
-    p.add_argument("--owner")
-    p.add_argument("--directorate")
-    p.add_argument("--theme")
-    p.add_argument("--overdue", action="store_true")
-    p.add_argument("--stale", action="store_true", help="no update this cycle")
-    p.add_argument("--search", help="words in titles, descriptions or commentary")
-    p.add_argument("--as-at", metavar="DATE", help="the register as it stood then (YYYY-MM-DD)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-
-    p = verb("show", verbs.show, "show an action and its whole log")
-    p.add_argument("ref")
-    p.add_argument(
-        "--as-at", metavar="DATE", help="the action as it stood then, and its log up to then"
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text")
-
-    p = verb("verify", verbs.verify, "check the hash chain, the projection and the file")
-    p.add_argument(
-        "--expect",
-        metavar="HASH",
-        help="also confirm this hash (e.g. from a committee paper) is in the history",
-    )
-    p.add_argument(
-        "--repair",
-        action="store_true",
-        help="first rebuild the search indexes from the register (changes nothing else)",
-    )
-
-    cycle_verbs.add_parsers(verb)
-    import_verbs.add_parsers(verb)
-    triage_verbs.add_parsers(verb)
-    query_verbs.add_parsers(verb)
-    round_verbs.add_parsers(verb)
-
-    p = verb("backup", verbs.backup, "copy the register safely (even while it is in use)")
-    p.add_argument("destination")
-
-    p = verb("restore", verbs.restore, "put a backup back in place of a register (verified)")
-    p.add_argument("backup", help="the backup file (made by `actreg backup`)")
-    p.add_argument("--to", required=True, metavar="FILE", help="the register to restore into")
+    for module, adder, names in VERB_HOMES:
+        if only is None or only in names:
+            getattr(import_module(module), adder)(verb)
     return parser
 
 
-def _on(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--on",
-        metavar="DATE",
-        help="the day it happened, if before today (a late update); default today",
-    )
+def chosen_verb(argv: list[str]) -> str | None:
+    """The command `argv` names, read as argparse reads it; ``""`` for none (the TUI);
+    None when only the whole parser can answer (help before any command, a word
+    that is no command, ``--``)."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-h", "--help", "--"):
+            return None
+        if arg.startswith("-"):
+            if "=" not in arg and any(
+                len(arg) >= shortest and option.startswith(arg) for option, shortest in _VALUED
+            ):
+                next(args, None)  # the option's value, whatever it looks like
+            continue
+        return arg if arg in _VERB_NAMES else None
+    return ""
 
 
-def _expect_version(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--expect-version",
-        type=int,
-        metavar="N",
-        help="refuse if the action is no longer at version N",
-    )
+class _Reparse(Exception):
+    """The one-command parser met something only the whole parser words right."""
+
+
+class _OneVerbParser(_Parser):
+    def error(self, message: str):
+        raise _Reparse(message)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Parse `argv` with the named command's parser alone. Whatever it refuses is
+    parsed again by the whole parser, so usage errors and `actreg --help` read as
+    they always have; `actreg VERB --help` is that command's own parser either way."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    only = chosen_verb(argv)
+    if only is not None:
+        try:
+            return build_parser(only, parser_class=_OneVerbParser).parse_args(argv)
+        except _Reparse:
+            pass
+    return build_parser().parse_args(argv)
 
 
 #: Opens the TUI on a register for an author: given by the entry point, so that
@@ -214,8 +181,7 @@ OpenApp = Callable[[RegisterConnection, str], None]
 
 
 def main(argv: list[str] | None = None, *, open_app: OpenApp | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     try:
         handler = getattr(args, "handler", None)
         if handler is None:
@@ -227,7 +193,7 @@ def main(argv: list[str] | None = None, *, open_app: OpenApp | None = None) -> i
     except ActregError as exc:
         _fail(str(exc))
     except UsageError as exc:
-        parser.print_usage(sys.stderr)
+        build_parser("").print_usage(sys.stderr)  # the top line names no command: none built
         _fail(f"usage error: {exc}")
         return 2
     except sqlite3.DatabaseError as exc:

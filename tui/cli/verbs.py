@@ -303,3 +303,133 @@ def restore(args: argparse.Namespace) -> int:
         f"Head hash: {done.head_hash}"
     )
     return 0
+
+
+def add_parsers(verb) -> None:
+    """Register the core commands (init to verify) with the CLI's `verb(name, handler, help)`."""
+    p = verb("init", init, "create a new, empty register")
+    p.add_argument("--name", default="Management Action Table", help="the register's name")
+    p.add_argument("--organisation", default="", help="the organisation it belongs to")
+
+    verb("demo", demo, "create a demo register with a year of history")
+
+    p = verb("add", add, "add an action")
+    p.add_argument("--ref", required=True, help="unique reference, e.g. A1 or 2.3")
+    p.add_argument("--title", required=True)
+    p.add_argument("--owner", required=True, help="the officer responsible")
+    p.add_argument(
+        "--target", required=True, metavar="DATE", help="original target date, e.g. 28/02/2027"
+    )
+    p.add_argument("--directorate")
+    p.add_argument("--theme")
+    p.add_argument("--priority", default="medium", help="high, medium or low")
+    p.add_argument(
+        "--acceptance", default="accepted", help="accepted, in principle or not accepted"
+    )
+    p.add_argument("--description")
+    p.add_argument("--source", help="the review or report the action answers")
+    p.add_argument("--recommendation", help="the recommendation's number in the source")
+    p.add_argument("--criterion", help="how we will know it is done")
+    p.add_argument("--note", help="commentary recorded with the new action")
+    _on(p)
+
+    p = verb("update", update, "record progress: a note and/or new status, RAG, date, %")
+    p.add_argument("ref")
+    p.add_argument("--note")
+    p.add_argument("--status", help="not started, in progress, implemented, closed, ...")
+    p.add_argument("--rag", help="red, amber or green (needs --reason)")
+    p.add_argument("--target", metavar="DATE", help="new target date, day first (needs --reason)")
+    p.add_argument("--percent", help="percent complete, 0-100")
+    p.add_argument("--reason", help="why the RAG, date or status changed")
+    _expect_version(p)
+    _on(p)
+
+    p = verb("edit", edit, "change one field of an action, with a reason")
+    p.add_argument("ref")
+    p.add_argument("field", help="title, owner, directorate, theme, description, priority, ...")
+    p.add_argument("value")
+    p.add_argument("--reason", required=True)
+    _expect_version(p)
+    _on(p)
+
+    p = verb("evidence", evidence, "record evidence that work was done")
+    p.add_argument("ref")
+    p.add_argument("evidence", help="a reference: report, minute, link")
+    p.add_argument("--note")
+    _expect_version(p)
+    _on(p)
+
+    p = verb("close", close, "close an action as verified (needs evidence)")
+    p.add_argument("ref")
+    p.add_argument("--evidence")
+    p.add_argument("--note")
+    p.add_argument(
+        "--rag",
+        help="settle the RAG as it closes: green, amber or none (default: a red rating is "
+        "cleared, with the reason logged)",
+    )
+    _expect_version(p)
+    _on(p)
+
+    p = verb("correct", correct, "correct an earlier log entry (appends a correction)")
+    p.add_argument("entry", help="the entry's id (shown by `actreg show`)")
+    p.add_argument("--value", help="the right value (or the corrected note text)")
+    p.add_argument("--reason", required=True)
+
+    p = verb("list", list_, "list actions, filtered")
+    p.add_argument("--status", action="append", help="repeat for several")
+    p.add_argument("--rag", action="append", help="repeat for several")
+    p.add_argument("--owner")
+    p.add_argument("--directorate")
+    p.add_argument("--theme")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--stale", action="store_true", help="no update this cycle")
+    p.add_argument("--search", help="words in titles, descriptions or commentary")
+    p.add_argument("--as-at", metavar="DATE", help="the register as it stood then (YYYY-MM-DD)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = verb("show", show, "show an action and its whole log")
+    p.add_argument("ref")
+    p.add_argument(
+        "--as-at", metavar="DATE", help="the action as it stood then, and its log up to then"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = verb("verify", verify, "check the hash chain, the projection and the file")
+    p.add_argument(
+        "--expect",
+        metavar="HASH",
+        help="also confirm this hash (e.g. from a committee paper) is in the history",
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="first rebuild the search indexes from the register (changes nothing else)",
+    )
+
+
+def add_file_parsers(verb) -> None:
+    """Register backup and restore (listed last in `actreg --help`)."""
+    p = verb("backup", backup, "copy the register safely (even while it is in use)")
+    p.add_argument("destination")
+
+    p = verb("restore", restore, "put a backup back in place of a register (verified)")
+    p.add_argument("backup", help="the backup file (made by `actreg backup`)")
+    p.add_argument("--to", required=True, metavar="FILE", help="the register to restore into")
+
+
+def _on(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--on",
+        metavar="DATE",
+        help="the day it happened, if before today (a late update); default today",
+    )
+
+
+def _expect_version(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse if the action is no longer at version N",
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -107,8 +106,7 @@ class FilterMenu(ModalScreen[ActionFilter | None]):
 
     def _apply_now(self) -> None:
         self.dismiss(
-            replace(
-                self.flt,
+            self.flt._replace(
                 statuses=self._several("#f-status", self.flt.statuses),
                 rags=self._several("#f-rag", self.flt.rags),
                 **{column: self._value(f"#f-{column}") for column in NAMED_COLUMNS},

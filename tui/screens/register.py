@@ -424,7 +424,7 @@ class RegisterScreen(ActionEditing, Screen):
         search = self.bar.search_input
         text = (search.value.strip() if search else "") or None
         if text != self.flt.search:
-            self.flt = replace(self.flt, search=text)
+            self.flt = self.flt._replace(search=text)
             self.apply()
 
     def _search_entered(self) -> None:
@@ -435,14 +435,14 @@ class RegisterScreen(ActionEditing, Screen):
     # --- filters and sort ----------------------------------------------------
 
     def action_toggle(self, name: str) -> None:
-        self.flt = replace(self.flt, **{name: not getattr(self.flt, name)})
+        self.flt = self.flt._replace(**{name: not getattr(self.flt, name)})
         self.apply()
 
     def action_rag(self, rag: str) -> None:
         rags = tuple(r for r in self.flt.rags if r != rag)
         if rag not in self.flt.rags:
             rags = (*rags, rag)
-        self.flt = replace(self.flt, rags=rags)
+        self.flt = self.flt._replace(rags=rags)
         self.apply()
 
     def action_clear(self) -> None:
