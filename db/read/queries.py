@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple, TypedDict, cast
 
 from db.errors import NotFound
-from db.read import asat
+from db.read import asat, csv_lines
 from db.store import log
 from db.store.clock import today
 from db.store.connection import fold, setting
@@ -242,6 +242,19 @@ FLAG_SQL = {
     "last_update": "last_update_at",
 }
 
+#: The cells that never need CSV quoting, written as plain text (cheaper in SQL):
+#: the flags SQL computes ('true'/'false', a count), the integer columns and those
+#: schema.sql CHECKs against a fixed vocabulary.
+_NEVER_QUOTED = (frozenset(FLAG_SQL) - {"last_update"}) | {
+    "priority",
+    "acceptance",
+    "status",
+    "rag",
+    "percent_complete",
+    "target_revisions",
+    "version",
+}
+
 
 def list_cells(
     conn: sqlite3.Connection, fields: tuple[str, ...], flt: ActionFilter = NO_FILTER
@@ -252,6 +265,32 @@ def list_cells(
     What `actreg list --format csv` writes: no dict, no Python call per row, so it
     keeps pace with SQLite's own CSV output on any register.
     """
+    cells, where, params = _list_select(conn, fields, flt)
+    return conn.execute(f"SELECT {', '.join(cells)} FROM action{where} ORDER BY ref_key", params)
+
+
+def list_csv_lines(
+    conn: sqlite3.Connection, fields: tuple[str, ...], flt: ActionFilter = NO_FILTER
+) -> Iterator[str]:
+    """:func:`list_cells` as CSV lines, each ending in a line feed: what csv.writer
+    writes of them, made by SQLite (db.read.csv_lines), so that `list --format csv`
+    handles one string per action instead of a tuple and a writer call."""
+    cells, where, params = _list_select(conn, fields, flt)
+    line = csv_lines.line_sql(
+        [
+            csv_lines.plain_cell_sql(cell) if field in _NEVER_QUOTED else csv_lines.cell_sql(cell)
+            for field, cell in zip(fields, cells, strict=True)
+        ]
+    )
+    csv_lines.prepare(conn)
+    rows = conn.execute(f"SELECT {line} FROM action{where} ORDER BY ref_key", params)
+    return (text for (text,) in rows)
+
+
+def _list_select(
+    conn: sqlite3.Connection, fields: tuple[str, ...], flt: ActionFilter
+) -> tuple[list[str], str, list]:
+    """The SQL of each of `fields`, the WHERE clause for `flt`, and its parameters."""
     unknown = [f for f in fields if f not in FLAG_SQL and f not in ACTION_COLUMNS]
     if unknown:
         raise ValueError(f"not a column of the action list: {', '.join(unknown)}")
@@ -260,8 +299,7 @@ def list_cells(
     where, params = where_clause(flt, on=on, stale_before=stale_before)
     # where_clause's parameters are positional: the flags' named ones go in as literals.
     named = {"today": on.isoformat(), "stale_before": stale_before}
-    select = ", ".join(with_values(FLAG_SQL.get(f, f), named) for f in fields)
-    return conn.execute(f"SELECT {select} FROM action{where} ORDER BY ref_key", params)
+    return [with_values(FLAG_SQL.get(f, f), named) for f in fields], where, params
 
 
 def with_values(sql: str, named: dict[str, str | None]) -> str:

@@ -124,6 +124,41 @@ def test_csv_has_the_same_columns_and_values_as_json(run, populated, list_json):
     assert list(reader) == as_text
 
 
+HOSTILE_ADDS = [
+    ("H1", {"title": '=HYPERLINK("http://x", "click")', "owner": "Dee, Deputy Director"}),
+    ("H2", {"title": "+44 and -5 and @SUM(A1)", "source": 'The "Lessons" review, part 2'}),
+    ("H3", {"title": "Café ü 🚌 日本語", "recommendation": 'R1: "quotes", commas'}),
+]
+HOSTILE_NOTES = [
+    ["update", "H1", "--note", 'Line one, with "quotes"\nLine two\r\nLine three'],
+    ["update", "H2", "--note", "tab\there; semi;colon"],
+]
+
+
+def test_csv_lines_are_what_csv_writer_writes_of_the_cells(run, fresh_db, add_args, monkeypatch):
+    # SQLite makes each line (queries.list_csv_lines); csv.writer over the same cells
+    # is the definition, hostile cells included.
+    from db.read.queries import list_cells
+    from db.store.connection import open_register
+    from tests.cli.conftest import TODAY
+    from tui.text.output import LIST_FIELDS, write_csv_rows
+
+    for ref, fields in HOSTILE_ADDS:
+        run(*add_args(ref, **fields), db=fresh_db)
+    for args in HOSTILE_NOTES:
+        run(*args, db=fresh_db)
+    got = run("list", "--format", "csv", db=fresh_db).stdout
+
+    monkeypatch.setenv("ACTREG_TODAY", TODAY)
+    conn = open_register(fresh_db, readonly=True)
+    want = io.StringIO()
+    write_csv_rows(LIST_FIELDS, list_cells(conn, LIST_FIELDS), want)
+    conn.close()
+    assert got == want.getvalue()
+    assert '"Line one, with ""quotes""\nLine two' in got  # (the test sees hostile cells)
+    assert ',=HYPERLINK(""http://x""' not in got and '"=HYPERLINK(""http://x"", ""click"")"' in got
+
+
 def test_csv_of_an_empty_list_still_has_the_header(run, populated, list_json):
     text = run("list", "--format", "csv", "--search", "saxophone", db=populated).stdout
     assert text.strip().split(",") == list(list_json(populated)[0])

@@ -184,8 +184,10 @@ def list_(args: argparse.Namespace) -> int:
     if args.as_at:
         moment = check_value("as at", parse_moment, args.as_at)
         rows = iter(queries.list_as_at(conn, moment, flt))
-    elif args.format == "csv":  # straight from SQLite: flat memory, SQLite's pace
-        output.write_csv_rows(output.LIST_FIELDS, queries.list_cells(conn, output.LIST_FIELDS, flt))
+    elif args.format == "csv":  # each line made by SQLite: flat memory, SQLite's pace
+        output.write_csv_lines(
+            output.LIST_FIELDS, queries.list_csv_lines(conn, output.LIST_FIELDS, flt)
+        )
         return 0
     else:
         rows = queries.iter_actions(conn, flt)  # streamed: flat memory on any register

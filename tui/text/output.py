@@ -96,6 +96,13 @@ def write_csv_rows(
             writerow([_csv_value(v) if v.__class__ in special else v for v in row])
 
 
+def write_csv_lines(columns: Sequence[str], lines: Iterable[str], out: TextIO = sys.stdout) -> None:
+    """The header line as write_csv_rows writes it, then `lines` (already CSV, each ending
+    in a line feed: queries.list_csv_lines) as they are."""
+    csv.writer(out, lineterminator="\n").writerow(columns)
+    out.writelines(lines)
+
+
 _SPECIAL_TYPES = frozenset({bool, bytes})
 
 
