@@ -18,9 +18,9 @@ import copy
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from html import escape  # (xml.sax.saxutils' escape is the same, but imports urllib.request)
 from itertools import islice
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from db.exporting.writable_text import writable
 
@@ -73,8 +73,8 @@ def run_content(text: str) -> str:
     text = writable(text)
     if _SPECIAL.isdisjoint(text):
         if text[0] == " " or text[-1] == " ":
-            return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
-        return f"<w:t>{escape(text)}</w:t>"
+            return f'<w:t xml:space="preserve">{escape(text, quote=False)}</w:t>'
+        return f"<w:t>{escape(text, quote=False)}</w:t>"
     from docx.oxml import OxmlElement
     from lxml import etree
 
