@@ -167,9 +167,6 @@ def expected_hash(entry: LogEntry) -> str:
     return _sha256(entry[12].encode("ascii") + b"\n" + canonical(content)).hexdigest()
 
 
-_sha256 = hashlib.sha256
-
-
 def effective_at_sql(table: str) -> str:
     """:func:`effective_moment` of `table`'s row (an alias of progress_log), as SQL."""
     return (

@@ -39,8 +39,9 @@ NOT_FOR_READING = (
     "tui.cli.query_verbs",
     "tui.cli.round_verbs",
     "db.cycles.meetings",
-    # Only upgrading a version-4 file needs the chain writer.
+    # Only upgrading an older file needs the upgrades and the chain writer.
     "db.store.effective_dates_migration",
+    "db.store.round_chain_migration",
     "db.store.chain",
     # Stdlib the read path does without: dataclasses brings inspect, ast, dis and
     # tokenize; uuid brings platform (only a new entry needs one); hashlib loads
