@@ -540,7 +540,7 @@ class _Story:
 
     def snapshots(self, conn: sqlite3.Connection, now: dt.datetime) -> list[_Event]:
         """The keeper freezes the table the morning after each due meeting's paper deadline."""
-        events = []
+        events: list[_Event] = []
         for meeting in meetings.list_meetings(conn):
             deadline = dt.date.fromisoformat(meeting["paper_deadline"])
             at = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(8, 45), dt.UTC)

@@ -10,8 +10,9 @@ its cut-off (late entries: the earlier pack could not show them) are listed too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from db.cycles import snapshots
 from db.errors import InputError
@@ -101,7 +102,9 @@ class Diff:
         return {k: "; ".join(v) for k, v in out.items()}
 
 
-def compare(before: list[dict], after: list[dict], **labels) -> Diff:
+def compare(
+    before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]], **labels
+) -> Diff:
     """Compare two frozen tables (rows with SNAPSHOT_FIELDS), action by action."""
     earlier = {row["id"]: row for row in before}
     changes = (change for row in after for change in row_changes(earlier.get(row["id"]), row))
@@ -121,7 +124,7 @@ def _natural(change: Change) -> str:
     return ref_key(change.ref)
 
 
-def row_changes(old: dict | None, new: dict) -> list[Change]:
+def row_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[Change]:
     """What changed in one action between two frozen rows of it (`old` None: it is new)."""
 
     def change(category, before, after, detail):
@@ -140,8 +143,8 @@ def row_changes(old: dict | None, new: dict) -> list[Change]:
         else:
             found.append(change("status_changed", status_was, status_is, f"Status: {words}"))
     if old["rag"] != new["rag"]:
-        was, now = _RAG_ORDER[old["rag"]], _RAG_ORDER[new["rag"]]
-        category = "rag_up" if now > was else "rag_down"
+        rag_was, rag_is = _RAG_ORDER[old["rag"]], _RAG_ORDER[new["rag"]]
+        category = "rag_up" if rag_is > rag_was else "rag_down"
         words = f"RAG: {(old['rag'] or 'none').title()} → {(new['rag'] or 'none').title()}"
         if new["rag"] and new.get("rag_reason"):
             words += f" ({_short(new['rag_reason'], 80)})"
@@ -236,6 +239,7 @@ def diff(conn: sqlite3.Connection, *, from_meeting: str | None = None,
             )  # fmt: skip
             result.changes += late_changes(conn, from_snap, to_snap["log_head_id"])
             return add_reasons(conn, result, to_snap["log_head_id"])
+    to_rows: Sequence[Mapping[str, Any]]
     if to_meeting in (None, "now"):
         to_rows = list_actions(conn)
         to_label, to_cut_off = "now", utc_text(utc_now())

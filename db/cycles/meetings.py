@@ -16,7 +16,7 @@ from db.errors import InputError, NotFound
 from db.store import events
 from db.store.chain import ChainWriter
 from db.store.clock import Clock, today, utc_now
-from db.store.connection import write_transaction
+from db.store.connection import inserted_id, write_transaction
 from db.store.dates import parse_day
 from db.store.values import check_value, clean_line, clean_required_line, parse_cadence
 
@@ -55,9 +55,9 @@ def _ensure_committee(w: ChainWriter, name: str, cadence: str) -> int:
     found = w.conn.execute("SELECT id FROM committee WHERE name = ?", (name,)).fetchone()
     if found:
         return found[0]
-    committee_id = w.conn.execute(
-        "INSERT INTO committee (name, cadence) VALUES (?, ?)", (name, cadence)
-    ).lastrowid
+    committee_id = inserted_id(
+        w.conn.execute("INSERT INTO committee (name, cadence) VALUES (?, ?)", (name, cadence))
+    )
     events.record_row(w, "committee", committee_id)
     return committee_id
 
@@ -132,11 +132,13 @@ def add_meeting(
         ).fetchone()
         if clash:
             raise InputError(f"meeting date: {committee} already meets on {day}")
-        meeting_id = conn.execute(
-            "INSERT INTO meeting (committee_id, meeting_date, paper_deadline, title)"
-            " VALUES (?, ?, ?, ?)",
-            (committee_id, day, deadline, title),
-        ).lastrowid
+        meeting_id = inserted_id(
+            conn.execute(
+                "INSERT INTO meeting (committee_id, meeting_date, paper_deadline, title)"
+                " VALUES (?, ?, ?, ?)",
+                (committee_id, day, deadline, title),
+            )
+        )
         events.record_row(w, "meeting", meeting_id)
         return meeting_id
 

@@ -29,7 +29,7 @@ from db.read.queries import cycle_start
 from db.store import events, log
 from db.store.chain import ChainWriter
 from db.store.clock import Clock, utc_now
-from db.store.connection import write_transaction
+from db.store.connection import inserted_id, write_transaction
 from db.store.dates import parse_moment, parse_utc_text, utc_text
 from db.store.projection import Row
 from db.store.values import check_value, clean_required_line
@@ -156,7 +156,7 @@ def take_snapshot(
                 current,
             ),
         )
-        snapshot_id = cursor.lastrowid
+        snapshot_id = inserted_id(cursor)
         conn.executemany(
             "INSERT INTO snapshot_row (snapshot_id, position, ref, data) VALUES (?, ?, ?, ?)",
             ((snapshot_id, i, ref, data) for i, (ref, data) in enumerate(frozen)),

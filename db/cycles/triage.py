@@ -206,8 +206,8 @@ def summarise(conn: sqlite3.Connection, since: str, *, author: str | None = None
     for action_id, changes in seen.items():
         summary.actions.append(refs[action_id])
         counted = {c: changes.count(c) for c in changes}  # in first-seen order
-        words = [c if n == 1 else f"{c} (x{n})" for c, n in counted.items()]
-        summary.lines.append(f"{refs[action_id]}: " + "; ".join(words))
+        said = [c if n == 1 else f"{c} (x{n})" for c, n in counted.items()]
+        summary.lines.append(f"{refs[action_id]}: " + "; ".join(said))
     return summary
 
 

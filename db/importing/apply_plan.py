@@ -105,6 +105,8 @@ def _apply_import(
 
         for op in operations:
             if op.existing is None:
+                # A ref not in the register: plan_operations gave it the values to create.
+                assert op.created is not None
                 before, action_id = None, next_id
                 next_id += 1
                 values = {k: op.created[k] for k in CREATED_FIELDS}

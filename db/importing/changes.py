@@ -61,11 +61,15 @@ def existing_actions(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str,
 _BATCH = 500  # refs per lookup: well within SQLite's limit on parameters
 
 
-def _targets(row: ImportRow) -> tuple[tuple[str | None, str | None], tuple | None]:
+#: A target as read from a row: (its checked value, the wording the cell had).
+_Target = tuple[object, str | None]
+
+
+def _targets(row: ImportRow) -> tuple[_Target, _Target | None]:
     """((first date, its wording), (current date, its wording) or None): see the module doc."""
     v, t = row.values, row.texts
 
-    def pick(name: str) -> tuple[str | None, str | None] | None:
+    def pick(name: str) -> _Target | None:
         if name in v:
             return v[name], t.get(name)
         return None

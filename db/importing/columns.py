@@ -92,8 +92,8 @@ def map_columns(
         name = cell_text(cell).strip() or f"(column {position})"
         folded = headers.fold(name)
         if folded in mapping:
-            chosen = mapping[folded]
-            columns.append((name, None if chosen == "ignore" else chosen))
+            mapped = mapping[folded]
+            columns.append((name, None if mapped == "ignore" else mapped))
         elif headers.known_field(name):
             columns.append((name, headers.known_field(name)))
         else:

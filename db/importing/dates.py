@@ -102,6 +102,7 @@ def parse_target(value: object) -> str | None:
     """
     if isinstance(value, dt.datetime):
         value = value.date()
+    day: dt.date | None
     if isinstance(value, dt.date):
         day = value
     else:

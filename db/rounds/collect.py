@@ -21,7 +21,7 @@ from db.rounds.returned import Problem, ReturnedWorkbook, read_return
 from db.store import events
 from db.store.chain import ChainWriter
 from db.store.clock import Clock, utc_now
-from db.store.connection import setting, write_transaction
+from db.store.connection import inserted_id, setting, write_transaction
 from db.store.dates import utc_text
 
 
@@ -93,11 +93,13 @@ def _record(
     if _known(conn, returned, request_id):  # (also the same answers twice in one collect)
         result.already = True
         return
-    return_id = conn.execute(
-        "INSERT INTO round_return (request_id, file_name, content_hash, received_at, received_by)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (request_id, returned.path.name, digest, received, author),
-    ).lastrowid
+    return_id = inserted_id(
+        conn.execute(
+            "INSERT INTO round_return (request_id, file_name, content_hash, received_at,"
+            " received_by) VALUES (?, ?, ?, ?, ?)",
+            (request_id, returned.path.name, digest, received, author),
+        )
+    )
     events.record_row(w, "round_return", return_id)
     for row in returned.rows:
         for earlier in _waiting(conn, row.action_id):
@@ -115,21 +117,23 @@ def _record(
         problems = [
             {"row": p.row, "column": p.column, "field": p.key, "why": p.why} for p in row.problems
         ]
-        submission_id = conn.execute(
-            "INSERT INTO submission (return_id, action_id, owner, received_at, sent_version,"
-            " version_at_receipt, cells, proposed, problems) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                return_id,
-                row.action_id,
-                returned.owner,
-                received,
-                row.sent_version,
-                version,
-                json.dumps(row.cells, ensure_ascii=False),
-                json.dumps(row.proposed, ensure_ascii=False),
-                json.dumps(problems, ensure_ascii=False),
-            ),
-        ).lastrowid
+        submission_id = inserted_id(
+            conn.execute(
+                "INSERT INTO submission (return_id, action_id, owner, received_at, sent_version,"
+                " version_at_receipt, cells, proposed, problems) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    return_id,
+                    row.action_id,
+                    returned.owner,
+                    received,
+                    row.sent_version,
+                    version,
+                    json.dumps(row.cells, ensure_ascii=False),
+                    json.dumps(row.proposed, ensure_ascii=False),
+                    json.dumps(problems, ensure_ascii=False),
+                ),
+            )
+        )
         events.record_row(w, "submission", submission_id)
         result.submissions.append(submission_id)
 

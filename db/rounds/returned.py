@@ -145,10 +145,11 @@ def _read(path: Path, wb) -> ReturnedWorkbook:
         values = {headings[i]: c for i, c in enumerate(cells) if i in headings}
         ref_cell = values.get("Ref")
         ref = verbatim(ref_cell.value) if ref_cell is not None else None
+        # The owner's cells with something in them, each with its text as typed.
         filled = {
-            heading: cell
+            heading: (cell, text)
             for heading, cell in values.items()
-            if _is_input(heading) and verbatim(cell.value) is not None
+            if _is_input(heading) and (text := verbatim(cell.value)) is not None
         }
         if ref is None:
             if filled:
@@ -172,8 +173,8 @@ def _read(path: Path, wb) -> ReturnedWorkbook:
             continue
         action_id, version = sent[key]
         returned = ReturnedRow(number, ref.strip(), action_id, version)
-        for heading, cell in filled.items():
-            returned.cells[heading] = verbatim(cell.value)
+        for heading, (cell, text) in filled.items():
+            returned.cells[heading] = text
             column = BY_HEADING.get(heading.casefold())
             if column is None:
                 continue  # an owner's own column: kept verbatim, proposes nothing

@@ -20,7 +20,7 @@ from db.rounds.returned import read_value
 from db.store import events, register
 from db.store.chain import ChainWriter
 from db.store.clock import Clock, utc_now
-from db.store.connection import write_transaction
+from db.store.connection import inserted_id, write_transaction
 from db.store.dates import utc_text
 from db.store.values import check_value, clean_reason, label
 
@@ -241,23 +241,25 @@ def _apply(conn, sub: Submission, values: dict, author: str, clock: Clock) -> di
     if target and target != now["target_date"]:
         why = why_committee(load_policy(conn), now, target)
         if why:
-            request_id = conn.execute(
-                "INSERT INTO extension_request (action_id, submission_id, meeting_id,"
-                " current_target, proposed_date, reason, revisions, why_committee,"
-                " requested_at, requested_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    sub.action_id,
-                    sub.id,
-                    sub.meeting_id,
-                    now["target_date"],
-                    target,
-                    values.get("target_reason"),
-                    now["target_revisions"],
-                    why,
-                    utc_text(clock()),
-                    owner,
-                ),
-            ).lastrowid
+            request_id = inserted_id(
+                conn.execute(
+                    "INSERT INTO extension_request (action_id, submission_id, meeting_id,"
+                    " current_target, proposed_date, reason, revisions, why_committee,"
+                    " requested_at, requested_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        sub.action_id,
+                        sub.id,
+                        sub.meeting_id,
+                        now["target_date"],
+                        target,
+                        values.get("target_reason"),
+                        now["target_revisions"],
+                        why,
+                        utc_text(clock()),
+                        owner,
+                    ),
+                )
+            )
             applied["extension_request"] = {"id": request_id, "date": target, "why": why}
         else:
             register.move_target_date(

@@ -25,7 +25,7 @@ from db.rounds.workbook import RequestedAction, RequestSheet, write_request
 from db.store import events, register
 from db.store.chain import ChainWriter
 from db.store.clock import Clock, today, utc_now
-from db.store.connection import setting, write_transaction
+from db.store.connection import inserted_id, setting, write_transaction
 from db.store.dates import parse_day, utc_text
 from db.store.settings import store_setting
 from db.store.values import check_value
@@ -191,17 +191,28 @@ def _unique_names(asked: dict, meeting_date: str) -> dict[str, str]:
 def _record(conn, found, token, reply, author, clock, requests: list[Request]) -> int:
     with write_transaction(conn):
         w = ChainWriter(conn, author, clock)
-        round_id = conn.execute(
-            "INSERT INTO round (meeting_id, token, started_at, started_by, return_by, folder)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (found["id"], token, utc_text(clock()), author, reply, str(requests[0].path.parent)),
-        ).lastrowid
+        round_id = inserted_id(
+            conn.execute(
+                "INSERT INTO round (meeting_id, token, started_at, started_by, return_by, folder)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    found["id"],
+                    token,
+                    utc_text(clock()),
+                    author,
+                    reply,
+                    str(requests[0].path.parent),
+                ),
+            )
+        )
         events.record_row(w, "round", round_id)
         for request in requests:
-            request_id = conn.execute(
-                "INSERT INTO round_request (round_id, owner, workbook) VALUES (?, ?, ?)",
-                (round_id, request.owner, request.path.name),
-            ).lastrowid
+            request_id = inserted_id(
+                conn.execute(
+                    "INSERT INTO round_request (round_id, owner, workbook) VALUES (?, ?, ?)",
+                    (round_id, request.owner, request.path.name),
+                )
+            )
             events.record_row(w, "round_request", request_id)
             conn.executemany(
                 "INSERT INTO round_request_action (request_id, action_id, position, version)"

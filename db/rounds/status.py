@@ -12,7 +12,7 @@ from db.errors import NotFound
 from db.store import events, register
 from db.store.chain import ChainWriter
 from db.store.clock import Clock, today, utc_now
-from db.store.connection import write_transaction
+from db.store.connection import inserted_id, write_transaction
 from db.store.dates import utc_text
 
 
@@ -105,10 +105,12 @@ def chase_outstanding(
     note = f"update request for the {info.meeting_date} meeting (reply was due {info.return_by})"
     with write_transaction(conn):
         for status in outstanding:
-            chase_id = conn.execute(
-                "INSERT INTO round_chase (request_id, chased_at, chased_by) VALUES (?, ?, ?)",
-                (status.request_id, utc_text(clock()), author),
-            ).lastrowid
+            chase_id = inserted_id(
+                conn.execute(
+                    "INSERT INTO round_chase (request_id, chased_at, chased_by) VALUES (?, ?, ?)",
+                    (status.request_id, utc_text(clock()), author),
+                )
+            )
             # (A writer from the chain's head now: record_chase appends after it.)
             events.record_row(ChainWriter(conn, author, clock), "round_chase", chase_id)
             for ref in status.actions:

@@ -73,7 +73,7 @@ def write_request(path: Path, sheet: RequestSheet) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (
         f"For {sheet.meeting}. Please fill in the shaded cells and return this file "
-        f"by {_day(sheet.return_by).strftime('%d %B %Y')}."
+        f"by {dt.date.fromisoformat(sheet.return_by).strftime('%d %B %Y')}."
     )
     ws["A3"] = (
         "Leave a cell empty if nothing has changed. A new target date needs a reason; "

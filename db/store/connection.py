@@ -516,6 +516,17 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id the INSERT just run on `cursor` gave its row.
+
+    (sqlite3 types `lastrowid` as optional: it is None only before any INSERT.)
+    """
+    row_id = cursor.lastrowid
+    if row_id is None:
+        raise RuntimeError("no row was inserted")
+    return row_id
+
+
 @contextlib.contextmanager
 def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("SAVEPOINT nested_write")

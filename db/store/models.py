@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 from db.errors import InputError
 from db.store.dates import parse_day
@@ -102,7 +103,7 @@ def validate(model: type[M], **values: Any) -> M:
         raise InputError([_describe(err) for err in exc.errors()]) from None
 
 
-def _describe(err: dict) -> str:
+def _describe(err: ErrorDetails) -> str:
     field = label(".".join(str(p) for p in err.get("loc", ())) or "value")
     kind = err.get("type", "")
     if kind == "missing":

@@ -97,7 +97,7 @@ def build_parser(
     # The global options work before or after the verb (`actreg --db f list`
     # and `actreg list --db f`); SUPPRESS keeps the verb's copy from
     # overwriting a value given before it.
-    shared = argparse.ArgumentParser(add_help=False)
+    shared = _Parser(add_help=False)
     shared.add_argument(
         "--db",
         metavar="FILE",

@@ -216,12 +216,11 @@ def show(args: argparse.Namespace) -> int:
         entries = queries.action_log(conn, row["id"])
     if args.format == "json":
         action = {k: v for k, v in row.items() if k not in ("id", "ref_key", "last_entry_id")}
-        submissions = [s.as_dict() for s in action_submissions(conn, row["id"])]
         output.write_json(
             {
                 "action": action,
                 "log": [output.entry_json(e) for e in entries],
-                "submissions": submissions,
+                "submissions": [s.as_dict() for s in action_submissions(conn, row["id"])],
             }
         )
     else:
