@@ -81,7 +81,8 @@ class SnapshotPass:
         self._cut_offs, self._by_cut = _masks([c.cut for c in self.cuts])
         # The entries come in id order, so the snapshots whose head is at or after the
         # entry's id change only when the pass goes beyond a head: kept, not bisected.
-        self._head_mask, self._next_head = 0, 0
+        self._head_mask = 0
+        self._next_head: float = 0  # a head's entry id, or _BEYOND
         self._last: dict[int, int] = {}  # action id -> the mask of its last entry met
 
     def _mask(self, entry_id: int, effective_at: str) -> int:

@@ -161,7 +161,7 @@ def effective_moment(recorded_at: str, effective_date: str) -> str:
 
 def expected_hash(entry: LogEntry) -> str:
     """compute_hash(entry.prev_hash, content_of(entry)), written out: verify hashes every entry."""
-    content = entry[1:11]
+    content: tuple[object, ...] = entry[1:11]
     if entry[11] != entry[9][:10]:
         content = (*content, entry[11])
     return _sha256(entry[12].encode("ascii") + b"\n" + canonical(content)).hexdigest()
