@@ -87,11 +87,19 @@ _REASON_SQL = {
 
 
 def queue_ids(
-    conn: sqlite3.Connection, flt: ActionFilter = NO_FILTER, *, overdue_only: bool = False
+    conn: sqlite3.Connection,
+    flt: ActionFilter = NO_FILTER,
+    *,
+    overdue_only: bool = False,
+    limit: int | None = None,
 ) -> list[int]:
     """The ids of the queue's actions, most urgent first: chosen, weighed and ordered in
     SQL, so a session over 100,000 actions starts without reading them into Python
-    (reading every action as a dict took seconds and left the allocator its peak)."""
+    (reading every action as a dict took seconds and left the allocator its peak).
+
+    `limit`: only the first that many, in the same order. SQLite then keeps only the
+    best of them while it weighs every action, instead of sorting them all: the
+    first cards of a session come before the whole order is known."""
     on = today()
     stale_before = cycle_start(conn, on)
     nxt = meetings.next_update_due(conn, on)
@@ -116,6 +124,8 @@ def queue_ids(
         " CASE WHEN coalesce(target_date, '') = '' THEN '9999' ELSE target_date END,"
         " ref_key, id"
     )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     # where_clause's parameters are positional: the reasons' named ones go in as literals.
     return [r[0] for r in conn.execute(with_values(sql, named), params)]
 

@@ -252,3 +252,21 @@ def test_the_scripted_register_has_every_reason(scripted):
     found = {key for _, reasons in _python_queue(scripted) for key in reasons}
     assert found >= {"overdue", "red", "contradiction", "due_soon", "slipped", "stale"}
     assert "unverified" in found
+
+
+@pytest.mark.parametrize(
+    ("flt", "overdue_only"),
+    [
+        (ActionFilter(), False),
+        (ActionFilter(), True),
+        (ActionFilter(directorate="finance"), False),
+        (ActionFilter(search="action"), False),
+    ],
+)
+def test_the_first_of_the_queue_are_the_whole_queue_s_first(scripted, flt, overdue_only):
+    """A session starts on a LIMITed read: its cards are the whole order's first ones,
+    ties broken the same way (the scripted register has many)."""
+    whole = triage.queue_ids(scripted, flt, overdue_only=overdue_only)
+    for size in (1, 3, 10, len(whole), len(whole) + 1):
+        first = triage.queue_ids(scripted, flt, overdue_only=overdue_only, limit=size)
+        assert first == whole[:size]

@@ -72,7 +72,9 @@ def undo_plan(decision: Decision) -> list[tuple[str, str | None]]:
 
 @dataclass
 class TriageSession:
-    ids: list[int]  # the queue's actions, most urgent first
+    ids: list[int]  # the queue's actions, most urgent first (the first cards, until complete)
+    #: False while only the first cards are known and the rest of the order is being read.
+    complete: bool = True
     position: int = 0
     #: Each card's queue item (why it came up) as first read: only the cards shown are
     #: ever read, so a session's memory does not grow with the register.
@@ -95,7 +97,21 @@ class TriageSession:
 
     @property
     def progress(self) -> str:
+        if not self.complete:  # never a count that is not yet known
+            return f"{self.position + 1} of … (counting)"
         return f"{self.position + 1} of {len(self.ids)}"
+
+    def add_rest(self, queue: list[int]) -> None:
+        """The whole queue, read after the first cards: its actions after them, in order.
+
+        The first cards keep their places (one may be on screen, or decided on). A
+        decision made meanwhile can only have changed a first card's action, and an
+        action's place depends on nothing but its own row and the register's dates and
+        round, so the rest of `queue` is in the order it had when the first were read.
+        """
+        shown = set(self.ids)
+        self.ids = self.ids + [i for i in queue if i not in shown]
+        self.complete = True
 
     def index_of(self, action_id: int) -> int | None:
         return self.ids.index(action_id) if action_id in self.ids else None

@@ -20,6 +20,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, get_current_worker
 
 from db.cycles.triage import (
     QueueItem,
@@ -63,26 +64,42 @@ KEY_HINT = (
 )
 
 
+#: How many of the queue's first cards a session starts with while the rest of the order
+#: is read behind them: far more than anyone decides on in the second that takes.
+FIRST_CARDS = 50
+#: The worker group (and interruptible read) of the queue's reads.
+QUEUE_READ = "triage-queue"
+
+
 def start_triage(screen: Screen, flt: ActionFilter) -> None:
-    """Read the queue for `flt` (its overdue flag as overdue_only) and open a session on it."""
-    gateway = screen.app.gateway
+    """Open a session on the triage queue for `flt` (its overdue flag as overdue_only).
 
-    def opened(queue: list[int]) -> None:
-        if not queue:
-            screen.app.notify(
-                "Nothing in this view needs attention: the triage queue is empty.",
-                title="Triage",
-            )
-            return
-        screen.app.push_screen(TriageScreen(queue))
-
+    The screen opens at once and the queue's first cards are read while it is being
+    built (the read runs in a thread, SQLite without the GIL); the whole order
+    follows in the background (TriageScreen). Keys typed meanwhile wait for the
+    first card, then run on it in the order typed. An empty queue closes the
+    screen again and says so.
+    """
+    app = screen.app
+    gateway = app.gateway
+    triage = TriageScreen(flt)
+    app.hold_keys(give_up=triage.stop_waiting)
     run_db(
         screen,
-        lambda: gateway.call(queue_ids, flt, overdue_only=flt.overdue),
-        on_done=opened,
-        group="triage-queue",
+        lambda: gateway.read(QUEUE_READ, _first_cards, flt, FIRST_CARDS),
+        on_done=triage.first_read,
+        on_error=triage.first_failed,
+        group=QUEUE_READ,
         exclusive=True,
     )
+    app.push_screen(triage)
+
+
+def _first_cards(conn, flt: ActionFilter, size: int) -> tuple[list[int], bool, tuple | None]:
+    """The queue's first `size` ids, whether that is all of it, and the first card."""
+    ids = queue_ids(conn, flt, overdue_only=flt.overdue, limit=size + 1)
+    card = _card_data(conn, ids[0], known=False) if ids else None
+    return ids[:size], len(ids) <= size, card
 
 
 def _card_data(conn, action_id: int, known: bool = True) -> tuple[dict, list, QueueItem | None]:
@@ -172,13 +189,20 @@ class TriageScreen(Screen):
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 
-    def __init__(self, queue: list[int]) -> None:
+    def __init__(self, flt: ActionFilter) -> None:
         super().__init__()
-        self.session = TriageSession(queue)
+        self.flt = flt
+        #: Empty until start_triage's read brings the first cards.
+        self.session = TriageSession([], complete=False)
         self.row: dict | None = None
         self.entries: list = []
         self.pending = 0  # decisions being written or read back
         self.loads = 0  # completed card loads (tests wait on it)
+        self._first: tuple | None = None  # the first read, if it came before the mount
+        self._ready_to_show = False  # mounted: the card and title are there to update
+        self._ended = False  # unmounted: a read that comes now has nothing to show on
+        self._next_when_counted = False  # space pressed on the last card known so far
+        self._counting: Worker | None = None  # reading the rest of the queue
 
     def compose(self) -> ComposeResult:
         yield TitleBar("", id="triage-title")
@@ -189,25 +213,137 @@ class TriageScreen(Screen):
         yield KeyBar(compact=True)
 
     def on_mount(self) -> None:
-        self.show_item()
+        self._title()
+        self.query_one("#triage-card", Static).update("Reading the triage queue…")
+        self._ready_to_show = True
+        if self._first is not None:
+            self.first_read(self._first)
+
+    def on_unmount(self) -> None:
+        # The session is over: the rest of the queue is no longer wanted, and the
+        # register should not wait for it.
+        self._ended = True
+        self.app.gateway.interrupt(QUEUE_READ)
+
+    # --- the queue -----------------------------------------------------------
+
+    def first_read(self, first: tuple[list[int], bool, tuple | None]) -> None:
+        """(start_triage's read.) Show the first card, and read the rest of the queue."""
+        if self._ended:
+            return
+        if not self._ready_to_show:
+            self._first = first  # on_mount shows it
+            return
+        self._first = None
+        ids, complete, card = first
+        if not ids:
+            self.app.release_keys()
+            self._close()
+            self.app.notify(
+                "Nothing in this view needs attention: the triage queue is empty.",
+                title="Triage",
+            )
+            return
+        self.session.ids, self.session.complete = ids, complete
+        assert card is not None  # (read with the first id)
+        self._loaded(card)  # lets the keys typed meanwhile act on it; reads the rest behind it
+
+    def first_failed(self, exc: ActregError) -> None:
+        self.app.release_keys()
+        self.app.notify(str(exc), title="Triage not started", severity="error", timeout=8)
+        self._close()
+
+    def _close(self) -> None:
+        """Back to the register, if this screen is still the one shown."""
+        if not self._ended and self.app.screen is self:
+            self.app.pop_screen()
+
+    def stop_waiting(self) -> None:
+        """(The held keys' time limit.) What they waited for never came: let them go as typed."""
+        self._next_when_counted = False
+
+    def _count(self) -> None:
+        """Read the rest of the queue (the whole order) behind the card shown, unless it
+        is known or being read. It gives way to whatever the user does next (_give_way)
+        and starts again after: nothing the user does waits for it."""
+        if self.session.complete or self._ended or self._counting is not None:
+            return
+        gateway, flt = self.app.gateway, self.flt
+
+        def read(conn) -> list[int] | None:
+            if get_current_worker().is_cancelled:  # gave way while waiting for its turn
+                return None
+            return queue_ids(conn, flt, overdue_only=flt.overdue)
+
+        self._counting = run_db(
+            self,
+            lambda: gateway.read(QUEUE_READ, read),
+            on_done=self._counted,
+            on_error=self._count_failed,
+            group=QUEUE_READ,
+        )
+
+    def _give_way(self) -> None:
+        """The user wants the register now (a card, a decision): stop reading the rest
+        of the queue; the next card shown starts it again. (Not when the user is
+        waiting for it: space on the last card known.)"""
+        if self._counting is None or self._next_when_counted:
+            return
+        self._counting.cancel()
+        self._counting = None
+        self.app.gateway.interrupt(QUEUE_READ)
+
+    def _counted(self, queue: list[int]) -> None:
+        self._counting = None
+        self.session.add_rest(queue)
+        self._title()
+        if self._next_when_counted:  # space on the last card known: move on now
+            self._next_when_counted = False
+            if self.session.position + 1 < len(self.session.ids):
+                self.action_next()  # (its card, once loaded, lets the keys go)
+            else:
+                self.app.release_keys()
+                self.action_end()
+
+    def _count_failed(self, exc: ActregError) -> None:
+        self._counting = None
+        self._next_when_counted = False
+        self.app.release_keys()
+        self.notify(
+            f"The rest of the triage queue was not read: {exc}",
+            title="Triage",
+            severity="error",
+            timeout=8,
+        )
 
     # --- showing -------------------------------------------------------------
 
     def show_item(self) -> None:
         """Show the current item as it now stands (read fresh from the register)."""
+        self._give_way()
         self.row = None
         self._title()
         action_id = self.session.action_id
         known = self.session.item is not None
+        # Keys typed while the card loads wait for it (a decision acts on what it shows).
+        self.app.hold_keys(give_up=self.stop_waiting)
         run_db(
             self,
             lambda: self.app.gateway.call(_card_data, action_id, known),
             on_done=self._loaded,
+            on_error=self._load_failed,
             group="triage-card",
             exclusive=True,
         )
 
+    def _load_failed(self, exc: ActregError) -> None:
+        self.app.release_keys()
+        self.notify(str(exc), title="Not loaded", severity="error", timeout=8)
+
     def _title(self) -> None:
+        if not self.session.ids:
+            self.query_one("#triage-title", Static).update("Triage · reading the queue…")
+            return
         item = self.session.item
         ref = self.row["ref"] if self.row else (item.row["ref"] if item else "…")
         standing = sum(not d.undone for d in self.session.decisions)
@@ -231,11 +367,21 @@ class TriageScreen(Screen):
         self.query_one("#triage-card", Static).update(card)
         self._title()
         self.loads += 1
+        if not self._next_when_counted:  # (else the keys wait for the next card)
+            self.app.release_keys()
+        self._count()
 
     # --- moving --------------------------------------------------------------
 
     def action_next(self) -> None:
+        if not self.session.ids:
+            return  # (the first cards are still being read)
         if self.session.position + 1 >= len(self.session.ids):
+            if not self.session.complete:  # the next card is in the rest, still being read
+                self._next_when_counted = True
+                self.app.hold_keys(give_up=self.stop_waiting)
+                self._count()
+                return
             self.action_end()
             return
         self.session.position += 1
@@ -266,6 +412,7 @@ class TriageScreen(Screen):
         return self.row
 
     def _decide_with(self, kind: str, form: FormScreen, row: dict) -> None:
+        self._give_way()  # (the form saves through the gateway)
         self.app.push_screen(form, partial(self._form_closed, kind, row))
 
     def _form_closed(self, kind: str, before: dict, result: FormResult) -> None:
@@ -273,6 +420,8 @@ class TriageScreen(Screen):
             self._decided(kind, before, result.row)
         elif isinstance(result, Stale):
             self._stale(result.message)
+        else:
+            self._count()  # (cancelled: nothing to show again)
 
     def action_note(self) -> None:
         if (row := self._ready()) is None:
@@ -327,6 +476,7 @@ class TriageScreen(Screen):
         if (row := self._ready()) is None:
             return
         gateway = self.app.gateway
+        self._give_way()
         self.pending += 1
         run_db(
             self,
@@ -360,6 +510,7 @@ class TriageScreen(Screen):
             self.notify(f"Saved: {after['ref']} {DECISION_WORDS[kind]}.", timeout=3)
             self._loaded(card)
 
+        self._give_way()
         self.pending += 1
         run_db(self, work, on_done=recorded, on_error=self._write_failed, group="triage-write")
 
@@ -414,6 +565,7 @@ class TriageScreen(Screen):
             self._title()
             self._loaded(card)
 
+        self._give_way()
         self.pending += 1
         run_db(self, work, on_done=undone, on_error=self._write_failed, group="triage-write")
 
