@@ -248,7 +248,6 @@ UPGRADES: list[Upgrade] = [
         6,
         "the update round's requests, returns, submissions and decisions in the chain",
         lambda conn: _put_rounds_in_chain(conn),
-        rebuilds_table=True,
     ),
 ]
 

@@ -7,8 +7,9 @@ owner's words or a proposed date be rewritten, and verify said nothing. Now each
 row added is an entry in the chain (db.store.events, one kind per table), as the
 meetings and snapshots have been since version 5.
 
-The log's CHECKs must accept the new kinds, so the log table is rebuilt
-(db.store.log_rebuild), every entry copied as it was, hash and all. Then one
+The log's CHECKs must accept the new kinds. They only accept more, so the
+log's stored definition is replaced in place (db.store.log_rebuild.widen_log_checks):
+no entry is copied or changed. Then one
 entry per round row the file already holds puts those rows in the chain. The
 round's first four tables, which had no append-only triggers, get them. The file
 was backed up before (db.store.connection).
@@ -26,15 +27,7 @@ from db.store import events
 from db.store.chain import ChainWriter
 from db.store.clock import utc_now
 from db.store.effective_dates_migration import UPGRADE_AUTHOR
-from db.store.log_rebuild import ASIDE, rebuild_log
-
-_COPY_IN = f"""
-INSERT INTO progress_log (id, uuid, action_id, kind, field, old_value, new_value, commentary,
-                          author, recorded_at, supersedes, effective_date, prev_hash, hash)
-SELECT id, uuid, action_id, kind, field, old_value, new_value, commentary,
-       author, recorded_at, supersedes, effective_date, prev_hash, hash
-FROM {ASIDE} ORDER BY id
-"""
+from db.store.log_rebuild import widen_log_checks
 
 #: The log table, its indexes and triggers, as schema.sql has them at version 6.
 LOG_SCHEMA = """
@@ -164,7 +157,8 @@ _KINDS = (
 
 def put_rounds_in_chain(conn: sqlite3.Connection, split_sql) -> None:
     """Run inside the migration's transaction; `split_sql` splits a script into statements."""
-    rebuild_log(conn, split_sql, LOG_SCHEMA, _COPY_IN)
+    (table,) = [x for x in split_sql(LOG_SCHEMA) if x.startswith("CREATE TABLE")]
+    widen_log_checks(conn, table)  # (its indexes and triggers stay as upgrade 5 made them)
     for statement in split_sql(ROUND_TRIGGERS):
         conn.execute(statement)
     if conn.execute("SELECT 1 FROM round LIMIT 1").fetchone() is None:
