@@ -206,7 +206,7 @@ class ImportScreen(ModalScreen["ImportResult | None"]):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if self.preview is not None:
-            self._show_preview()
+            self._show_preview(self.preview)
 
     def action_toggle_skip(self) -> None:
         box = self.query_one("#import-skip", Checkbox)
@@ -243,10 +243,9 @@ class ImportScreen(ModalScreen["ImportResult | None"]):
         if not self._finish():
             return
         self.preview, self.previewed = result, target
-        self._show_preview()
+        self._show_preview(result)
 
-    def _show_preview(self) -> None:
-        result = self.preview
+    def _show_preview(self, result: ImportResult) -> None:
         plan = result.plan
         report = self.query_one("#import-report")
         report.display = True
@@ -286,7 +285,7 @@ class ImportScreen(ModalScreen["ImportResult | None"]):
             self.app.notify(gateway.readonly_message(), title="Read-only", severity="warning")
             return
         if result.plan.errors and not self.skip:
-            self._show_preview()  # says why, and what to do
+            self._show_preview(result)  # says why, and what to do
             self.app.notify(
                 "The file has errors: fix them, or tick 'Skip invalid rows' (ctrl+t).",
                 title="Not imported",
@@ -309,7 +308,7 @@ class ImportScreen(ModalScreen["ImportResult | None"]):
         if not result.applied:  # the file changed since the preview and now has errors
             if attached:
                 self.preview = result
-                self._show_preview()
+                self._show_preview(result)
             return
         skipped = len(result.skipped)
         message = (

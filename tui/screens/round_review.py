@@ -188,12 +188,12 @@ class RoundReviewScreen(Screen):
         title = self.query_one("#review-title", Static)
         returned = self.query_one("#review-returned", LinesView)
         standing = self.query_one("#review-standing", LinesView)
-        if not self.waiting:
+        sub = self.current  # (None: none waiting)
+        if sub is None:
             title.update("Review returned updates · none waiting")
             returned.set_lines([Text("No submission is waiting for review.")])
             standing.set_lines([])
         else:
-            sub = self.current
             count = len(self.waiting)
             title.update(
                 f"Review returned updates · {self.index + 1} of {count} waiting · "

@@ -32,8 +32,9 @@ from db.cycles.triage import (
 )
 from db.errors import ActregError, OutputExists, StaleVersion
 from db.exporting.exporter import write_atomic
-from db.read.queries import ActionFilter, action_log, get_action, ref_of
+from db.read.queries import ActionFilter, ActionRow, action_log, get_action, ref_of
 from db.store.connection import setting
+from db.store.log import LogEntry
 from db.store.register import correct_entries, record_chase, record_note, set_rag
 from tui.app.background import run_db
 from tui.app.command import Command, bindings
@@ -102,7 +103,9 @@ def _first_cards(conn, flt: ActionFilter, size: int) -> tuple[list[int], bool, t
     return ids[:size], len(ids) <= size, card
 
 
-def _card_data(conn, action_id: int, known: bool = True) -> tuple[dict, list, QueueItem | None]:
+def _card_data(
+    conn, action_id: int, known: bool = True
+) -> tuple[ActionRow, list[LogEntry], QueueItem | None]:
     """The action as it now stands (with its flags), its newest log entries, and (unless
     `known`: the card was shown before) its queue item, why it came up."""
     row = get_action(conn, ref_of(conn, action_id))

@@ -29,7 +29,7 @@ from db.read.paging import (
     page_actions,
     rows_by_ids,
 )
-from db.read.queries import ActionFilter
+from db.read.queries import ActionFilter, ActionRow
 from tui.app.background import run_db
 from tui.app.command import Command, bindings
 from tui.text.formatting import (
@@ -86,14 +86,14 @@ class TableQuery:
 
 def first_page(
     gateway, query: TableQuery, page: int = 0
-) -> tuple[int, list[dict], list[int] | None]:
+) -> tuple[int, list[ActionRow], list[int] | None]:
     """:func:`read_first_page` through the gateway, as a read a newer one may cut short."""
     return gateway.read(RELOAD, read_first_page, query, page)
 
 
 def read_first_page(
     conn, query: TableQuery, page: int = 0, rows: int = PAGE_SIZE
-) -> tuple[int, list[dict], list[int] | None]:
+) -> tuple[int, list[ActionRow], list[int] | None]:
     """(how many match, the first `rows` rows of `page`, the ids of all matches or None).
 
     A search reads the matching ids once (the full-text match is the slow part) and
@@ -121,7 +121,7 @@ def read_first_page(
     return total, found, None
 
 
-def all_matches(conn, query: TableQuery) -> tuple[list[int], list[dict]]:
+def all_matches(conn, query: TableQuery) -> tuple[list[int], list[ActionRow]]:
     """Every action a search matches, commentary included (in table order), and the
     rows of the first page."""
     ids = matching_ids(conn, query.flt, sort=query.sort, descending=query.descending)
