@@ -11,59 +11,76 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from itertools import groupby
+from operator import itemgetter
 
-from db.store.events import EVENT_TABLES, table_rows
+from db.store.events import EVENT_TABLES, iter_table_rows
 
 #: At most this many differences are named per table.
 _SHOWN = 5
 
 
-def recorded_rows(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
-    """What each table must hold, by the log: kind -> key -> the row's JSON."""
-    expected: dict[str, dict[str, str]] = {kind: {} for kind in EVENT_TABLES}
-    cursor = conn.execute(
-        "SELECT kind, field, new_value FROM progress_log WHERE action_id IS NULL ORDER BY id"
-    )
-    for kind, key, row in cursor:
-        rows = expected.setdefault(kind, {})
+def _fold(entries) -> dict[str, str]:
+    """What a table must hold by its entries (key, row JSON) in chain order: the newest each."""
+    rows: dict[str, str] = {}
+    for key, row in entries:
         if row is None:
             rows.pop(key, None)
         else:
             rows[key] = row
-    return expected
+    return rows
 
 
 def check_register_rows(conn: sqlite3.Connection) -> list[str]:
-    """How the settings, committee, meeting, snapshot and round tables differ from the log."""
+    """How the settings, committee, meeting, snapshot and round tables differ from the log.
+
+    One table at a time (the entries sorted by kind, then chain order), its rows read
+    one by one against the fold of its entries: a register with many rounds never
+    holds more than one table's worth of rows.
+    """
     if conn.execute("SELECT 1 FROM progress_log LIMIT 1").fetchone() is None:
         return []  # an empty register: its first entry will record what it holds
-    problems = []
-    for kind, rows in recorded_rows(conn).items():
-        spec = EVENT_TABLES.get(kind)
-        if spec is None:
-            problems.append(f"the log records a {kind!r}, which is not part of a register")
+    unknown, found = [], {}
+    cursor = conn.execute(
+        "SELECT kind, field, new_value FROM progress_log WHERE action_id IS NULL ORDER BY kind, id"
+    )
+    for kind, group in groupby(cursor, key=itemgetter(0)):
+        if kind not in EVENT_TABLES:
+            unknown.append(f"the log records a {kind!r}, which is not part of a register")
             continue
-        found = []
-        actual = table_rows(conn, kind)
-        for key in sorted(set(rows) | set(actual), key=_order):
-            want, have = rows.get(key), actual.get(key)
-            if want == have:
-                continue
-            name = _name(kind, key, want or have)
-            if have is None:
-                found.append(f"{name} is in the log but missing from the {spec.table} table")
-            elif want is None:
-                found.append(f"{name} is in the {spec.table} table but the log never recorded it")
-            else:
-                found.append(f"{name} differs from the log ({_difference(want, have)})")
-        if found:
-            more = len(found) - _SHOWN
+        found[kind] = _compare(conn, kind, _fold((key, row) for _, key, row in group))
+    problems = unknown
+    for kind, spec in EVENT_TABLES.items():
+        differences = found[kind] if kind in found else _compare(conn, kind, {})
+        if differences:
+            more = len(differences) - _SHOWN
             problems.append(
                 f"the {spec.table} table does not match the log: "
-                + "; ".join(found[:_SHOWN])
+                + "; ".join(differences[:_SHOWN])
                 + (f"; and {more} more" if more > 0 else "")
             )
     return problems
+
+
+def _compare(conn: sqlite3.Connection, kind: str, rows: dict[str, str]) -> list[str]:
+    """Each row of `kind`'s table that differs from `rows` (the log's), in words, in key order."""
+    table = EVENT_TABLES[kind].table
+    differences: list[tuple[str, str | None, str | None]] = []
+    for key, have in iter_table_rows(conn, kind):
+        want = rows.pop(key, None)
+        if want != have:
+            differences.append((key, want, have))
+    differences += [(key, want, None) for key, want in rows.items()]
+    found = []
+    for key, want, have in sorted(differences, key=lambda d: _order(d[0])):
+        name = _name(kind, key, want or have)
+        if have is None:
+            found.append(f"{name} is in the log but missing from the {table} table")
+        elif want is None:
+            found.append(f"{name} is in the {table} table but the log never recorded it")
+        else:
+            found.append(f"{name} differs from the log ({_difference(want, have)})")
+    return found
 
 
 def _order(key: str) -> tuple:

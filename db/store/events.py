@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from typing import NamedTuple, Protocol
 
 
@@ -173,12 +174,17 @@ def _rows(conn: sqlite3.Connection, kind: str, where: str = "", params=()):
         yield "/".join(str(row[i]) for i in at), encode_row(spec.columns, row)
 
 
-def table_rows(conn: sqlite3.Connection, kind: str) -> dict[str, str]:
-    """Every row of `kind`'s table as the entries would carry it, by key (as text)."""
+def iter_table_rows(conn: sqlite3.Connection, kind: str) -> Iterator[tuple[str, str]]:
+    """(key as text, row as the entries would carry it) of every row of `kind`'s table."""
     if kind == "setting":
         row = settings_row(conn)
-        return {} if row is None else {SETTINGS_KEY: row}
-    return dict(_rows(conn, kind))
+        return iter(()) if row is None else iter(((SETTINGS_KEY, row),))
+    return _rows(conn, kind)
+
+
+def table_rows(conn: sqlite3.Connection, kind: str) -> dict[str, str]:
+    """Every row of `kind`'s table as the entries would carry it, by key (as text)."""
+    return dict(iter_table_rows(conn, kind))
 
 
 def row_now(conn: sqlite3.Connection, kind: str, key: object) -> str | None:
