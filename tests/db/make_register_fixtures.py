@@ -171,9 +171,25 @@ def build_schema(out: sqlite3.Connection, version: int) -> None:
 
 
 def write_fixture(source: Path, version: int) -> Path:
+    """Write register-vVERSION.db; a file already there is replaced only by a whole one."""
     target = FIXTURES / f"register-v{version}.db"
-    target.unlink(missing_ok=True)
-    out = sqlite3.connect(target, isolation_level=None)
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _fill(partial, source, version)
+    except sqlite3.IntegrityError as exc:
+        partial.unlink(missing_ok=True)
+        raise SystemExit(
+            f"version {version}'s schema refuses what actreg writes today ({exc}): write "
+            f"version N - 1's file before migration N changes what is written; "
+            f"{target.name} is left as it was"
+        ) from None
+    partial.replace(target)
+    return target
+
+
+def _fill(path: Path, source: Path, version: int) -> None:
+    out = sqlite3.connect(path, isolation_level=None)
     try:
         out.execute("PRAGMA page_size = 1024")  # small committed files
         out.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
@@ -202,7 +218,6 @@ def write_fixture(source: Path, version: int) -> Path:
         out.execute("VACUUM")
     finally:
         out.close()
-    return target
 
 
 def main(argv: list[str]) -> None:
