@@ -4,7 +4,8 @@ Owners type arbitrary text into any input cell and into columns of their own;
 whatever is collected (readable or not) is kept verbatim on the submission,
 and stays exactly so whatever the officer decides: accepted, rejected, or
 superseded by a later return. An accepted progress note reaches the log word
-for word.
+for word. And every submission and decision, whatever text it holds, is an entry
+in the chain that verify finds equal to its row (upgrade 6).
 
 (Text starting with '=' is left out: a spreadsheet stores that as a formula,
 whose value is whatever the spreadsheet computed, not the text typed.)
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from db.cycles.meetings import add_meeting
 from db.errors import InputError
+from db.integrity.verifier import verify
 from db.read.queries import action_log, get_action
 from db.rounds.collect import collect_files
 from db.rounds.columns import INPUT_COLUMNS
@@ -103,6 +105,14 @@ def test_every_returned_cell_is_kept_verbatim(first, second, choices):
             for sub in kept.values():
                 if sub.decision == "accepted" and "Progress update" in sub.cells:
                     assert sub.cells["Progress update"] in notes
+            superseded = sum(s.decision == "superseded" for s in kept.values())
+            logged = conn.execute(
+                "SELECT count(*) FROM progress_log WHERE kind = 'submission_decision'"
+                " AND new_value LIKE '%\"superseded\"%'"
+            ).fetchone()[0]
+            assert logged == superseded
+            report = verify(conn)
+            assert report.ok, report.problems
         finally:
             conn.close()
 
