@@ -63,16 +63,29 @@ HEADER_FIELDS = (
 
 def rows_hash(encoded: Iterable[str], header: Mapping[str, object]) -> str:
     """SHA-256 over the snapshot's header (HEADER_FIELDS) and its rows, a line each."""
-    digest = hashlib.sha256()
-    head = {k: header[k] for k in HEADER_FIELDS}
-    digest.update(
-        json.dumps(head, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    )
-    digest.update(b"\n")
+    hashed = RowsHash(header)
     for line in encoded:
-        digest.update(line.encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+        hashed.add(line.encode("utf-8"))
+    return hashed.hexdigest()
+
+
+class RowsHash:
+    """rows_hash fed a row at a time, as UTF-8 (verify reads the stored rows as bytes)."""
+
+    def __init__(self, header: Mapping[str, object]) -> None:
+        self._digest = hashlib.sha256()
+        head = {k: header[k] for k in HEADER_FIELDS}
+        self._digest.update(
+            json.dumps(head, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        )
+        self._digest.update(b"\n")
+
+    def add(self, line: bytes) -> None:
+        self._digest.update(line)
+        self._digest.update(b"\n")
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
 
 
 def default_cut_off(paper_deadline: str, now: dt.datetime) -> str:

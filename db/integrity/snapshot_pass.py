@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 
-from db.cycles.snapshots import SNAPSHOT_FIELDS, Snapshot, rows_hash
-from db.read.queries import dated_flags, with_flags
+from db.cycles.snapshots import SNAPSHOT_FIELDS, RowsHash, Snapshot
+from db.read.asat import FLAG_FIELDS
+from db.read.queries import dated_flags, slipped
 from db.store import log
 from db.store.dates import parse_utc_text
 from db.store.projection import Row, ref_key
@@ -35,11 +37,6 @@ from db.store.projection import Row, ref_key
 _MODULUS = 1 << 256
 _BEYOND = float("inf")  # (after the last snapshot's head)
 _JSON = {True: b"true", False: b"false"}
-
-
-def _digest(ref: str, data: bytes) -> int:
-    found = hashlib.sha256(ref.encode() + b"\n" + data).digest()
-    return int.from_bytes(found, "big")
 
 
 class _Cut:
@@ -117,11 +114,12 @@ class SnapshotPass:
     def _add(self, row: Row, mask: int) -> None:
         """`row` is the action as in each snapshot of `mask`: fold its row into their sums."""
         # The snapshots share the row but for the flags that depend on the day (days
-        # overdue, overdue, stale): the row is encoded once, and each other snapshot's
-        # text is that encoding with its own flags put in (the same bytes: a test holds
+        # overdue, overdue, stale): the row is encoded once, and each snapshot that needs
+        # other flags gets that encoding with its own put in (the same bytes: a test holds
         # the two to each other). Snapshots with the same flags share the digest too.
         met: dict[tuple[int, bool], int] = {}
-        pieces: list[bytes] | None = None
+        first: tuple[tuple[int, bool], bytes] | None = None  # the flags and text encoded
+        pieces: list[bytes] | None = None  # that text cut around its flags, once needed
         index = 0
         while mask:
             if mask & 1:
@@ -129,9 +127,16 @@ class SnapshotPass:
                 flags = dated_flags(row, cut.today, cut.stale_before)
                 digest = met.get(flags)
                 if digest is None:
-                    if pieces is None:
-                        pieces, data = self._pieces(row, cut, flags)
+                    if first is None:
+                        data = (
+                            str(row["ref"]).encode()
+                            + b"\n"
+                            + self._encode(_snapshot_row(row, *flags))
+                        )
+                        first = (flags, data)
                     else:
+                        if pieces is None:
+                            pieces = _cut_flags(*first)
                         days, stale = flags
                         data = b"".join((
                             pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
@@ -142,30 +147,6 @@ class SnapshotPass:
                 cut.rows += 1
             mask >>= 1
             index += 1
-
-    def _pieces(self, row: Row, cut: _Cut, flags: tuple[int, bool]) -> tuple[list[bytes], bytes]:
-        """(the digested text of `row` in `cut` cut around its three dated flags, and
-        the whole of it): ref, a newline, and the row's JSON, as _digest digests."""
-        flagged: Mapping[str, object] = with_flags(row, on=cut.today, stale_before=cut.stale_before)
-        data = self._encode({name: flagged[name] for name in SNAPSHOT_FIELDS})
-        days, stale = flags
-        pieces, done = [], 0
-        # Each flag's key is found where it stands as a key: inside a string value a
-        # quote is always escaped, so `,"stale":` can only be the key itself.
-        for key, value in (
-            (b',"days_overdue":', b"%d" % days),
-            (b',"overdue":', _JSON[days > 0]),
-            (b',"stale":', _JSON[stale]),
-        ):
-            start = data.index(key, done) + len(key)
-            if data[start : start + len(value)] != value:
-                raise ValueError(f"the row of {row['ref']!r} does not encode its flags as expected")
-            pieces.append(data[done:start])
-            done = start + len(value)
-        pieces.append(data[done:])
-        pieces[0] = str(row["ref"]).encode() + b"\n" + pieces[0]
-        return pieces, b"".join((pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
-                                 pieces[2], _JSON[stale], pieces[3]))  # fmt: skip
 
     def check(self, conn: sqlite3.Connection) -> list[str]:
         """Problems with any snapshot: its stored rows against its hash and the replay."""
@@ -190,6 +171,67 @@ class SnapshotPass:
         return problems
 
 
+def _cut_flags(flags: tuple[int, bool], data: bytes) -> list[bytes]:
+    """`data` (a row's digested text, encoded with `flags`) cut around its three dated
+    flags: the text between them, to put other flags in."""
+    days, stale = flags
+    pieces, done = [], 0
+    # Each flag's key is found where it stands as a key: inside a string value a quote
+    # is always escaped, so `,"stale":` can only be the key itself.
+    for key, value in (
+        (b',"days_overdue":', b"%d" % days),
+        (b',"overdue":', _JSON[days > 0]),
+        (b',"stale":', _JSON[stale]),
+    ):
+        start = data.index(key, done) + len(key)
+        if data[start : start + len(value)] != value:
+            raise ValueError("a row does not encode its flags as expected")
+        pieces.append(data[done:start])
+        done = start + len(value)
+    pieces.append(data[done:])
+    return pieces
+
+
+def _columns(names: list[str]) -> Callable[[Row], tuple]:
+    """A function reading `names` of a row as a tuple (itemgetter, always a tuple)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return operator.itemgetter(*names)
+
+
+def _layout() -> list[Callable[[Row], tuple]]:
+    """SNAPSHOT_FIELDS as the row's columns between the flags (which must come in the
+    order _snapshot_row puts them)."""
+    runs: list[list[str]] = [[]]
+    flags = []
+    for name in SNAPSHOT_FIELDS:
+        if name in FLAG_FIELDS:
+            flags.append(name)
+            runs.append([])
+        else:
+            runs[-1].append(name)
+    if flags != ["days_overdue", "overdue", "slipped", "stale"]:
+        raise RuntimeError(f"the snapshot's flags are not where verify puts them: {flags}")
+    return [_columns(names) for names in runs]
+
+
+_RUNS = _layout()
+
+
+def _snapshot_row(row: Row, days: int, stale: bool) -> dict[str, object]:
+    """The row a snapshot holds of `row` on a day it is `days` overdue and `stale` or not:
+    with_flags' row, by SNAPSHOT_FIELDS (tests hold the two to each other). Built from the
+    columns directly, not by copying the row and then picking from it: verify builds one
+    per action per snapshot the action changed in."""
+    first, second, third, fourth, fifth = _RUNS
+    values = (
+        *first(row), days, *second(row), days > 0, *third(row), slipped(row), *fourth(row),
+        stale, *fifth(row),
+    )  # fmt: skip
+    return dict(zip(SNAPSHOT_FIELDS, values, strict=True))
+
+
 def _masks(limits: list) -> tuple[list, list[int]]:
     """(the limits sorted, and for each place a value may bisect to, the bit mask of
     the snapshots whose limit is at or after it)."""
@@ -209,11 +251,17 @@ def _stored_problem(
 ) -> str | None:
     snap = cut.snap
     seen = _StoredRows(keys)
+    hashed = RowsHash(snap)
+    # Each row's text as SQLite holds it (UTF-8), not decoded into Python text only to be
+    # encoded again for the two hashes; its type is asked for beside it.
     cursor = conn.execute(
-        "SELECT ref, data FROM snapshot_row WHERE snapshot_id = ? ORDER BY position", (snap["id"],)
+        "SELECT ref, CAST(data AS BLOB), typeof(data) FROM snapshot_row WHERE snapshot_id = ?"
+        " ORDER BY position",
+        (snap["id"],),
     )
     # The rows stream through the rows hash (a snapshot's rows are never all held).
-    if rows_hash(seen.read(cursor), snap) != snap["rows_hash"] or seen.rows != snap["row_count"]:
+    seen.read(cursor, hashed)
+    if hashed.hexdigest() != snap["rows_hash"] or seen.rows != snap["row_count"]:
         return "its rows or details do not match its hash: they were altered"
     if head_hash != snap["log_head_hash"]:
         return "the log it was taken from is not the log in this register"
@@ -230,17 +278,21 @@ class _StoredRows:
         self.rows = self.total = 0
         self.in_order = True
 
-    def read(self, cursor: Iterable[tuple[str, str]]) -> Iterator[str]:
-        last = None
-        for ref, data in cursor:
-            if ref.__class__ is not str or data.__class__ is not str:
-                raise TypeError(f"a row holds {ref!r}: {data!r}"[:200])
-            self.rows += 1
-            self.total += _digest(ref, data.encode())
-            key = self.keys.get(ref)
+    def read(self, cursor: Iterable[tuple[str, bytes, str]], hashed: RowsHash) -> None:
+        """Count, digest and order-check the rows of `cursor`, feeding each to `hashed`."""
+        keys, add, sha256 = self.keys, hashed.add, hashlib.sha256
+        rows, total, in_order, last = 0, 0, True, None
+        for ref, line, kind in cursor:
+            if ref.__class__ is not str or kind != "text":
+                raise TypeError(f"a row holds {ref!r}: {line!r} ({kind})"[:200])
+            rows += 1
+            add(line)
+            # The row's digest: SHA-256 of its ref, a newline and its JSON (as _add).
+            total += int.from_bytes(sha256(ref.encode() + b"\n" + line).digest(), "big")
+            key = keys.get(ref)
             if key is None:
-                key = self.keys[ref] = ref_key(ref)
+                key = keys[ref] = ref_key(ref)
             if last is not None and key <= last:
-                self.in_order = False
+                in_order = False
             last = key
-            yield data
+        self.rows, self.total, self.in_order = rows, total, in_order

@@ -26,7 +26,7 @@ def _moment(text: str) -> dt.datetime:
 
 def time_order_problems(conn: sqlite3.Connection, tolerance: dt.timedelta = TOLERANCE) -> list[str]:
     """A problem naming the entries recorded more than `tolerance` before an earlier one."""
-    backwards = []
+    order = TimeOrder(tolerance)
     latest = ""
     # One pass in chain order keeping the latest time so far (every time is the same ISO
     # form in UTC, so text compares as time); only an entry earlier than it is looked at.
@@ -35,21 +35,41 @@ def time_order_problems(conn: sqlite3.Connection, tolerance: dt.timedelta = TOLE
     ):
         if recorded_at >= latest:
             latest = recorded_at
-            continue
+        else:
+            order.earlier(entry_id, uuid, recorded_at, latest)
+    return order.problems()
+
+
+class TimeOrder:
+    """The entries met in chain order that were recorded before the latest time ahead of
+    them (verify keeps the latest itself, in its one pass over the log, and tells this of
+    each entry before it)."""
+
+    def __init__(self, tolerance: dt.timedelta = TOLERANCE) -> None:
+        self.tolerance = tolerance
+        self.backwards: list[str] = []
+        self.error: TypeError | ValueError | None = None  # a time that could not be read
+
+    def earlier(self, entry_id: int, uuid: str, recorded_at: str, latest: str) -> None:
         gap = _moment(latest) - _moment(recorded_at)
-        if gap > tolerance:
-            backwards.append(f"#{entry_id} ({uuid}) at {recorded_at}, {_span(gap)} before {latest}")
-    if not backwards:
-        return []
-    minutes = int(tolerance.total_seconds() // 60)
-    more = len(backwards) - SHOWN
-    return [
-        f"{plural(len(backwards), 'log entry')} recorded earlier than an entry before "
-        f"{'it' if len(backwards) == 1 else 'them'} "
-        f"by more than {minutes} minutes (backdated, or appended outside actreg): "
-        + "; ".join(backwards[:SHOWN])
-        + (f"; and {more} more" if more > 0 else "")
-    ]
+        if gap > self.tolerance:
+            self.backwards.append(
+                f"#{entry_id} ({uuid}) at {recorded_at}, {_span(gap)} before {latest}"
+            )
+
+    def problems(self) -> list[str]:
+        backwards = self.backwards
+        if not backwards:
+            return []
+        minutes = int(self.tolerance.total_seconds() // 60)
+        more = len(backwards) - SHOWN
+        return [
+            f"{plural(len(backwards), 'log entry')} recorded earlier than an entry before "
+            f"{'it' if len(backwards) == 1 else 'them'} "
+            f"by more than {minutes} minutes (backdated, or appended outside actreg): "
+            + "; ".join(backwards[:SHOWN])
+            + (f"; and {more} more" if more > 0 else "")
+        ]
 
 
 def _span(gap: dt.timedelta) -> str:

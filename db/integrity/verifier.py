@@ -24,7 +24,7 @@ from db.integrity.register_rows import check_register_rows
 from db.integrity.schema_check import schema_problems
 from db.integrity.search_index import search_index_problems
 from db.integrity.snapshot_pass import SnapshotPass
-from db.integrity.time_order import time_order_problems
+from db.integrity.time_order import TimeOrder
 from db.store import log
 from db.store.log import END_OF_DAY
 from db.store.projection import ACTION_COLUMNS, Replayer
@@ -54,12 +54,14 @@ def verify(
     """Check the file, the chain and the projection; never raises for a damaged register."""
     report = VerifyReport()
     try:
-        _verify(conn, report, expect, progress)
+        times = _verify(conn, report, expect, progress)
         # What the chain cannot see: the schema (the append-only triggers), the search
-        # indexes, backdated times. (Kept apart from the chain's one pass over the log.)
+        # indexes, backdated times (met on the chain's one pass over the log).
         report.problems += schema_problems(conn)
         report.problems += search_index_problems(conn)
-        report.problems += time_order_problems(conn)
+        if times.error is not None:
+            raise times.error
+        report.problems += times.problems()
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"the file is damaged: SQLite says {exc!s}")
     except UnicodeDecodeError:
@@ -74,19 +76,19 @@ def verify(
     return report
 
 
-def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress | None) -> None:
+def _verify(conn, report: VerifyReport, expect: str | None, progress: Progress | None) -> TimeOrder:
     expect = expect.strip().lower() if expect else None
     # One read transaction: the log, the table and the snapshots as of one moment,
     # even while another actreg writes.
     conn.execute("BEGIN")
     try:
-        _verify_consistent(conn, report, expect, progress)
+        return _verify_consistent(conn, report, expect, progress)
     finally:
         if conn.in_transaction:
             conn.execute("COMMIT")
 
 
-def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
+def _verify_consistent(conn, report: VerifyReport, expect, progress) -> TimeOrder:
     head_id = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()[0]
     # Every snapshot is checked on the same pass: its rows are states the replay meets.
     snapshots = list_snapshots(conn)
@@ -98,9 +100,10 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
         report.problems.append(walk.problem)
     if expect is not None:
         report.expected_found = walk.expected_found
+    times = walk.times
     if walk.stuck is not None:  # the table cannot be compared with a replay that stopped
         report.problems.append(walk.stuck)
-        return
+        return times
     if progress:
         progress(head_id, head_id)
     walk.snapshots.finish(walk.replayer.actions.values())
@@ -127,6 +130,7 @@ def _verify_consistent(conn, report: VerifyReport, expect, progress) -> None:
     report.snapshots = len(snapshots)
     report.problems += snapshot_check.check(conn)
     report.problems += check_register_rows(conn)
+    return times
 
 
 def _quick_check(conn) -> str:
@@ -148,6 +152,7 @@ class LogPass:
         self.replayer = Replayer()
         self.snapshots = snapshots
         self.stuck: str | None = None  # why the fold stopped, at the first entry it cannot fold
+        self.times = TimeOrder()
 
     def feed(
         self, entries: Iterable[log.LogEntry], head_id: int, progress: Progress | None
@@ -158,6 +163,8 @@ class LogPass:
         # most of verify's time.
         prev_id, prev_hash, expect = 0, log.GENESIS_HASH, self.expect
         found, problem, stuck = False, None, None
+        # The latest recorded time so far (one ISO form in UTC: text compares as time).
+        latest, times = "", self.times
         expected_hash, apply = log.expected_hash, self.replayer.apply
         actions = self.replayer.actions
         # Without snapshots the loop does not look at them at all (most registers).
@@ -182,10 +189,18 @@ class LogPass:
                 except TypeError:  # bytes or numbers where text belongs: cannot be hashed
                     problem = _type_problem(entry)
             prev_id, prev_hash = entry_id, entry_hash
+            recorded = entry[9]
+            try:
+                if recorded >= latest:
+                    latest = recorded
+                else:
+                    times.earlier(entry_id, entry[1], recorded, latest)
+            except (TypeError, ValueError) as exc:  # a time that is not text, or garbled
+                times.error = times.error or exc
             if stuck is None and entry[2] is not None:
                 try:
                     if before is not None:
-                        recorded, effective = entry[9], entry[11]
+                        effective = entry[11]
                         moment = recorded if effective == recorded[:10] else effective + END_OF_DAY
                         before(entry[2], entry_id, moment, actions.get(entry[2]))
                     apply(entry)

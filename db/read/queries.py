@@ -122,11 +122,16 @@ def _add_flags(out: dict[str, Any], on: dt.date, stale_before: str) -> ActionRow
     days_overdue, stale = dated_flags(out, on, stale_before)
     out["overdue"] = days_overdue > 0
     out["days_overdue"] = days_overdue
-    target, original = out["target_date"], out["original_target_date"]
-    out["slipped"] = bool(target and original and target > original)
+    out["slipped"] = slipped(out)
     out["stale"] = stale
     out["last_update"] = out["last_update_at"]
     return cast(ActionRow, out)
+
+
+def slipped(row: Row) -> bool:
+    """Whether the action's target date is later than its original one."""
+    target, original = row["target_date"], row["original_target_date"]
+    return bool(target and original and target > original)
 
 
 def dated_flags(row: Row, on: dt.date, stale_before: str) -> tuple[int, bool]:

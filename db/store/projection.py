@@ -240,8 +240,10 @@ class Replayer:
         if supersedes and supersedes in self._redates:
             superseded = _REDATE._replace(old_value=self._redates[supersedes])
         # The replayer owns its rows, so it may change them in place (no copy per entry).
-        row = apply_entry(self.actions.get(action_id), entry, superseded, in_place=True)
-        self.actions[action_id] = row
+        before = self.actions.get(action_id)
+        row = apply_entry(before, entry, superseded, in_place=True)
+        if row is not before:  # (a new action: the others were changed in place)
+            self.actions[action_id] = row
         if entry[3] == "created":
             for name in SHARED_VALUE_FIELDS:
                 _share(row, name)
