@@ -118,7 +118,7 @@ class SnapshotPass:
         # other flags gets that encoding with its own put in (the same bytes: a test holds
         # the two to each other). Snapshots with the same flags share the digest too.
         met: dict[tuple[int, bool], int] = {}
-        first: tuple[tuple[int, bool], bytes] | None = None  # the flags and text encoded
+        first: tuple[tuple[int, bool], bytes] | None = None  # the flags and JSON encoded
         pieces: list[bytes] | None = None  # that text cut around its flags, once needed
         index = 0
         while mask:
@@ -128,15 +128,14 @@ class SnapshotPass:
                 digest = met.get(flags)
                 if digest is None:
                     if first is None:
-                        data = (
-                            str(row["ref"]).encode()
-                            + b"\n"
-                            + self._encode(_snapshot_row(row, *flags))
-                        )
-                        first = (flags, data)
+                        encoded = self._encode(_snapshot_row(row, *flags))
+                        first = (flags, encoded)
+                        data = str(row["ref"]).encode() + b"\n" + encoded
                     else:
                         if pieces is None:
+                            # (cut in the JSON only: the ref before it is not escaped)
                             pieces = _cut_flags(*first)
+                            pieces[0] = str(row["ref"]).encode() + b"\n" + pieces[0]
                         days, stale = flags
                         data = b"".join((
                             pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
@@ -172,8 +171,8 @@ class SnapshotPass:
 
 
 def _cut_flags(flags: tuple[int, bool], data: bytes) -> list[bytes]:
-    """`data` (a row's digested text, encoded with `flags`) cut around its three dated
-    flags: the text between them, to put other flags in."""
+    """`data` (a row's JSON, encoded with `flags`) cut around its three dated flags: the
+    text between them, to put other flags in."""
     days, stale = flags
     pieces, done = [], 0
     # Each flag's key is found where it stands as a key: inside a string value a quote

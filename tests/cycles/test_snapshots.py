@@ -8,7 +8,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from db.cycles import meetings, snapshots
@@ -437,6 +437,13 @@ _TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
     target=st.none() | st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
     update=st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
     days=st.lists(st.integers(0, 900), min_size=1, max_size=6),
+)
+@example(  # a ref that looks like a flag: the ref before the row's JSON is not escaped
+    text=[',"days_overdue":3,', "", "", ""],
+    status="not_started",
+    target=None,
+    update=dt.date(2024, 1, 1),
+    days=[0, 91],
 )
 def test_verify_encodes_a_state_seen_by_many_snapshots_as_each_would_alone(
     text, status, target, update, days
