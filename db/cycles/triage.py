@@ -99,7 +99,9 @@ def queue_ids(
 
     `limit`: only the first that many, in the same order. SQLite then keeps only the
     best of them while it weighs every action, instead of sorting them all: the
-    first cards of a session come before the whole order is known."""
+    first cards of a session come before the whole order is known. They are looked
+    for among the overdue actions first (the head of the queue, see _OVERDUE_LEADS),
+    which spares weighing every other reason of every action."""
     on = today()
     stale_before = cycle_start(conn, on)
     nxt = meetings.next_update_due(conn, on)
@@ -117,17 +119,36 @@ def queue_ids(
     )
     chosen = f"status NOT IN ({never}) AND ({' OR '.join(_REASON_SQL.values())})"
     if overdue_only:
-        chosen += f" AND {OVERDUE_SQL}"
-    sql = (
-        f"SELECT id FROM action{where}{' AND ' if where else ' WHERE '}{chosen}"
-        f" ORDER BY {weight} + {FLAG_SQL['days_overdue']} DESC,"
-        " CASE WHEN coalesce(target_date, '') = '' THEN '9999' ELSE target_date END,"
-        " ref_key, id"
-    )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    # where_clause's parameters are positional: the reasons' named ones go in as literals.
-    return [r[0] for r in conn.execute(with_values(sql, named), params)]
+        chosen += f" AND {_OVERDUE_SCANNED}"
+
+    def ordered(choice: str) -> list[int]:
+        sql = (
+            f"SELECT id FROM action{where}{' AND ' if where else ' WHERE '}{choice}"
+            f" ORDER BY {weight} + {FLAG_SQL['days_overdue']} DESC,"
+            " CASE WHEN coalesce(target_date, '') = '' THEN '9999' ELSE target_date END,"
+            " ref_key, id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        # where_clause's parameters are positional: the reasons' named ones go in as literals.
+        return [r[0] for r in conn.execute(with_values(sql, named), params)]
+
+    if limit is not None and _OVERDUE_LEADS:
+        head = ordered(_OVERDUE_SCANNED)  # (overdue implies chosen)
+        if len(head) == limit:
+            return head
+        # Fewer overdue actions than asked for: the first page reaches past them.
+    return ordered(chosen)
+
+
+#: Overdue outweighs every other reason put together, so every overdue action comes
+#: before every other one: the queue's first page, when that many are overdue, is the
+#: first page of the overdue actions alone.
+_OVERDUE_LEADS = REASONS["overdue"] > sum(w for k, w in REASONS.items() if k != "overdue")
+#: OVERDUE_SQL with its date comparison kept off the target_date index (the unary +):
+#: in a big register half the actions are overdue, and reading them in table order is
+#: twice as fast as looking each up from the index (the planner's choice otherwise).
+_OVERDUE_SCANNED = OVERDUE_SQL.replace("target_date < :today", "+target_date < :today")
 
 
 def queue_items(conn: sqlite3.Connection, ids: list[int]) -> list[QueueItem]:
