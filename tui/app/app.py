@@ -13,6 +13,7 @@ from tui.app.command import Command, bindings
 from tui.app.commands import APP_COMMAND_BY_ACTION, APP_COMMAND_LIST, ActregCommands
 from tui.app.gateway import RegisterGateway
 from tui.app.held_keys import KeyHolding
+from tui.app.malloc_arenas import share_one_arena
 from tui.screens.action import ActionScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editing import EDIT_BINDINGS
@@ -43,6 +44,7 @@ class ActregApp(KeyHolding):
 
     def __init__(self, conn: RegisterConnection, *, author: str) -> None:
         super().__init__()
+        share_one_arena()  # (before the first worker thread starts)
         self.gateway = RegisterGateway(conn, author=author)
 
     @property
