@@ -109,6 +109,7 @@ def build_table(conn: sqlite3.Connection, meeting_date: str, committee: str | No
         taken_by=snap["taken_by"], rows=appendix,
         changes=diff.summaries() if diff else {}, diff=diff, compared_with=compared,
         summaries=tables, rows_note=filters.describe(),
+        listed_overdue=sum(1 for row in listed if row["overdue"]),
         reconstructed_on=snapshots.reconstructed_on(conn, snap),
     )  # fmt: skip
 

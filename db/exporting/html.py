@@ -132,7 +132,7 @@ def _summary_table(summary: SummaryTable, layout: Layout) -> list[str]:
 
 
 def _summary(table: ExportTable, layout: Layout) -> list[str]:
-    overdue = sum(1 for r in table.rows if r["overdue"])
+    overdue = table.overdue_listed()
     out = [
         '<section class="summary"><h2>Summary</h2>',
         f"<p>{len(table.rows)} action{'s' * (len(table.rows) != 1)} listed; "

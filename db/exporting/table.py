@@ -108,6 +108,16 @@ class ExportTable:
     """The pack's summary tables (db.exporting.summary.build), keyed as --table names them."""
     rows_note: str | None = None
     """Which actions the pack covers and lists, when not all of them (the filters)."""
+    listed_overdue: int | None = None
+    """How many of the rows are overdue, when counted as they were read (see
+    overdue_listed)."""
+
+    def overdue_listed(self) -> int:
+        """How many of the rows are overdue: counted by build_table as it read them, so a
+        writer need not read every row an extra time for it."""
+        if self.listed_overdue is None:
+            return sum(1 for row in self.rows if row["overdue"])
+        return self.listed_overdue
 
     def title(self) -> str:
         return f"{self.register_name}: {self.committee}, {self.meeting_date}"

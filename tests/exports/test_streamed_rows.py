@@ -96,3 +96,18 @@ def test_every_compared_field_changed_between_snapshots_is_reported(tmp_path):
     assert change["A3"] == "Description: Same words → —"
     assert change["A2"] == "Owner: Ann → Bob"
     assert change["A4"] == "No update since the last snapshot"
+
+
+@pytest.mark.parametrize("open_only", [False, True])
+def test_html_counts_the_overdue_actions_it_lists(register_copy, open_only, tmp_path):
+    from db.exporting.filters import Filters
+
+    conn = open_register(register_copy, readonly=True)
+    try:
+        table = exporter.build_table(conn, "2025-06-10", filters=Filters(open_only=open_only))
+    finally:
+        conn.close()
+    rows = list(table.rows)
+    overdue = sum(1 for r in rows if r["overdue"])
+    text = exporter.export(table, "html", tmp_path / "out.html").read_text(encoding="utf-8")
+    assert f"<p>{len(rows)} actions listed; <strong>{overdue} overdue</strong>" in text
