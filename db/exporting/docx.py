@@ -92,7 +92,8 @@ def _widths_mm(layout: Layout) -> list[float]:
     return [w * scale for w in wanted]
 
 
-def _summary_table(doc, summary: SummaryTable, layout: Layout, small) -> None:
+def _summary_table(doc, summary: SummaryTable, layout: Layout, small,
+                   streamed: list[docx_rows.Rows]) -> None:  # fmt: skip
     from docx.shared import Mm
 
     doc.add_heading(summary.title, level=3)
@@ -109,9 +110,26 @@ def _summary_table(doc, summary: SummaryTable, layout: Layout, small) -> None:
         widths = [Mm(80 if i == 0 else 28) for i in range(len(summary.headers))]
     grid, proto = _grid(doc, summary.headers, widths, small)
     bold_proto = _prototype(grid, widths, small, bold=True)
+    # Its rows are streamed like the appendix's: a list of actions can be thousands long.
+    templates = [docx_rows.CellTemplate({None: tc, True: bold}, doc.element.nsmap)
+                 for tc, bold in zip(proto.tc_lst, bold_proto.tc_lst, strict=True)]  # fmt: skip
+    _mark(grid, streamed, lambda: _summary_rows(summary, layout, templates))
+
+
+def _summary_rows(summary: SummaryTable, layout: Layout, templates) -> Iterator[str]:
+    """Each row of a summary table as a w:tr; its Total row bold."""
     for row in summary.rows:
         texts = [summary_cell(v, i, summary.date_columns, layout) for i, v in enumerate(row)]
-        _append(grid, bold_proto if row[0] == "Total" else proto, texts)
+        bold = True if row[0] == "Total" else None
+        yield docx_rows.row_xml(templates, [bold] * len(texts), texts)
+
+
+def _mark(grid, streamed: list[docx_rows.Rows], rows: docx_rows.Rows) -> None:
+    """Mark where `grid`'s body rows go once the document is saved (see docx_rows)."""
+    from lxml import etree
+
+    grid._tbl.append(etree.Comment(docx_rows.marker(len(streamed))))
+    streamed.append(rows)
 
 
 def _grid(doc, headers, widths, small, *, centred: bool = False):
@@ -146,32 +164,6 @@ def _prototype(grid, widths, small, *, bold: bool | list[bool] = False):
     return proto._tr
 
 
-def _append(grid, proto_tr, texts: list[str]):
-    """A copy of the prototype row holding `texts`, added to the table; returns the row."""
-    tr = copy.deepcopy(proto_tr)
-    grid._tbl.append(tr)
-    for tc, text in zip(tr.tc_lst, texts, strict=True):
-        _set_text(tc.p_lst[0].r_lst[0], text)
-    return tr
-
-
-def _set_text(run, text: str) -> None:
-    """A run's text: one w:t element straight from lxml when it is plain (most cells);
-    python-docx's setter, which turns new lines and tabs into breaks and tabs, otherwise."""
-    if not text:
-        return
-    if "\n" in text or "\t" in text or "\r" in text:
-        run.text = text
-        return
-    from docx.oxml.ns import qn
-    from lxml import etree
-
-    t = etree.SubElement(run, qn("w:t"))
-    t.text = text
-    if text[0] == " " or text[-1] == " ":
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-
-
 def _charts(doc, table: ExportTable) -> None:
     import io
 
@@ -194,7 +186,6 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm, Pt
-    from lxml import etree
 
     layout = options.layout
     doc = Document()
@@ -229,9 +220,10 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
 
     doc.add_heading("Summary", level=2)
     _charts(doc, table)
+    streamed: list[docx_rows.Rows] = []  # each table's rows, in the document's order
     for part in TABLE_KEYS:
         for summary in table.summaries.get(part, ()):
-            _summary_table(doc, summary, layout, small)
+            _summary_table(doc, summary, layout, small, streamed)
 
     doc.add_heading("Changes since last meeting", level=3)
     counts = change_counts(table)
@@ -253,8 +245,7 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     keys = [c.key for c in columns]
     proto_tr = _prototype(grid, widths, small, bold=[k == "rag" for k in keys])
     templates = _cell_templates(proto_tr, keys, doc.element.nsmap)
-    # The rows go in after the document is saved (see docx_rows): here, their place.
-    grid._tbl.append(etree.Comment(docx_rows.MARKER))
+    _mark(grid, streamed, lambda: _rows_xml(table, layout, templates))
 
     # The last page: everything needed to check this table against the register.
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -284,7 +275,7 @@ def write(table: ExportTable, path: Path, options: WriteOptions) -> None:
     try:
         doc.save(str(skeleton))
         del doc  # (the tree of everything but the rows; the rows never join it)
-        docx_rows.splice(skeleton, path, lambda: _rows_xml(table, layout, templates))
+        docx_rows.splice(skeleton, path, streamed)
     finally:
         skeleton.unlink(missing_ok=True)
 

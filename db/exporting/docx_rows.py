@@ -1,10 +1,11 @@
 """The DOCX appendix's rows, written as WordprocessingML text into the finished document.
 
 python-docx holds a whole document as an lxml tree: 100,000 rows of nine cells
-took 2.4 GB. So docx.py builds the document without the appendix's rows, with a
-marker where they go, and saves it; :func:`splice` then copies that file member
-by member into the export, writing ``word/document.xml`` in a stream: the text
-before the marker, the rows a few hundred at a time, the text after it.
+took 2.4 GB. So docx.py builds the document without the rows of its long tables
+(the appendix, and the summary tables that list actions), with a marker in each
+where its rows go, and saves it; :func:`splice` then copies that file member by
+member into the export, writing ``word/document.xml`` in a stream: the text up
+to each marker, then that table's rows a few hundred at a time, and so on.
 
 Each row is text made from templates: a cell of the prototype row python-docx
 built (its width, paragraph style and run properties; shaded or bold copies for
@@ -24,10 +25,9 @@ from pathlib import Path
 
 from db.exporting.writable_text import writable
 
-#: Where the rows go: a comment python-docx writes as it is, and no text can spell
-#: (a "<" in any text or attribute is written "&lt;").
-MARKER = "actreg appendix rows"
-_MARKER_BYTES = f"<!--{MARKER}-->".encode()
+#: A streamed table's rows go where its marker is: a comment python-docx writes as it
+#: is, and no text can spell (a "<" in any text or attribute is written "&lt;").
+MARKER = "actreg rows {number}"
 _DOCUMENT = "word/document.xml"
 _SLOT = "ACTREG-CELL-TEXT"
 _DECLARATION = re.compile(r' xmlns:(\w+)="([^"]*)"')
@@ -65,9 +65,9 @@ def _serialized(tc, nsmap: dict[str | None, str]) -> str:
 
 
 def run_content(text: str) -> str:
-    """A run's content for `text`, as docx.py's _set_text writes it: one w:t element
-    (space kept at its ends), or for text with new lines or tabs python-docx's own
-    breaks and tabs. Characters XML cannot hold are replaced first (writable_text)."""
+    """A run's content for `text`: one w:t element (space kept at its ends), or for text
+    with new lines or tabs python-docx's own breaks and tabs, as its Run.text setter
+    writes them. Characters XML cannot hold are replaced first (writable_text)."""
     if not text:
         return ""
     text = writable(text)
@@ -100,31 +100,51 @@ def _chunks(rows: Iterable[str]) -> Iterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-def splice(skeleton: Path, out: Path, rows: Callable[[], Iterable[str]]) -> None:
-    """Copy the DOCX `skeleton` to `out`, its document's marker replaced by `rows()` (the
-    w:tr texts, in order). Called again for a fresh iterator only if the document turns
-    out larger than a plain zip member can be (2 GiB): then it is written as ZIP64."""
+def marker(number: int) -> str:
+    """The text of the comment that marks where the `number`th streamed table's rows go."""
+    return MARKER.format(number=number)
+
+
+Rows = Callable[[], Iterable[str]]
+
+
+def splice(skeleton: Path, out: Path, tables: list[Rows]) -> None:
+    """Copy the DOCX `skeleton` to `out`, the document's marker(n) replaced by the w:tr
+    texts of `tables[n]()`. Each is called again, for a fresh iterator, only if the
+    document turns out larger than a plain zip member can be (2 GiB): then it is
+    written as ZIP64."""
     try:
-        _copy(skeleton, out, rows(), zip64=False)
+        _copy(skeleton, out, tables, zip64=False)
     except RuntimeError as exc:  # zipfile: "File size too large, try using force_zip64"
         if "force_zip64" not in str(exc):
             raise
-        _copy(skeleton, out, rows(), zip64=True)
+        _copy(skeleton, out, tables, zip64=True)
 
 
-def _copy(skeleton: Path, out: Path, rows: Iterable[str], *, zip64: bool) -> None:
+def _copy(skeleton: Path, out: Path, tables: list[Rows], *, zip64: bool) -> None:
     with zipfile.ZipFile(skeleton) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             if info.filename != _DOCUMENT:
                 target.writestr(info, source.read(info))
                 continue
-            parts = source.read(info).split(_MARKER_BYTES)
-            if len(parts) != 2:
-                raise ValueError(f"{_DOCUMENT} holds the rows' marker {len(parts) - 1} times")
+            parts = _split(source.read(info), len(tables))
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
             with target.open(member, "w", force_zip64=zip64) as document:
-                document.write(parts[0])
-                for chunk in _chunks(rows):
-                    document.write(chunk)
-                document.write(parts[1])
+                for part, rows in zip(parts, tables, strict=False):
+                    document.write(part)
+                    for chunk in _chunks(rows()):
+                        document.write(chunk)
+                document.write(parts[-1])
+
+
+def _split(document: bytes, tables: int) -> list[bytes]:
+    """The document's text around each table's marker, in order (tables + 1 parts)."""
+    parts = []
+    for number in range(tables):
+        mark = f"<!--{marker(number)}-->".encode()
+        if document.count(mark) != 1:
+            raise ValueError(f"{_DOCUMENT} holds {mark!r} {document.count(mark)} times")
+        before, document = document.split(mark)
+        parts.append(before)
+    return [*parts, document]

@@ -84,25 +84,31 @@ def test_every_docx_cell_holds_what_the_csv_holds(big_table, tmp_path):
 
 
 def test_the_rows_are_streamed_not_built_in_python_docx(big_table, tmp_path, monkeypatch):
-    """The saved skeleton holds the rows' marker and none of the rows; the export holds the
-    rows and no marker."""
+    """The saved skeleton holds a marker for each streamed table (the summary tables, then
+    the appendix) and none of their rows; the export holds the rows and no marker."""
     seen = {}
     splice = docx_rows.splice
 
-    def spy(skeleton, out, rows):
+    def spy(skeleton, out, tables):
         with zipfile.ZipFile(skeleton) as z:
             seen["skeleton"] = z.read("word/document.xml")
-        splice(skeleton, out, rows)
+        seen["tables"] = len(tables)
+        splice(skeleton, out, tables)
 
     monkeypatch.setattr(docx_rows, "splice", spy)
     path = exporter.export(big_table, "docx", tmp_path / "out.docx")
-    marker = f"<!--{docx_rows.MARKER}-->".encode()
-    assert seen["skeleton"].count(marker) == 1
+    with_rows = [s for part in big_table.summaries.values() for s in part if s.rows]
+    assert seen["tables"] == len(with_rows) + 1
+    markers = [f"<!--{docx_rows.marker(n)}-->".encode() for n in range(seen["tables"])]
+    at = [seen["skeleton"].index(m) for m in markers]
+    assert at == sorted(at)  # in the document's order
+    assert all(seen["skeleton"].count(m) == 1 for m in markers)
     assert seen["skeleton"].count(b"<w:tr>") + seen["skeleton"].count(b"<w:tr ") < 100
     with zipfile.ZipFile(path) as z:
         document = z.read("word/document.xml")
-    assert marker not in document
-    assert document.count(b"<w:tr>") > len(big_table.rows)
+    assert b"<!--actreg" not in document
+    listed = sum(len(s.rows) for s in with_rows)
+    assert document.count(b"<w:tr>") > len(big_table.rows) + listed
     assert not list(tmp_path.glob(".actreg-*"))  # the skeleton is gone
 
 
