@@ -523,6 +523,7 @@ class TriageScreen(Screen):
             self._stale(str(exc))
         else:
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            self._count()  # (it gave way to the write; the card stays as it was)
 
     def _stale(self, message: str) -> None:
         self.notify(message, title="Changed by someone else", severity="error", timeout=10)
