@@ -31,7 +31,7 @@ INSERT INTO progress_log (id, uuid, action_id, kind, field, old_value, new_value
                           author, recorded_at, supersedes, effective_date, prev_hash, hash)
 SELECT id, uuid, action_id, kind, field, old_value, new_value, commentary,
        author, recorded_at, supersedes, substr(recorded_at, 1, 10), prev_hash, hash
-FROM {ASIDE} ORDER BY id
+FROM {ASIDE} ORDER BY rowid
 """
 
 #: The log table, its indexes and triggers, as schema.sql had them at version 5.

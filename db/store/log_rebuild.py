@@ -29,15 +29,16 @@ def rebuild_log(
 ) -> None:
     """Rebuild progress_log as `log_schema` (its table, indexes and triggers) says.
 
-    `copy_in`: the INSERT INTO progress_log ... SELECT ... FROM ASIDE ORDER BY id
-    that brings the entries back.
+    `copy_in`: the INSERT INTO progress_log ... SELECT ... FROM ASIDE ORDER BY rowid
+    that brings the entries back (the aside's rows are in chain order: reading them by
+    rowid needs no sort, which would take as much memory again as the page cache).
     """
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     # The copy inserts every entry into the uuid and hash indexes in random order: with
     # them in memory the copy of 2,000,000 entries takes two thirds of the time.
     conn.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
     try:
-        conn.execute(f"CREATE TABLE {ASIDE} AS SELECT * FROM progress_log")
+        conn.execute(f"CREATE TABLE {ASIDE} AS SELECT * FROM progress_log ORDER BY id")
         conn.execute("DROP TABLE progress_log")
         statements = split_sql(log_schema)
         tables = [x for x in statements if x.startswith("CREATE TABLE")]
