@@ -66,7 +66,9 @@ def time_formats(path: Path, folder: Path, formats: tuple[str, ...], repeat: int
         conn.close()
     for fmt in formats:
         out = folder / f"export.{fmt}"
-        took[fmt] = best_of(repeat, lambda out=out, fmt=fmt: exporter.export(table, fmt, out))
+        took[fmt] = best_of(
+            repeat, lambda out=out, fmt=fmt: exporter.export(table, fmt, out, force=True)
+        )
     return took
 
 
@@ -83,7 +85,7 @@ def time_packs(path: Path, folder: Path, repeat: int) -> dict[str, tuple[float, 
             out = folder / f"pack.{fmt}"
 
             def pack(fmt: str = fmt, out: Path = out) -> None:
-                exporter.export(exporter.build_table(conn, MEETINGS[-1][0]), fmt, out)
+                exporter.export(exporter.build_table(conn, MEETINGS[-1][0]), fmt, out, force=True)
 
             first = best_of(1, pack)
             took[fmt] = (first, min(first, best_of(repeat, pack)))
