@@ -21,6 +21,7 @@ from pathlib import Path
 from db.cycles.snapshots import each_snapshot_row
 from db.errors import ActregError
 from db.exporting.writable_text import writable
+from db.plural import plural
 from db.store.connection import open_register
 
 
@@ -60,6 +61,6 @@ class AppendixRows:
         finally:
             conn.close()
         if n != self.count:  # (a snapshot is immutable: only a file swapped under us)
-            raise ActregError(f"snapshot #{self.snapshot_id} in {self.path} now has {n} "
-                              f"rows to list, not {self.count}: the file changed during the "
-                              "export. No file was written.")  # fmt: skip
+            raise ActregError(f"snapshot #{self.snapshot_id} in {self.path} now has "
+                              f"{plural(n, 'row')} to list, not {self.count:,}: the file "
+                              "changed during the export. No file was written.")  # fmt: skip

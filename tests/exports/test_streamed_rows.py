@@ -111,3 +111,42 @@ def test_html_counts_the_overdue_actions_it_lists(register_copy, open_only, tmp_
     overdue = sum(1 for r in rows if r["overdue"])
     text = exporter.export(table, "html", tmp_path / "out.html").read_text(encoding="utf-8")
     assert f"<p>{len(rows)} actions listed; <strong>{overdue} overdue</strong>" in text
+
+
+def test_a_register_swapped_between_reading_and_writing_is_refused(register_copy, tmp_path):
+    """The rows are read again when written: if the file is no longer the one the table
+    was read from (another register copied over it), nothing is written."""
+    import shutil
+
+    from db.errors import ActregError
+
+    conn = open_register(register_copy, readonly=True)
+    try:
+        table = exporter.build_table(conn, "2025-06-10")
+    finally:
+        conn.close()
+    other = tmp_path / "other.db"
+    clock = FakeClock(dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC))
+    conn = create_register(other, name="Other", organisation="O", clock=clock)
+    try:
+        only = {"ref": "Z1", "title": "Only one", "owner": "Ann", "target_date": "2025-12-31"}
+        register.add_action(conn, only, author="T", clock=clock)
+        for meeting, deadline in (("2025-03-11", "2025-03-01"), ("2025-06-10", "2025-05-31")):
+            meetings.add_meeting(conn, meeting, deadline=deadline, clock=clock)
+        clock.set(dt.datetime(2025, 6, 2, 8, tzinfo=dt.UTC))
+        for meeting in ("2025-03-11", "2025-06-10"):
+            snapshots.take_snapshot(conn, meeting, author="T", clock=clock)
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{register_copy}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(other, register_copy)
+    out = tmp_path / "out.csv"
+    with pytest.raises(
+        ActregError,
+        match=r"has 1 row to list, not 6: the file changed during"
+        r" the export\. No file was written\.",
+    ):
+        exporter.export(table, "csv", out)
+    assert not out.exists()
+    assert not list(tmp_path.glob(".actreg-*"))
