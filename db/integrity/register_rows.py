@@ -72,14 +72,14 @@ def _compare(conn: sqlite3.Connection, kind: str, rows: dict[str, str]) -> list[
             differences.append((key, want, have))
     differences += [(key, want, None) for key, want in rows.items()]
     found = []
-    for key, want, have in sorted(differences, key=lambda d: _order(d[0])):
-        name = _name(kind, key, want or have)
-        if have is None:
+    for key, logged, held in sorted(differences, key=lambda d: _order(d[0])):
+        name = _name(kind, key, logged or held or "")
+        if held is None:
             found.append(f"{name} is in the log but missing from the {table} table")
-        elif want is None:
+        elif logged is None:
             found.append(f"{name} is in the {table} table but the log never recorded it")
         else:
-            found.append(f"{name} differs from the log ({_difference(want, have)})")
+            found.append(f"{name} differs from the log ({_difference(logged, held)})")
     return found
 
 

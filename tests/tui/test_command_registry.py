@@ -1,7 +1,7 @@
 """One command registry: every key in tui/ is declared once, as a Command in a COMMAND_LIST.
 
 A key's binding, key-bar label, narrow-bar rank, help line and palette entry all come
-from that one declaration (tui.app.command). These tests walk every screen, widget and
+from that one declaration (tui.base.command). These tests walk every screen, widget and
 app class in tui/ so that a key declared any other way (a hand-made BINDINGS list, a
 Binding built outside the registry, a key-bar priority list beside it) fails here.
 """
@@ -19,7 +19,7 @@ from textual.screen import Screen
 
 from tests.tui.tui_helpers import run_async, settle
 from tui.app.app import ActregApp, key_sections
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 
 ROOT = Path(__file__).resolve().parents[2]
 TUI = ROOT / "tui"
@@ -114,9 +114,9 @@ def test_key_bar_ranks_are_shown_keys_each_ranked_once(cls):
 
 
 def test_no_binding_is_built_outside_the_registry():
-    # Binding(...) written anywhere but tui/app/command.py is a key declared by hand.
+    # Binding(...) written anywhere but tui/base/command.py is a key declared by hand.
     for path in sorted(TUI.rglob("*.py")):
-        if path == TUI / "app" / "command.py":
+        if path == TUI / "base" / "command.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Call):

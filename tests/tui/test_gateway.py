@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tui.app.background import interrupted
-from tui.app.gateway import RegisterGateway
+from tui.base.background import interrupted
+from tui.base.gateway import RegisterGateway
 
 SLOW = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000)"

@@ -6,8 +6,8 @@ import pytest
 
 from tests.tui.tui_helpers import run_async, settle
 from tui.app.app import ActregApp, key_sections
-from tui.app.command import bindings
 from tui.app.commands import APP_COMMANDS, COMMANDS, SCREEN_COMMANDS, ActregCommands
+from tui.base.command import bindings
 from tui.screens.action import ActionScreen
 from tui.screens.help import HelpScreen
 from tui.screens.meetings import MeetingsScreen

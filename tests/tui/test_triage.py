@@ -22,7 +22,7 @@ from db.store.connection import open_register
 from db.store.register import set_rag
 from tests.tui.tui_helpers import TODAY, build_register, run_async, settle
 from tui.app.app import ActregApp
-from tui.app.triage_session import UNDO_REASON, WITHDRAWN_TEXT
+from tui.base.triage_session import UNDO_REASON, WITHDRAWN_TEXT
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form_screen import FormScreen
 from tui.screens.register import RegisterScreen

@@ -9,11 +9,11 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from db.store.connection import RegisterConnection
-from tui.app.command import Command, bindings
 from tui.app.commands import APP_COMMAND_BY_ACTION, APP_COMMAND_LIST, ActregCommands
-from tui.app.gateway import RegisterGateway
-from tui.app.held_keys import KeyHolding
 from tui.app.malloc_arenas import share_one_arena
+from tui.base.command import Command, bindings
+from tui.base.gateway import RegisterGateway
+from tui.base.held_keys import KeyHolding
 from tui.screens.action import ActionScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editing import EDIT_BINDINGS

@@ -1,7 +1,7 @@
 """The command palette (ctrl+p): the current screen's commands and the app's, by name.
 
 The commands are those the screen (and the app) declare in ``COMMAND_LIST``
-(tui.app.command): each with a ``name`` is offered here, with the keys that run
+(tui.base.command): each with a ``name`` is offered here, with the keys that run
 it on this screen, so a key moved in its declaration moves here too. The same
 action name means different things on different screens (`open` is an action's
 card on the register and a snapshot on the meetings screen); the app's commands
@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 from tui.screens.action import ActionScreen
 from tui.screens.meetings import MeetingsScreen
 from tui.screens.register import RegisterScreen

@@ -12,8 +12,8 @@ from textual.widgets import Static
 from db.plural import plural
 from db.read.queries import action_log, get_action
 from db.rounds.review import action_submissions
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.screens.editing import EDIT_COMMANDS, ActionEditing
 from tui.text.card import card_lines
 from tui.widgets.banner import Banner

@@ -20,7 +20,7 @@ from db.store.register import (
     set_rag,
 )
 from db.store.values import EDITABLE_FIELDS, PRIORITIES, RAGS, STATUSES, label
-from tui.app.gateway import RegisterGateway
+from tui.base.gateway import RegisterGateway
 from tui.screens.form_screen import FieldSpec, FormScreen, SaveFunction
 from tui.text.formatting import status_label
 

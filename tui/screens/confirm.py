@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS
 from tui.widgets.key_bar import KeyBar
 

@@ -4,7 +4,7 @@ The CSS is kept here, not in an app-wide stylesheet, so it is parsed only when a
 dialog is first shown, not on every start-up.
 """
 
-from tui.app.command import Command
+from tui.base.command import Command
 
 #: tab / shift+tab between a dialog's fields. Priority bindings: the app moves the
 #: focus as it reads tab, before it hands the keys after it to a field, so letters

@@ -11,8 +11,8 @@ from textual.screen import Screen
 
 from db.cycles.diffs import diff
 from db.errors import ActregError
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.text.meeting_text import diff_lines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.lines_view import LinesView

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 from tui.screens.action_forms import ACTION_FORMS
 from tui.screens.form_screen import FormResult, Saved, Stale
 
@@ -91,7 +91,7 @@ class ActionEditing:
             then()
         else:
             self._waiting = [*(self._waiting or []), then]
-            # the keys after this one wait their turn (tui.app.held_keys)
+            # the keys after this one wait their turn (tui.base.held_keys)
             self.app.hold_keys(give_up=self.give_up_waiting)
 
     def give_up_waiting(self) -> None:

@@ -22,8 +22,8 @@ from db.exporting.filters import Filters
 from db.exporting.layouts import DEFAULT_LAYOUT
 from db.exporting.table import ExportTable
 from db.plural import plural
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.choice_select import ChoiceSelect

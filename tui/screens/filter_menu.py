@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
 from db.read.queries import ActionFilter
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 from tui.screens.action_forms import RAG_OPTIONS, STATUS_OPTIONS
 from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.choice_select import ChoiceSelect

@@ -25,8 +25,8 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from db.errors import ActregError, InputError, StaleVersion
 from db.read.paging import distinct_values
 from db.store.values import label
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import DIALOG_CSS, DIALOG_MAX_HEIGHT, FIELD_COMMANDS
 from tui.widgets.choice_select import ChoiceSelect

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS
 from tui.text.keys import describe_key
 from tui.widgets.key_bar import KeyBar

@@ -19,9 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, LoadingIndicator, Static
 
 from db.errors import ActregError, InputError
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
-from tui.app.gateway import RegisterGateway
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
+from tui.base.gateway import RegisterGateway
 from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.key_bar import KeyBar
 

@@ -11,7 +11,7 @@ from db.cycles.meetings import (
 )
 from db.store.connection import RegisterConnection
 from db.store.values import CADENCES
-from tui.app.gateway import RegisterGateway
+from tui.base.gateway import RegisterGateway
 from tui.screens.form_screen import FieldSpec, FormScreen
 
 CADENCE_OPTIONS = tuple((c.replace("_", " ").capitalize(), c) for c in CADENCES)

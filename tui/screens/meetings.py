@@ -21,8 +21,8 @@ from db.exporting.exporter import build_table
 from db.exporting.table import ExportTable
 from db.plural import plural
 from db.store.clock import utc_now
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.export_dialog import ExportScreen

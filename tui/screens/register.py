@@ -22,9 +22,9 @@ from db.read.paging import distinct_values
 from db.read.queries import ActionFilter, register_info
 from db.store.connection import setting
 from db.store.values import STATUSES
-from tui.app.background import interrupted, run_db, start_thread
-from tui.app.command import Command, bindings
-from tui.app.gateway import ReadTooSlow, RegisterGateway
+from tui.base.background import interrupted, run_db, start_thread
+from tui.base.command import Command, bindings
+from tui.base.gateway import ReadTooSlow, RegisterGateway
 from tui.screens.action import ActionScreen
 from tui.screens.action_forms import new_action_form
 from tui.screens.editing import EDIT_COMMANDS, ActionEditing

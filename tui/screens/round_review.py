@@ -26,8 +26,8 @@ from db.rounds.review import (
     reject_submission,
     waiting_submissions,
 )
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.screens.form_screen import FieldSpec, FormResult, FormScreen
 from tui.text.formatting import rag_word, status_label, target_text
 from tui.text.round_text import submission_lines

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS, FIELD_COMMANDS
 from tui.widgets.key_bar import KeyBar
 

@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from db.cycles.snapshots import snapshot_rows
 from db.plural import plural
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.text.formatting import when
 from tui.text.meeting_text import moment
 from tui.widgets.frozen_table import FrozenTable

@@ -4,7 +4,7 @@ Each decision commits at once (a worker calls one db intent with the version the
 card showed), so a session cut short by a dead terminal has lost nothing. The
 card then reloads and stays, so `z` (undo) and further decisions are possible;
 space moves on. `z` never edits history: it appends corrections to the entries
-the session's last standing decision appended (see tui.app.triage_session).
+the session's last standing decision appended (see tui.base.triage_session).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from db.read.queries import ActionFilter, ActionRow, action_log, get_action, ref
 from db.store.connection import setting
 from db.store.log import LogEntry
 from db.store.register import correct_entries, record_chase, record_note, set_rag
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
-from tui.app.triage_session import (
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
+from tui.base.triage_session import (
     DECISION_WORDS,
     UNDO_REASON,
     CannotUndo,

@@ -21,8 +21,8 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from db.errors import ActregError
 from db.integrity.verifier import VerifyReport, verify
 from db.plural import plural
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS
 from tui.widgets.key_bar import KeyBar
 

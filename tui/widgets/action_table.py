@@ -30,8 +30,8 @@ from db.read.paging import (
     rows_by_ids,
 )
 from db.read.queries import ActionFilter, ActionRow
-from tui.app.background import run_db
-from tui.app.command import Command, bindings
+from tui.base.background import run_db
+from tui.base.command import Command, bindings
 from tui.text.formatting import (
     OVERDUE_STYLE,
     RAG_LETTERS,

@@ -7,7 +7,7 @@ after the first frame: on the register it was a tenth of start-up, and the first
 frame had no keys in it. Clicking a key presses it; hovering shows its tooltip.
 
 When the line is too narrow for every key, the commands declared with a
-``bar_rank`` (tui.app.command; the screen's and the app's) say which keys stay,
+``bar_rank`` (tui.base.command; the screen's and the app's) say which keys stay,
 lowest rank first: those are placed first, the rest fill what room is left, and
 all are drawn in the screens' binding order. Keys left out are still listed by
 ``?``, which stays at the right edge.

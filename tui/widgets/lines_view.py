@@ -15,7 +15,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 
 #: Cells a right or left moves a wide view by.
 SIDE_STEP = 10

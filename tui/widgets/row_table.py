@@ -13,7 +13,7 @@ from typing import ClassVar
 from textual.binding import BindingType
 from textual.widgets import DataTable
 
-from tui.app.command import Command, bindings
+from tui.base.command import Command, bindings
 
 
 class RowTable(DataTable):
