@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 DEMO   ?= demo.db
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint format bench clean
+.PHONY: demo test test-fast durations lint format bench clean
 
 # The suite runs on every core (pytest-xdist); --dist loadgroup keeps tests that
 # share one outside resource (the tmux server) on one worker.
@@ -37,6 +37,10 @@ test: $(STAMP)
 ## make test-fast: the inner loop: every test not marked slow, in parallel, no lint
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow" -q
+
+## make durations: record each test's time (tests/durations.json marks the slow ones)
+durations: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -q --record-durations
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,6 +23,9 @@ from db.store.connection import RegisterConnection, create_register
 from db.store.log import head
 from db.store.projection import ACTION_COLUMNS
 
+#: Slow tests are marked from their recorded durations (make test-fast leaves them out).
+pytest_plugins = ["tests.durations"]
+
 settings.register_profile(
     "default",
     max_examples=60,
