@@ -173,3 +173,23 @@ async def test_each_app_command_works_where_its_declaration_says(mat_conn):
         await pilot.press("escape", "escape", "R")  # the review: not a second one
         await settle(pilot)
         assert working() == {"meetings", "verify"}
+
+
+@run_async
+async def test_the_help_screens_forms_section_is_the_forms_own_declaration(mat_conn):
+    from rich.table import Table
+
+    from tui.screens.form_screen import FormScreen
+    from tui.text.keys import describe_key
+
+    app = ActregApp(mat_conn, author="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        forms = list(app.screen.query(".help-section"))[-1].content
+        assert isinstance(forms, Table) and forms.title == "Forms"
+        keys, lines = (list(column.cells) for column in forms.columns)
+        assert keys == [describe_key(c.key) for c in FormScreen.COMMAND_LIST]
+        assert lines == [c.help for c in FormScreen.COMMAND_LIST]
+        assert "ctrl+s" in keys and "Save (nothing is written before)" in lines

@@ -80,9 +80,9 @@ class FormScreen(ModalScreen[FormResult]):
     DEFAULT_CSS = DIALOG_CSS
 
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
-        Command("ctrl+s", "save", "Save", "Save", priority=True),
-        Command("escape", "cancel", "Cancel", "Cancel"),
         *FIELD_COMMANDS,
+        Command("ctrl+s", "save", "Save", "Save (nothing is written before)", priority=True),
+        Command("escape", "cancel", "Cancel", "Cancel (asks first if you typed something)"),
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(COMMAND_LIST)
 

@@ -13,14 +13,9 @@ from textual.widgets import Static
 
 from tui.base.command import Command, bindings
 from tui.screens.dialog import DIALOG_CSS
+from tui.screens.form_screen import FormScreen
 from tui.text.keys import describe_key
 from tui.widgets.key_bar import KeyBar
-
-FORM_KEYS = [
-    ("tab / shift+tab", "Next / previous field"),
-    ("ctrl+s", "Save (nothing is written before)"),
-    ("esc", "Cancel (asks first if you typed something)"),
-]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -40,25 +35,26 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog"):
             yield Static("Keys  (esc closes)", id="help-heading")
-            for title, bindings in self.sections:
-                table = Table(title=title, title_justify="left", show_header=False, box=None)
-                table.add_column("key", style="bold", min_width=16)
-                table.add_column("what it does")
-                seen: set[str] = set()
-                for binding in bindings:
-                    key = describe_key(binding.key)
-                    if key in seen or not binding.description:
-                        continue
-                    seen.add(key)
-                    table.add_row(key, binding.tooltip or binding.description)
-                yield Static(table, classes="help-section")
-            forms = Table(title="Forms", title_justify="left", show_header=False, box=None)
-            forms.add_column("key", style="bold", min_width=16)
-            forms.add_column("what it does")
-            for key, what in FORM_KEYS:
-                forms.add_row(key, what)
-            yield Static(forms, classes="help-section")
+            # Every form's keys come last, from the form's own declaration.
+            forms = ("Forms", [c.binding() for c in FormScreen.COMMAND_LIST])
+            for title, keys in (*self.sections, forms):
+                yield Static(_section(title, keys), classes="help-section")
         yield KeyBar()  # its own keys, not those of the screen beneath
 
     async def action_dismiss(self, result=None) -> None:
         self.dismiss(None)
+
+
+def _section(title: str, keys: list[Binding]) -> Table:
+    """One section of the help: each key once, with its help line."""
+    table = Table(title=title, title_justify="left", show_header=False, box=None)
+    table.add_column("key", style="bold", min_width=16)
+    table.add_column("what it does")
+    seen: set[str] = set()
+    for binding in keys:
+        key = describe_key(binding.key)
+        if key in seen or not binding.description:
+            continue
+        seen.add(key)
+        table.add_row(key, binding.tooltip or binding.description)
+    return table
