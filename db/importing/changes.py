@@ -10,6 +10,7 @@ file imported twice changes nothing the second time. Empty cells never clear a v
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -84,10 +85,34 @@ def _targets(row: ImportRow) -> tuple[_Target, _Target | None]:
     return (revised or target or (None, None)), None
 
 
+#: How the tracker's own word for a status is written into the log (and found there again).
+STATUS_WORDING = "Status in the tracker: {}."
+_STATUS_WORDING_LIKE = "%" + STATUS_WORDING.format("%")
+_STATUS_WORDING_AT_END = re.compile(re.escape(STATUS_WORDING).replace(r"\{\}", "(.*)") + "$")
+
+
 def _status_wording(row: ImportRow) -> list[str]:
     """The tracker's own word for the status, when it says more than the status ("On hold")."""
     word = row.texts.get("status")
-    return [f"Status in the tracker: {word}."] if word else []
+    return [STATUS_WORDING.format(word)] if word else []
+
+
+def status_words_logged(conn: sqlite3.Connection, action_ids: list[int]) -> dict[int, str]:
+    """Each action's latest logged tracker wording of its status (the whole sentence)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(action_ids), _BATCH):
+        batch = action_ids[start : start + _BATCH]
+        marks = ", ".join("?" * len(batch))
+        cursor = conn.execute(
+            f"SELECT action_id, commentary FROM progress_log WHERE action_id IN ({marks})"
+            " AND commentary LIKE ? ORDER BY id",
+            (*batch, _STATUS_WORDING_LIKE),
+        )
+        for action_id, commentary in cursor:
+            for line in commentary.splitlines():  # (the sentence ends its line)
+                if m := _STATUS_WORDING_AT_END.search(line):
+                    found[action_id] = STATUS_WORDING.format(m[1])
+    return found
 
 
 def _progress(row: ImportRow) -> str | None:
@@ -109,10 +134,15 @@ def _rewords(date: str | None, wording: str | None, state: Row) -> bool:
 
 
 def decide(
-    plan: ImportPlan, row: ImportRow, existing: Row | None, latest_note: str | None = None
+    plan: ImportPlan,
+    row: ImportRow,
+    existing: Row | None,
+    latest_note: str | None = None,
+    status_said: str | None = None,
 ) -> ActionOps:
     """`latest_note`: the existing action's latest progress note (what actreg's own
-    export shows as "Latest update"), when it is not its latest commentary."""
+    export shows as "Latest update"), when it is not its latest commentary.
+    `status_said`: the tracker's wording of its status last logged for it, if any."""
     note = f"Imported from {plan.file_name}"
     progress = _progress(row)
     v = row.values
@@ -149,6 +179,11 @@ def decide(
                 ops.changes.append(("import", name, encode(v[name]), f"{note}. {said[0]}"))
             else:
                 ops.changes.append(("import", name, encode(v[name]), note))
+        said = _status_wording(row)
+        if said and not any(c[1] == "status" for c in ops.changes) and said[0] != status_said:
+            # The status reads the same ("On hold" is still in progress) but the tracker's
+            # word for it is new: kept, once (the same file again adds nothing).
+            ops.changes.append(("import", None, None, f"{note}. {said[0]}"))
         first, current = (current or first), None
     if current is not None and current != first:
         date, wording = current
@@ -177,4 +212,9 @@ def plan_operations(conn: sqlite3.Connection, plan: ImportPlan) -> list[ActionOp
     rows = [(r, existing.get(r.ref.lower())) for r in good]
     (head,) = conn.execute("SELECT coalesce(max(id), 0) FROM progress_log").fetchone()
     notes = progress_notes(conn, [e for _, e in rows if e is not None], head)
-    return [decide(plan, r, e, e and notes.get(e["id"], (None,))[0]) for r, e in rows]
+    worded = [e["id"] for r, e in rows if e is not None and r.texts.get("status")]
+    said = status_words_logged(conn, worded) if worded else {}
+    return [
+        decide(plan, r, e, e and notes.get(e["id"], (None,))[0], e and said.get(e["id"]))
+        for r, e in rows
+    ]

@@ -112,6 +112,32 @@ def test_a_status_that_says_more_than_its_status_keeps_its_words_in_the_log(
     assert entry.commentary == "Imported from tracker-next.csv. Status in the tracker: On hold."
 
 
+def test_a_new_word_for_an_unchanged_status_is_logged_once(conn, do_import, tracker, tmp_path):
+    do_import(tracker)
+    action = get_action(conn, "2")["id"]  # "Ongoing": in progress
+
+    def imported() -> list[str]:
+        return [e.commentary or "" for e in action_log(conn, action) if e.kind == "import"]
+
+    lines = tracker.read_text(encoding="utf-8").splitlines()
+    assert lines[2].startswith("2,")
+    lines[2] = lines[2].replace(",Ongoing,", ",On hold,")  # still in progress, but on hold
+    later = tmp_path / "tracker-next.csv"
+    later.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    do_import(later)
+    assert get_action(conn, "2")["status"] == "in_progress"
+    assert imported() == ["Imported from tracker-next.csv. Status in the tracker: On hold."]
+
+    again = do_import(later)  # the same file again: nothing new, for this action or any
+    assert imported() == ["Imported from tracker-next.csv. Status in the tracker: On hold."]
+    assert again.new == 0 and again.updated == 0, again
+
+    # Put on hold when it was created from the tracker (action 3): re-importing adds nothing.
+    before = len(action_log(conn, get_action(conn, "3")["id"]))
+    do_import(tracker)
+    assert len(action_log(conn, get_action(conn, "3")["id"])) == before
+
+
 def test_the_report_says_which_column_became_what_and_why(conn, do_import, tracker):
     result = do_import(tracker, dry_run=True)
     infos = {column: message for _, _, column, message in problems_of(result, "info")}
