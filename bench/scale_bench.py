@@ -64,7 +64,7 @@ OPENPYXL_LOOP = """
 import json, sqlite3, sys
 from openpyxl import Workbook
 conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-snap = conn.execute("SELECT max(id) FROM snapshot").fetchone()[0]
+snap = int(sys.argv[3])  # the snapshot actreg exports: the meeting's latest
 wb = Workbook(write_only=True)
 ws = wb.create_sheet("Actions")
 keys = None
@@ -240,7 +240,16 @@ class Bench:
 
                 if fmt == "xlsx":
                     base, mine = alternate(
-                        lambda: run([sys.executable, "-c", OPENPYXL_LOOP, str(db), str(plain)]),
+                        lambda: run(
+                            [
+                                sys.executable,
+                                "-c",
+                                OPENPYXL_LOOP,
+                                str(db),
+                                str(plain),
+                                str(self.latest_snapshot(db, meeting)),
+                            ]
+                        ),
                         ours,
                         self.repeats,
                     )
@@ -249,6 +258,20 @@ class Bench:
                     mine = [ours() for _ in range(max(1, self.repeats // 2))]
                     print(f"  export {fmt}: {med(mine):6.2f} s ({peak(mine):4.0f} MB)")
                 self.note("peak MB", peak(mine))
+
+    def latest_snapshot(self, db: Path, meeting: str) -> int:
+        """The snapshot `actreg export --meeting` exports: the meeting's latest."""
+        import sqlite3
+
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return conn.execute(
+                "SELECT max(s.id) FROM snapshot s JOIN meeting m ON m.id = s.meeting_id"
+                " WHERE m.meeting_date = ?",
+                (meeting,),
+            ).fetchone()[0]
+        finally:
+            conn.close()
 
     def latest_meeting(self, db: Path) -> str:
         import sqlite3
