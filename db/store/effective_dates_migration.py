@@ -11,7 +11,7 @@ any of them is detected. The file was backed up before (db.store.connection).
 
 The statements below were exactly schema.sql's for the log at version 5 (a test
 compares a migrated file's schema with a new one's): they are this migration's,
-frozen; upgrade 6 rebuilt the log again (db.store.round_chain_migration).
+frozen; upgrade 6 widened the log's CHECKs (db.store.round_chain_migration).
 """
 
 from __future__ import annotations

@@ -35,24 +35,6 @@ KINDS = (
     "chased",
     "import",
 )
-#: Kinds of entry about the register itself, not an action (their action_id is NULL):
-#: a setting changed, a committee or meeting added or changed, a snapshot taken, a row
-#: of the update round added (each kind names its table: db.store.events).
-EVENT_KINDS = (
-    "setting",
-    "committee",
-    "meeting",
-    "snapshot",
-    "round",
-    "round_request",
-    "round_request_action",
-    "round_chase",
-    "round_return",
-    "submission",
-    "submission_decision",
-    "extension_request",
-    "extension_decision",
-)
 
 
 class LogEntry(NamedTuple):

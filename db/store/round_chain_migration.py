@@ -14,7 +14,7 @@ entry per round row the file already holds puts those rows in the chain. The
 round's first four tables, which had no append-only triggers, get them. The file
 was backed up before (db.store.connection).
 
-The statements below are exactly schema.sql's for the log and those triggers at
+The statements below are exactly schema.sql's for the log table and those triggers at
 version 6 (a test compares a migrated file's schema with a new one's): they are
 this migration's, frozen.
 """
@@ -29,8 +29,9 @@ from db.store.clock import utc_now
 from db.store.effective_dates_migration import UPGRADE_AUTHOR
 from db.store.log_rebuild import widen_log_checks
 
-#: The log table, its indexes and triggers, as schema.sql has them at version 6.
-LOG_SCHEMA = """
+#: The log table as schema.sql has it at version 6: only its CHECKs differ from version
+#: 5's (its indexes and triggers stay as upgrade 5 made them).
+LOG_TABLE = """
 CREATE TABLE progress_log (
     id          INTEGER PRIMARY KEY,   -- chain order
     uuid        TEXT NOT NULL UNIQUE,
@@ -62,40 +63,7 @@ CREATE TABLE progress_log (
                                            'round_chase', 'round_return', 'submission',
                                            'submission_decision', 'extension_request',
                                            'extension_decision')))
-);
-
-CREATE INDEX progress_log_action   ON progress_log (action_id, id);
-CREATE INDEX progress_log_recorded ON progress_log (recorded_at);
--- The as-at rebuild (db/read/asat.py): each field's newest entry per action, and the creations.
-CREATE INDEX progress_log_field    ON progress_log (action_id, field, id);
-CREATE INDEX progress_log_created  ON progress_log (id) WHERE kind = 'created';
-CREATE INDEX progress_log_supersedes ON progress_log (supersedes) WHERE supersedes IS NOT NULL;
-
--- Append-only, enforced by the database itself.
-CREATE TRIGGER progress_log_no_update BEFORE UPDATE ON progress_log
-BEGIN
-    SELECT RAISE(ABORT, 'progress_log is append-only: entries cannot be changed');
-END;
-
-CREATE TRIGGER progress_log_no_delete BEFORE DELETE ON progress_log
-BEGIN
-    SELECT RAISE(ABORT, 'progress_log is append-only: entries cannot be deleted');
-END;
-
--- REPLACE deletes the conflicting row without firing DELETE triggers (recursive
--- triggers are off by default), so the insert itself must refuse a clash.
-CREATE TRIGGER progress_log_no_replace BEFORE INSERT ON progress_log
-WHEN EXISTS (SELECT 1 FROM progress_log WHERE id = NEW.id OR uuid = NEW.uuid OR hash = NEW.hash)
-BEGIN
-    SELECT RAISE(ABORT, 'progress_log is append-only: an entry with this id, uuid or hash exists');
-END;
-
-CREATE TRIGGER commentary_fts_insert AFTER INSERT ON progress_log
-WHEN NEW.commentary IS NOT NULL AND NEW.commentary <> ''
-BEGIN
-    INSERT INTO commentary_fts (rowid, commentary) VALUES (NEW.id, NEW.commentary);
-END;
-"""
+);"""
 
 #: The round's tables that had no append-only triggers, as schema.sql has them at version 6.
 ROUND_TRIGGERS = """
@@ -157,8 +125,7 @@ _KINDS = (
 
 def put_rounds_in_chain(conn: sqlite3.Connection, split_sql) -> None:
     """Run inside the migration's transaction; `split_sql` splits a script into statements."""
-    (table,) = [x for x in split_sql(LOG_SCHEMA) if x.startswith("CREATE TABLE")]
-    widen_log_checks(conn, table)  # (its indexes and triggers stay as upgrade 5 made them)
+    widen_log_checks(conn, LOG_TABLE)
     for statement in split_sql(ROUND_TRIGGERS):
         conn.execute(statement)
     if conn.execute("SELECT 1 FROM round LIMIT 1").fetchone() is None:

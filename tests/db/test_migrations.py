@@ -20,7 +20,6 @@ from db.integrity import verifier
 from db.store import migrations, register
 from db.store.connection import create_register, open_register
 from db.store.events import EVENT_TABLES, ROUND_KINDS
-from db.store.log import EVENT_KINDS
 from db.store.migrations import APPLICATION_ID, schema_version
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -185,7 +184,7 @@ def test_an_old_register_is_upgraded_to_the_schema_of_a_new_one(
         old_entries = set(before["progress_log"])
     added = set(after["progress_log"]) - old_entries
     assert old_entries <= set(after["progress_log"])
-    assert {e[3] for e in added} <= set(EVENT_KINDS)
+    assert {e[3] for e in added} <= set(EVENT_TABLES)  # register rows' kinds
     assert all(e[2] is None for e in added)
     assert min(e[0] for e in added) == len(old_entries) + 1
 
