@@ -59,6 +59,24 @@ for row in conn.execute("SELECT * FROM progress_log ORDER BY id"):
 print(n)
 """
 
+#: The columns `actreg list --format csv` writes, in its order, the four flags worked out
+#: in SQL by the same rules (stale against a fixed cycle start: the cost is the same).
+_OPEN = "status NOT IN ('implemented', 'closed', 'superseded', 'cancelled')"
+_DAYS = (
+    f"CASE WHEN {_OPEN} AND target_date IS NOT NULL"
+    " THEN max(0, CAST(julianday('now') - julianday(target_date) AS INTEGER)) ELSE 0 END"
+)
+LIST_SQL = (
+    "SELECT ref, title, owner, directorate, theme, priority, acceptance, status, rag,"
+    " percent_complete, original_target_date, target_date, target_revisions,"
+    " CASE WHEN target_date > original_target_date THEN 'true' ELSE 'false' END AS slipped,"
+    f" CASE WHEN {_DAYS} > 0 THEN 'true' ELSE 'false' END AS overdue, {_DAYS} AS days_overdue,"
+    f" CASE WHEN {_OPEN} AND coalesce(last_update_at, '') < '2026-01-01' THEN 'true'"
+    " ELSE 'false' END AS stale,"
+    " completed_date, source, recommendation, last_update_at AS last_update, last_commentary,"
+    " version FROM action ORDER BY ref_key"
+)
+
 #: A plain openpyxl write-only workbook of the snapshot's cells: the XLSX floor.
 OPENPYXL_LOOP = """
 import json, sqlite3, sys
@@ -184,12 +202,10 @@ class Bench:
         return path
 
     def list(self) -> None:
-        columns = "ref, title, owner, directorate, theme, priority, acceptance, status, rag"
-        sql = f"SELECT {columns}, percent_complete, target_date FROM action ORDER BY ref_key"
         program = shutil.which("sqlite3")
         if program:
             base, mine = alternate(
-                lambda: run([program, "-csv", "-header", str(self.register), sql]),
+                lambda: run([program, "-csv", "-header", str(self.register), LIST_SQL]),
                 lambda: self.actreg(self.register, "list", "--format", "csv"),
                 self.repeats,
             )
