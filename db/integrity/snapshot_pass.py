@@ -29,10 +29,11 @@ from collections.abc import Callable, Iterable
 
 from db.cycles.snapshots import SNAPSHOT_FIELDS, RowsHash, Snapshot
 from db.read.asat import FLAG_FIELDS
-from db.read.queries import dated_flags, slipped
+from db.read.queries import slipped
 from db.store import log
 from db.store.dates import parse_utc_text
 from db.store.projection import Row, ref_key
+from db.store.values import FINISHED_STATUSES
 
 _MODULUS = 1 << 256
 _BEYOND = float("inf")  # (after the last snapshot's head)
@@ -48,6 +49,7 @@ class _Cut:
             raise TypeError(f"head {head!r}, stale before {stale_before!r}")
         self.snap, self.head, self.cut, self.stale_before = snap, head, cut, stale_before
         self.today: dt.date = parse_utc_text(cut).date()  # (raises for a garbled cut-off)
+        self.day = self.today.toordinal()
         self.total = self.rows = 0
 
 
@@ -81,6 +83,7 @@ class SnapshotPass:
         self._head_mask = 0
         self._next_head: float = 0  # a head's entry id, or _BEYOND
         self._last: dict[int, int] = {}  # action id -> the mask of its last entry met
+        self._chosen: dict[int, tuple[_Cut, ...]] = {}  # a mask -> its snapshots, in order
 
     def _mask(self, entry_id: int, effective_at: str) -> int:
         return (
@@ -113,39 +116,56 @@ class SnapshotPass:
 
     def _add(self, row: Row, mask: int) -> None:
         """`row` is the action as in each snapshot of `mask`: fold its row into their sums."""
-        # The snapshots share the row but for the flags that depend on the day (days
-        # overdue, overdue, stale): the row is encoded once, and each snapshot that needs
-        # other flags gets that encoding with its own put in (the same bytes: a test holds
-        # the two to each other). Snapshots with the same flags share the digest too.
+        if not mask:
+            return
+        cuts = self._chosen.get(mask)
+        if cuts is None:  # (the same few masks recur all along the log: each is walked once)
+            cuts = self._chosen[mask] = tuple(c for i, c in enumerate(self.cuts) if mask >> i & 1)
+        # The flags that depend on the day (days overdue, overdue, stale) are dated_flags',
+        # with what they read of the row worked out once, and each snapshot's day as an
+        # ordinal (tests hold the two to each other). A finished action has the same
+        # flags in every snapshot: one digest for all of them.
+        if row["status"] in FINISHED_STATUSES:
+            digest = self._whole(row, (0, False))[0]
+            for cut in cuts:
+                cut.total += digest
+                cut.rows += 1
+            return
+        target, updated = row["target_date"], row["last_update_at"] or ""
+        due = dt.date.fromisoformat(target).toordinal() if target else None
+        # The row is encoded once, and each snapshot that needs other flags gets that
+        # encoding with its own put in (the same bytes: a test holds the two to each
+        # other). Snapshots with the same flags share the digest.
         met: dict[tuple[int, bool], int] = {}
         first: tuple[tuple[int, bool], bytes] | None = None  # the flags and JSON encoded
         pieces: list[bytes] | None = None  # that text cut around its flags, once needed
-        index = 0
-        while mask:
-            if mask & 1:
-                cut = self.cuts[index]
-                flags = dated_flags(row, cut.today, cut.stale_before)
-                digest = met.get(flags)
-                if digest is None:
-                    if first is None:
-                        encoded = self._encode(_snapshot_row(row, *flags))
-                        first = (flags, encoded)
-                        data = str(row["ref"]).encode() + b"\n" + encoded
-                    else:
-                        if pieces is None:
-                            # (cut in the JSON only: the ref before it is not escaped)
-                            pieces = _cut_flags(*first)
-                            pieces[0] = str(row["ref"]).encode() + b"\n" + pieces[0]
-                        days, stale = flags
-                        data = b"".join((
-                            pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
-                            pieces[2], _JSON[stale], pieces[3],
-                        ))  # fmt: skip
-                    digest = met[flags] = int.from_bytes(hashlib.sha256(data).digest(), "big")
-                cut.total += digest
-                cut.rows += 1
-            mask >>= 1
-            index += 1
+        for cut in cuts:
+            days = 0 if due is None or cut.day <= due else cut.day - due
+            flags = (days, updated < cut.stale_before)
+            digest = met.get(flags)
+            if digest is None:
+                if first is None:
+                    digest, encoded = self._whole(row, flags)
+                    first = (flags, encoded)
+                else:
+                    if pieces is None:
+                        # (cut in the JSON only: the ref before it is not escaped)
+                        pieces = _cut_flags(*first)
+                        pieces[0] = str(row["ref"]).encode() + b"\n" + pieces[0]
+                    data = b"".join((
+                        pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
+                        pieces[2], _JSON[flags[1]], pieces[3],
+                    ))  # fmt: skip
+                    digest = int.from_bytes(hashlib.sha256(data).digest(), "big")
+                met[flags] = digest
+            cut.total += digest
+            cut.rows += 1
+
+    def _whole(self, row: Row, flags: tuple[int, bool]) -> tuple[int, bytes]:
+        """(the row's digest with `flags`, as a number to add; its JSON)."""
+        encoded = self._encode(_snapshot_row(row, *flags))
+        data = str(row["ref"]).encode() + b"\n" + encoded
+        return int.from_bytes(hashlib.sha256(data).digest(), "big"), encoded
 
     def check(self, conn: sqlite3.Connection) -> list[str]:
         """Problems with any snapshot: its stored rows against its hash and the replay."""
