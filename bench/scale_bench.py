@@ -234,6 +234,7 @@ class Bench:
                 for suffix in ("-wal", "-shm"):
                     Path(f"{big}{suffix}").unlink(missing_ok=True)
                 shutil.copyfile(self.register, big)
+                os.sync()  # (else the copy's writing-back is timed with the import)
                 return self.actreg(big, "import", str(csv_path))
 
             base, mine = alternate(into_empty, into_big, self.repeats)

@@ -25,7 +25,7 @@ import pytest
 from db.cycles import meetings, snapshots
 from db.exporting import exporter
 from db.exporting.table import ExportTable
-from db.store import register
+from db.store import log, register
 from db.store.connection import RegisterConnection, create_register, open_register
 from tests.conftest import FakeClock
 
@@ -120,9 +120,8 @@ def fixed_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     counter = iter(range(1, 10_000))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ACTREG_TODAY", TODAY)
-        # Fixed entry ids, so the fixed register is the same on every run: the log
-        # takes uuid4 from the uuid module at each write.
-        mp.setattr(uuid, "uuid4", lambda: uuid.UUID(int=next(counter)))
+        # Fixed entry ids, so the fixed register is the same on every run.
+        mp.setattr(log, "new_uuid", lambda: str(uuid.UUID(int=next(counter))))
         build_fixed_register(path)
     return path
 
