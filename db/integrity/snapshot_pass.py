@@ -31,6 +31,7 @@ from db.cycles.snapshots import SNAPSHOT_FIELDS, RowsHash, Snapshot
 from db.read.asat import FLAG_FIELDS
 from db.read.queries import slipped
 from db.store import log
+from db.store.compact_json import compact_json
 from db.store.dates import parse_utc_text
 from db.store.projection import Row, ref_key
 from db.store.values import FINISHED_STATUSES
@@ -57,13 +58,6 @@ class SnapshotPass:
     """Fed each entry (with its action's state before it) during verify's replay."""
 
     def __init__(self, snapshots: Iterable[Snapshot]) -> None:
-        # pydantic_core's encoder writes the as-at SQL's json_object text (keys in the
-        # order given, SNAPSHOT_FIELDS' sorted one; no spaces; non-ASCII as it is: tests
-        # hold the two to each other) in half the time of json's, the largest part of
-        # checking a snapshot. Imported here: `actreg list` must not load it.
-        from pydantic_core import to_json
-
-        self._encode = to_json
         self.cuts: list[_Cut] = []
         self.problems: list[str] = []
         for snap in snapshots:
@@ -142,8 +136,10 @@ class SnapshotPass:
         for cut in cuts:
             days = 0 if due is None or cut.day <= due else cut.day - due
             flags = (days, updated < cut.stale_before)
-            digest = met.get(flags)
-            if digest is None:
+            known = met.get(flags)
+            if known is not None:
+                digest = known
+            else:
                 if first is None:
                     digest, encoded = self._whole(row, flags)
                     first = (flags, encoded)
@@ -163,7 +159,10 @@ class SnapshotPass:
 
     def _whole(self, row: Row, flags: tuple[int, bool]) -> tuple[int, bytes]:
         """(the row's digest with `flags`, as a number to add; its JSON)."""
-        encoded = self._encode(_snapshot_row(row, *flags))
+        # compact_json writes the as-at SQL's json_object text (keys in the order given,
+        # SNAPSHOT_FIELDS' sorted one; no spaces; non-ASCII as it is: tests hold the two
+        # to each other; a float, which only damage puts in a row, as orjson writes it).
+        encoded = compact_json(_snapshot_row(row, *flags))
         data = str(row["ref"]).encode() + b"\n" + encoded
         return int.from_bytes(hashlib.sha256(data).digest(), "big"), encoded
 

@@ -18,7 +18,8 @@ import pytest
 NOT_FOR_READING = (
     "pydantic",  # validation models: only a write builds one
     "importlib.metadata",  # only for --version
-    "pydantic_core",  # only when an entry is hashed (a write, verify)
+    "pydantic_core",  # only when a write validates or a snapshot's rows are read
+    "orjson",  # only when an entry is hashed (a write, verify)
     "tabulate",  # imports importlib.metadata itself
     "db.store.models",
     "db.store.register",

@@ -124,6 +124,32 @@ def test_snapshot_rows_read_stored_rows_as_json_loads_does(values):
         assert snapshots.snapshot_rows(conn, 1) == stored
 
 
+_stored_values = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.text(st.characters(exclude_categories=("Cs",)))  # (SQLite holds valid UTF-8 only)
+    | st.sampled_from(["".join(map(chr, range(0x20))) + '"\\/\x7f\u2028\u2029\ufeff é 😀'])
+)
+
+
+@given(values=st.lists(_stored_values, max_size=8))
+def test_verify_encodes_a_row_as_sqlites_json_object_stores_it(values):
+    """verify encodes each state it rebuilds with compact_json (orjson, for speed) and
+    compares it with the row take_snapshot stored, which SQLite's json_object wrote: the
+    two must be the same bytes for every value a row holds."""
+    from db.store.compact_json import compact_json
+
+    row = {f"k{i}": value for i, value in enumerate(values)}
+    arguments = ", ".join(
+        f"'k{i}', CASE WHEN ? THEN json(?) ELSE ? END" for i in range(len(values))
+    )
+    params = [p for v in values for p in (isinstance(v, bool), str(v).lower(), v)]
+    with closing(sqlite3.connect(":memory:")) as conn:
+        (stored,) = conn.execute(f"SELECT json_object({arguments})", params).fetchone()
+    assert compact_json(row) == stored.encode("utf-8")
+
+
 def _tamper(path, sql: str, params=()) -> None:
     raw = sqlite3.connect(path)
     for trigger in ("snapshot_row_no_update", "snapshot_no_update"):

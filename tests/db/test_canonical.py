@@ -1,9 +1,9 @@
 """The hashed encoding of an entry is exactly the JSON encoder's, for any content.
 
 db.store.log.canonical writes the common case (text, whole numbers, nulls) with
-pydantic_core for speed; the hash chain depends on it agreeing byte for byte
-with json.JSONEncoder(ensure_ascii=False, separators=(",", ":")), which defines
-it. These tests would catch a pydantic_core upgrade that escaped differently.
+orjson (db.store.compact_json) for speed; the hash chain depends on it agreeing
+byte for byte with json.JSONEncoder(ensure_ascii=False, separators=(",", ":")),
+which defines it. These tests would catch an orjson upgrade that escaped differently.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def test_an_entry_keeps_its_hash_unless_backdated_and_backdating_is_covered():
 
 
 def test_the_first_hash_in_a_process_handles_damaged_text_too():
-    # pydantic_core loads on the first hash: text it cannot serialise then must still
+    # orjson loads on the first hash: text it cannot serialise then must still
     # fall back to the encoder (whose own error a lone surrogate gives).
     import subprocess
     import sys
