@@ -249,6 +249,11 @@ UPGRADES: list[Upgrade] = [
         "the update round's requests, returns, submissions and decisions in the chain",
         lambda conn: _put_rounds_in_chain(conn),
     ),
+    Upgrade(
+        7,
+        "the log's hashes no longer indexed (writes to a big register append, not scatter)",
+        lambda conn: _drop_hash_index(conn),
+    ),
 ]
 
 
@@ -265,6 +270,12 @@ def _put_rounds_in_chain(conn: sqlite3.Connection) -> None:
     from db.store.round_chain_migration import put_rounds_in_chain
 
     put_rounds_in_chain(conn, split_sql)
+
+
+def _drop_hash_index(conn: sqlite3.Connection) -> None:
+    from db.store.hash_index_migration import drop_hash_index
+
+    drop_hash_index(conn)
 
 
 def schema_version() -> int:

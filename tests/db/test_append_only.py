@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from db.integrity.verifier import verify
 from db.store import register
+from db.store.connection import open_register
 
 LOG_STATEMENTS = {
     "update one entry": "UPDATE progress_log SET commentary = 'rewritten' WHERE id = 2",
@@ -38,12 +40,6 @@ LOG_STATEMENTS = {
         "INSERT OR REPLACE INTO progress_log (uuid, action_id, kind, author, recorded_at,"
         " prev_hash, hash) SELECT uuid, action_id, 'note', author, recorded_at, prev_hash,"
         " 'new-hash' FROM progress_log WHERE id = 2"
-    ),
-    "insert or replace, same hash": (
-        "INSERT OR REPLACE INTO progress_log"
-        " SELECT 999, 'new-uuid', action_id, kind, field, old_value, new_value, 'forged',"
-        " author, recorded_at, supersedes, effective_date, prev_hash, hash"
-        " FROM progress_log WHERE id = 2"
     ),
     "replace into, same id": (
         "REPLACE INTO progress_log"
@@ -204,3 +200,30 @@ def test_appending_a_new_entry_is_still_allowed(register_file: Path):
         assert plain.execute("SELECT count(*) FROM progress_log").fetchone()[0] == 6
     finally:
         plain.close()
+
+
+def test_a_copy_of_an_entrys_hash_changes_no_entry_and_verify_names_it(register_file: Path):
+    """Hashes are not unique in the schema (since version 7: the chain makes them so). An
+    INSERT OR REPLACE with an entry's hash has nothing to replace: it only appends, which
+    leaves every entry as it was, and verify names the forged one."""
+    before = fingerprint(register_file)
+    plain = sqlite3.connect(register_file)
+    try:
+        plain.execute(
+            "INSERT OR REPLACE INTO progress_log"
+            " SELECT 6, 'new-uuid', action_id, kind, field, old_value, new_value, 'forged',"
+            " author, recorded_at, supersedes, effective_date, prev_hash, hash"
+            " FROM progress_log WHERE id = 2"
+        )
+        plain.commit()
+    finally:
+        plain.close()
+    after = fingerprint(register_file)
+    assert after["progress_log"][:5] == before["progress_log"]
+    conn = open_register(register_file)
+    try:
+        report = verify(conn)
+    finally:
+        conn.close()
+    assert not report.ok
+    assert any("entry #6" in problem for problem in report.problems), report.problems

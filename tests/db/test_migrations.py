@@ -186,7 +186,10 @@ def test_an_old_register_is_upgraded_to_the_schema_of_a_new_one(
     assert old_entries <= set(after["progress_log"])
     assert {e[3] for e in added} <= set(EVENT_TABLES)  # register rows' kinds
     assert all(e[2] is None for e in added)
-    assert min(e[0] for e in added) == len(old_entries) + 1
+    if version >= 6:  # (upgrade 7 only drops an index: no entry is added)
+        assert not added
+    else:
+        assert min(e[0] for e in added) == len(old_entries) + 1
 
 
 @pytest.mark.parametrize("version", OLD_VERSIONS)
