@@ -20,7 +20,6 @@ order: equal sums and counts mean the same rows.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import operator
 import sqlite3
@@ -29,12 +28,11 @@ from collections.abc import Callable, Iterable
 
 from db.cycles.snapshots import SNAPSHOT_FIELDS, RowsHash, Snapshot
 from db.read.asat import FLAG_FIELDS
-from db.read.queries import slipped
+from db.read.queries import flag_basis, flags_on, slipped
 from db.store import log
 from db.store.compact_json import compact_json
 from db.store.dates import parse_utc_text
 from db.store.projection import Row, ref_key
-from db.store.values import FINISHED_STATUSES
 
 _MODULUS = 1 << 256
 _BEYOND = float("inf")  # (after the last snapshot's head)
@@ -49,8 +47,8 @@ class _Cut:
         if not isinstance(head, int) or not isinstance(stale_before, str):
             raise TypeError(f"head {head!r}, stale before {stale_before!r}")
         self.snap, self.head, self.cut, self.stale_before = snap, head, cut, stale_before
-        self.today: dt.date = parse_utc_text(cut).date()  # (raises for a garbled cut-off)
-        self.day = self.today.toordinal()
+        # The cut-off's day, as a day number (raises for a garbled cut-off).
+        self.day = parse_utc_text(cut).date().toordinal()
         self.total = self.rows = 0
 
 
@@ -115,18 +113,16 @@ class SnapshotPass:
         cuts = self._chosen.get(mask)
         if cuts is None:  # (the same few masks recur all along the log: each is walked once)
             cuts = self._chosen[mask] = tuple(c for i, c in enumerate(self.cuts) if mask >> i & 1)
-        # The flags that depend on the day (days overdue, overdue, stale) are dated_flags',
-        # with what they read of the row worked out once, and each snapshot's day as an
-        # ordinal (tests hold the two to each other). A finished action has the same
-        # flags in every snapshot: one digest for all of them.
-        if row["status"] in FINISHED_STATUSES:
-            digest = self._whole(row, (0, False))[0]
+        # The flags that depend on the day (days overdue, overdue, stale): what they read
+        # of the row is read once, and each snapshot's day is a day number. A finished
+        # action has the same flags in every snapshot: one digest for all of them.
+        basis = flag_basis(row)
+        if basis is None:
+            digest = self._whole(row, flags_on(None, 0, ""))[0]
             for cut in cuts:
                 cut.total += digest
                 cut.rows += 1
             return
-        target, updated = row["target_date"], row["last_update_at"] or ""
-        due = dt.date.fromisoformat(target).toordinal() if target else None
         # The row is encoded once, and each snapshot that needs other flags gets that
         # encoding with its own put in (the same bytes: a test holds the two to each
         # other). Snapshots with the same flags share the digest.
@@ -134,8 +130,7 @@ class SnapshotPass:
         first: tuple[tuple[int, bool], bytes] | None = None  # the flags and JSON encoded
         pieces: list[bytes] | None = None  # that text cut around its flags, once needed
         for cut in cuts:
-            days = 0 if due is None or cut.day <= due else cut.day - due
-            flags = (days, updated < cut.stale_before)
+            flags = flags_on(basis, cut.day, cut.stale_before)
             known = met.get(flags)
             if known is not None:
                 digest = known
@@ -149,7 +144,7 @@ class SnapshotPass:
                         pieces = _cut_flags(*first)
                         pieces[0] = str(row["ref"]).encode() + b"\n" + pieces[0]
                     data = b"".join((
-                        pieces[0], b"%d" % days, pieces[1], _JSON[days > 0],
+                        pieces[0], b"%d" % flags[0], pieces[1], _JSON[flags[0] > 0],
                         pieces[2], _JSON[flags[1]], pieces[3],
                     ))  # fmt: skip
                     digest = int.from_bytes(hashlib.sha256(data).digest(), "big")

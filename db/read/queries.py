@@ -134,13 +134,35 @@ def slipped(row: Row) -> bool:
     return bool(target and original and target > original)
 
 
+#: What a row's dated flags depend on (flag_basis): None for a finished action, never
+#: overdue or stale; else its target date as a day number (None if it has none) and its
+#: last update.
+FlagBasis = tuple[int | None, str] | None
+
+
 def dated_flags(row: Row, on: dt.date, stale_before: str) -> tuple[int, bool]:
     """(days overdue, stale) of `row` on the day `on`: the flags that depend on the day
     (overdue is days overdue > 0; slipped depends on the row alone)."""
-    open_ = row["status"] not in FINISHED_STATUSES
+    return flags_on(flag_basis(row), on.toordinal(), stale_before)
+
+
+def flag_basis(row: Row) -> FlagBasis:
+    """What :func:`flags_on` needs of `row`, read once (verify works out one state's flags
+    for many snapshots' days)."""
+    if row["status"] in FINISHED_STATUSES:
+        return None
     target = row["target_date"]
-    days = (on - dt.date.fromisoformat(target)).days if (open_ and target) else 0
-    return max(days, 0), bool(open_ and (row["last_update_at"] or "") < stale_before)
+    due = dt.date.fromisoformat(target).toordinal() if target else None
+    return due, row["last_update_at"] or ""
+
+
+def flags_on(basis: FlagBasis, day: int, stale_before: str) -> tuple[int, bool]:
+    """(days overdue, stale) on the day numbered `day` (date.toordinal) of a row whose
+    :func:`flag_basis` is `basis`."""
+    if basis is None:
+        return 0, False
+    due, updated = basis
+    return (0 if due is None or day <= due else day - due), updated < stale_before
 
 
 def _fts_query(text: str) -> str | None:
